@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Reproduce everything, run every test, or open JupyterLab, from a fresh clone.
+
+    python3 repro.py run     # set up .venv from the lock if needed, run every notebook, render the site
+    python3 repro.py test    # set up .venv if needed, run the unit tests and every notebook under strict nbval
+    python3 repro.py lab     # open JupyterLab with the project's environment as its kernel
+
+Only the standard library is used here, so this file runs on a bare Python 3.11.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
+MARKER = VENV / "lock.sha256"  # written only after a complete install
+REQUIRED_PYTHON = (3, 11)
+#: Fixed for every process we start: set order, time zone and locale cannot vary.
+PINNED_ENVIRONMENT = {"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8",
+                      "PYTHONDONTWRITEBYTECODE": "1"}
+TEST_COMMAND = ["-m", "pytest", "--nbval", "--nbval-current-env",
+                "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", "tests", "notebooks"]
+
+
+def fail(message: str, code: int = 2) -> "NoReturn":  # noqa: F821
+    print(f"repro: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def lock_digest() -> str:
+    return hashlib.sha256(LOCK.read_bytes()).hexdigest()
+
+
+def environment_is_ready() -> bool:
+    if not (venv_python().exists() and MARKER.exists()):
+        return False
+    if MARKER.read_text().strip() != lock_digest():
+        return False
+    probe = subprocess.run([str(venv_python()), "-c", "import dronediplomacy, pandas, nbclient"],
+                           capture_output=True, cwd=ROOT)
+    return probe.returncode == 0
+
+
+def link_package() -> None:
+    """Make src/ importable in the venv (a .pth file: no build step, no sys.path hacks)."""
+    purelib = subprocess.run(
+        [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    (Path(purelib) / "dronediplomacy.pth").write_text(str(ROOT / "src") + "\n")
+
+
+def ensure_environment() -> None:
+    if sys.version_info[:2] != REQUIRED_PYTHON:
+        fail(f"this project is pinned for Python {REQUIRED_PYTHON[0]}.{REQUIRED_PYTHON[1]} "
+             f"(requirements.lock was resolved for it), but this is Python "
+             f"{sys.version_info[0]}.{sys.version_info[1]}. Install Python 3.11 and run "
+             f"'python3.11 repro.py ...' instead.")
+    if environment_is_ready():
+        link_package()  # cheap; keeps working if the clone was moved
+        return
+    if VENV.exists():
+        print("repro: .venv is missing packages or older than requirements.lock; rebuilding it.",
+              file=sys.stderr)
+        shutil.rmtree(VENV)
+    print("repro: creating .venv from requirements.lock (a few minutes, once).", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    install = subprocess.run([str(venv_python()), "-m", "pip", "install", "--quiet",
+                              "--disable-pip-version-check", "--require-hashes",
+                              "-r", str(LOCK)], cwd=ROOT)
+    if install.returncode != 0:
+        fail("installing requirements.lock failed (see pip's message above). Check that the "
+             "package index is reachable, then rerun: the half-built .venv is replaced "
+             "automatically.")
+    link_package()
+    MARKER.write_text(lock_digest() + "\n")
+
+
+def run_in_venv(args: list[str]) -> int:
+    environment = {**os.environ, **PINNED_ENVIRONMENT}
+    return subprocess.run([str(venv_python()), *args], cwd=ROOT, env=environment).returncode
+
+
+def main(argv: list[str]) -> int:
+    commands = {"run", "test", "lab"}
+    if len(argv) < 1 or argv[0] not in commands:
+        fail(f"usage: python3 repro.py {{{'|'.join(sorted(commands))}}} [args]\n{__doc__}")
+    command, extra = argv[0], argv[1:]
+    ensure_environment()
+    if command == "run":
+        return run_in_venv(["-m", "dronediplomacy.build", *extra])
+    if command == "test":
+        return run_in_venv([*TEST_COMMAND, *extra])
+    return run_in_venv(["-m", "jupyter", "lab", "--notebook-dir", str(ROOT), *extra])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,75 @@
+"""What notebook 00 shows: the stack's versions against the lock, and the expected
+checksum of each source text (read from the data, not from this machine)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from importlib import metadata
+
+import pandas as pd
+
+from . import paths
+
+REQUIREMENTS_IN = paths.ROOT / "requirements.in"
+REQUIREMENTS_LOCK = paths.ROOT / "requirements.lock"
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def direct_requirements() -> list[str]:
+    """Names listed in requirements.in, in file order."""
+    names = []
+    for line in REQUIREMENTS_IN.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(_canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
+    return names
+
+
+def locked_versions() -> dict[str, str]:
+    """Every package pinned in requirements.lock: name -> exact version."""
+    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", REQUIREMENTS_LOCK.read_text(encoding="utf-8"),
+                      flags=re.MULTILINE)
+    return {_canonical(name): version for name, version in pins}
+
+
+def stack_versions() -> pd.DataFrame:
+    """The direct dependencies: locked version, installed version, and whether they match.
+
+    Raises RuntimeError naming the mismatches: a notebook run in an environment that
+    differs from the lock is not a reproduction.
+    """
+    locked = locked_versions()
+    rows = []
+    for name in direct_requirements():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        rows.append({"package": name, "locked": locked.get(name, "not locked"),
+                     "installed": installed})
+    table = pd.DataFrame(rows)
+    mismatched = table[table["locked"] != table["installed"]]
+    if not mismatched.empty:
+        listing = ", ".join(f"{r.package} (locked {r.locked}, installed {r.installed})"
+                            for r in mismatched.itertuples())
+        raise RuntimeError(f"the environment differs from requirements.lock: {listing}. "
+                           "Rebuild it: delete .venv and run 'python3 repro.py run'.")
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    header = pd.DataFrame([{"package": "python", "locked": "3.11", "installed": python}])
+    return pd.concat([header, table], ignore_index=True)
+
+
+def expected_sources() -> pd.DataFrame:
+    """Each source text the data expect: its file name and sha256, as the sources table says.
+
+    This is read from the data, never from the file on this machine, so the notebook's
+    output is the same whether or not the text is present.
+    """
+    from .tables import load_table
+
+    sources = load_table("sources")
+    return sources[["source_id", "author", "text_file", "sha256"]].reset_index(drop=True)

@@ -1,0 +1,32 @@
+"""One error type for bad input: it names the file, the row and the column, and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input, reported as one line: ``file, row R, column C: problem. Fix: ...``.
+
+    ``row`` is an id or a line number (as the reader would find it in the file);
+    ``column`` is a column name or a YAML key.
+    """
+
+    def __init__(self, file: str | Path, problem: str, *, row: object = None,
+                 column: str | None = None, fix: str | None = None) -> None:
+        from .paths import relative
+
+        self.file = relative(Path(file)) if isinstance(file, Path) else str(file)
+        self.row = row
+        self.column = column
+        self.problem = problem
+        self.fix = fix
+        where = [self.file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        message = ", ".join(where) + f": {problem}"
+        if fix:
+            message += f" Fix: {fix}"
+        super().__init__(message)
