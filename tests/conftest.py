@@ -2,11 +2,14 @@
 
 They drive Debian's ``chromium`` package through Playwright for Python
 (``executable_path``): Playwright's own browser download cannot work on these machines.
-Without chromium the browser tests skip, saying how to install it.
+Without chromium the browser tests skip, saying how to install it; with the environment
+variable ``DRONE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead, so CI cannot
+pass by skipping them.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from urllib.parse import urlsplit
 
@@ -23,9 +26,15 @@ INSTALL_MESSAGE = ("no chromium on PATH: the browser tests drive Debian's chromi
                    "'npx playwright install' cannot download a browser here), then rerun.")
 
 
+REQUIRE_BROWSER_ENV = "DRONE_REQUIRE_BROWSER"
+
+
 def chromium_executable() -> str:
+    """Debian's chromium on PATH; else skip (or fail where a browser is required)."""
     path = shutil.which("chromium")
     if path is None:
+        if os.environ.get(REQUIRE_BROWSER_ENV) == "1":
+            pytest.fail(f"{REQUIRE_BROWSER_ENV}=1 but " + INSTALL_MESSAGE)
         pytest.skip(INSTALL_MESSAGE)
     return path
 

@@ -1,20 +1,30 @@
 """Reproduce everything: the first Quick start command (``python3 repro.py run``) calls this.
 
-Order: say whether the source text is present, regenerate the indexes that are
-derived from code (the data dictionary, the README's notebook table), execute
-every notebook in the order of ``pipeline.NOTEBOOKS``, render the site.
+Order: regenerate the indexes derived from code (the README's generated blocks, the data
+dictionary), execute the notebooks in the order of ``pipeline.NOTEBOOKS``, then render the
+site from the executed notebooks and the figure manifest.
 """
 
 from __future__ import annotations
 
 import sys
 
-from . import readme, runner
+from . import dictionary, readme, runner, site
+from .errors import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
-    readme.update()
-    return runner.main(argv)
+    dictionary.write_dictionary()
+    status = runner.main(argv)
+    if status != 0:
+        return status
+    readme.update()  # after the notebooks: some README blocks list what they wrote
+    try:
+        site.render_site()
+    except (InputError, site.OfflineError) as problem:
+        print(f"build: site not rendered: {problem}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
