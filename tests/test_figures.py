@@ -157,6 +157,8 @@ def test_data_csv_is_the_data_the_builder_returns(built):
     on_disk = pd.read_csv(paths.FIGURES / f"{stem}.csv")
     assert list(on_disk.columns) == list(data.columns)
     assert len(on_disk) == len(data)
+    # Cell for cell: the CSV is what the builder returns, as pandas reads it back.
+    pd.testing.assert_frame_equal(on_disk, figures._read_back(data), check_dtype=False)
 
 
 # -- the manifest ---------------------------------------------------------------------------
@@ -171,6 +173,8 @@ def test_manifest_is_generated_from_the_registry_and_complete():
     manifest = pd.read_csv(manifest_path, keep_default_na=False)
     assert tuple(manifest.columns) == figures.MANIFEST_COLUMNS
     assert list(manifest["stem"]) == sorted(figures.REGISTRY)
+    # The whole planned set (figures 1-8) is registered and listed, in order.
+    assert list(manifest["stem"]) == list(figures.PLANNED_STEMS)
     for row in manifest.itertuples():
         for suffix in figsave.SUFFIXES:
             assert (paths.FIGURES / f"{row.stem}{suffix}").is_file(), (row.stem, suffix)

@@ -23,6 +23,11 @@ from the registry; ``save_all()`` does every figure.
 The manifest is never edited by hand: tests/test_figures.py checks that the file on
 disk equals :func:`manifest_frame` and that every registered stem has its four files.
 
+Figure 8 (SIPRI deliveries) is built in this module; figures 1–7 (the article's
+tables and the coding) are built in :mod:`dronediplomacy.figures_article`, which this
+module imports at its end, so importing ``dronediplomacy.figures`` registers the whole
+set. In a notebook, ``show_and_save(stem)`` saves a figure and returns it for display.
+
 Run ``python -m dronediplomacy.figures`` to rebuild every registered figure.
 """
 
@@ -152,6 +157,13 @@ def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
         inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
     write_manifest(out_dir)
     return saved
+
+
+def show_and_save(stem: str, out_dir: Path | str | None = None) -> Figure:
+    """Save figure ``stem`` like :func:`save` and return the figure, for a notebook
+    cell to end with (it is then shown inline; its text form is
+    ``<Figure size ... with N Axes>``, the same on every run)."""
+    return save(stem, out_dir).figure
 
 
 def save_all(out_dir: Path | str | None = None) -> list[figsave.SavedFigure]:
@@ -485,6 +497,12 @@ def fig_08_sipri_deliveries(periods: Sequence[WarPeriod] | None = None) -> tuple
     deliveries = sipri.armed_uav_deliveries(export, ("Azerbaijan", "Ukraine"), 2014)
     return plot_sipri_deliveries(deliveries, war_periods() if periods is None else periods,
                                  generated=export.attrs.get("generated"))
+
+
+# -- figures 1-7 --------------------------------------------------------------------------
+# Registered by their own module (one builder per figure, from the article's tables and
+# the coding); imported here so that importing this module registers the whole set.
+from . import figures_article  # noqa: E402,F401  (import for its registrations)
 
 
 def main(argv: list[str] | None = None) -> int:

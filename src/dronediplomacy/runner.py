@@ -85,6 +85,9 @@ def execute(path: Path) -> str:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    if not path.is_file():
+        raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
+                             f"{paths.relative(path.parent)}/")
     nb = nbformat.read(path, as_version=4)
     os.environ.update(KERNEL_ENVIRONMENT)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",

@@ -1,0 +1,145 @@
+"""The two codings of every statement, their agreement, and the derived tables.
+
+Notebook 03 calls :func:`build` to show the tables and :func:`write_derived` to write
+them to ``data/derived/`` (atomically, byte-identical on every run):
+
+- ``coded_hand.csv``: the hand coding, one row per statement, with the derived
+  speaker side;
+- ``coded_rules.csv``: the rule-based coder's codes, one row per statement;
+- ``agreement.csv``: the validity check of the dictionary against the hand coding;
+- ``disagreements.csv``: every code on which the two differ, with the hand rationale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import agreement, atomic, paths
+from .codebook import Codebook, load_codebook
+from .coder import Dictionary, code_statements, load_dictionary
+from .hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from .tables import Tables, load_tables
+
+DERIVED_FILES = {
+    "coded_hand": "coded_hand.csv",
+    "coded_rules": "coded_rules.csv",
+    "agreement": "agreement.csv",
+    "disagreements": "disagreements.csv",
+}
+
+
+def speaker_sides(tables: Tables) -> pd.Series:
+    """statement_id -> speaker side, by the codebook's rule (dimension speaker_side):
+    turkey if the speaker's country is Turkey; else buyer or target if it is the
+    country of the conflict's buyer or opposing state; else third_party."""
+    country = tables.actors.set_index("actor_id")["country"]
+    conflicts = tables.conflicts.set_index("conflict_id")
+    statements = tables.statements
+    speaker = statements["actor_id"].map(country)
+    buyer = statements["conflict_id"].map(conflicts["buyer_actor_id"]).map(country)
+    target = statements["conflict_id"].map(conflicts["opposing_actor_id"]).map(country)
+    side = pd.Series("third_party", index=statements.index, dtype=object)
+    side[speaker.eq(target).fillna(False).astype(bool)] = "target"
+    side[speaker.eq(buyer).fillna(False).astype(bool)] = "buyer"
+    side[speaker.eq("Turkey").fillna(False).astype(bool)] = "turkey"
+    return pd.Series(side.to_numpy(), index=statements["statement_id"].to_numpy(),
+                     name="speaker_side")
+
+
+@dataclass(frozen=True)
+class Coding:
+    """Everything notebook 03 shows."""
+
+    codebook: Codebook
+    dictionary: Dictionary
+    statements: pd.DataFrame
+    hand_long: pd.DataFrame       # the hand coding with rationales, as in the file
+    coded_hand: pd.DataFrame
+    coded_rules: pd.DataFrame
+    agreement: pd.DataFrame
+    disagreements: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The derived tables, by name (see DERIVED_FILES)."""
+        return {name: getattr(self, name) for name in DERIVED_FILES}
+
+
+def build(tables: Tables | None = None, codebook: Codebook | None = None,
+          dictionary: Dictionary | None = None, n_resamples: int = agreement.BOOTSTRAP_RESAMPLES
+          ) -> Coding:
+    """Load the statements, code them both ways, and compare the codings."""
+    tables = tables or load_tables()
+    codebook = codebook or load_codebook()
+    dictionary = dictionary or load_dictionary(codebook=codebook)
+    statements = tables.statements
+    statement_ids = statements["statement_id"].tolist()
+
+    hand_long = load_hand_coding(HAND_CODING_PATH, codebook, statement_ids)
+    hand = hand_codes_wide(hand_long, codebook)
+    hand = statements[["statement_id"]].merge(hand, on="statement_id", how="left")
+    rules = code_statements(statements, dictionary, id_column="statement_id", text_column="text")
+
+    context = statements[["statement_id", "conflict_id", "actor_id"]].copy()
+    context["speaker_side"] = context["statement_id"].map(speaker_sides(tables))
+    coded_hand = context.merge(hand, on="statement_id")
+    coded_hand["codebook_version"] = codebook.version
+    coded_rules = statements[["statement_id", "conflict_id", "actor_id"]].merge(rules, on="statement_id")
+    coded_rules["dictionary_version"] = dictionary.version
+    coded_rules["codebook_version"] = dictionary.codebook_version
+
+    table = agreement.agreement_table(hand, rules, codebook, n_resamples=n_resamples)
+    differences = agreement.disagreements(hand, rules, hand_long, statements, codebook, dictionary)
+    return Coding(codebook=codebook, dictionary=dictionary, statements=statements,
+                  hand_long=hand_long.drop(columns="line"), coded_hand=coded_hand,
+                  coded_rules=coded_rules, agreement=table, disagreements=differences)
+
+
+def write_derived(coding: Coding | None = None) -> dict[str, str]:
+    """Write the four derived tables to data/derived/ atomically; return name -> path
+    (relative to the repository root)."""
+    coding = coding or build()
+    written = {}
+    for name, frame in coding.frames().items():
+        target = paths.DATA_DERIVED / DERIVED_FILES[name]
+        atomic.write_csv(target, frame)
+        written[name] = paths.relative(target)
+    return written
+
+
+def side_by_side(coding: Coding) -> pd.DataFrame:
+    """One row per statement: speaker, side, and the two codings next to each other
+    (moves as lists), with a mark where they differ."""
+    hand, rules = coding.coded_hand, coding.coded_rules.set_index("statement_id")
+    moves = coding.codebook.move_ids
+
+    def listed(row) -> str:
+        return ", ".join(m for m in moves if row[m] == 1) or "-"
+
+    frame = pd.DataFrame({
+        "statement_id": hand["statement_id"],
+        "conflict_id": hand["conflict_id"],
+        "actor_id": hand["actor_id"],
+        "speaker_side": hand["speaker_side"],
+        "moves_hand": hand.apply(listed, axis=1),
+        "moves_rules": [listed(rules.loc[s]) for s in hand["statement_id"]],
+        "named_agent_hand": hand["named_agent"],
+        "named_agent_rules": [rules.loc[s, "named_agent"] for s in hand["statement_id"]],
+        "alignment_hand": hand["alignment"].map(agreement.signed),
+        "alignment_rules": [agreement.signed(rules.loc[s, "alignment"]) for s in hand["statement_id"]],
+        "stance_hand": hand["stance"],
+    })
+    differ = ((frame["moves_hand"] != frame["moves_rules"])
+              | (frame["named_agent_hand"] != frame["named_agent_rules"])
+              | (frame["alignment_hand"] != frame["alignment_rules"]))
+    frame["differ"] = differ.map({True: "yes", False: ""})
+    return frame
+
+
+def hand_rationales(coding: Coding) -> pd.DataFrame:
+    """The hand codes with their rationales, statement by statement, with the text."""
+    text = coding.statements.set_index("statement_id")["text"]
+    frame = coding.hand_long[["statement_id", "dimension", "code", "rationale"]].copy()
+    frame.insert(1, "text", frame["statement_id"].map(text))
+    return frame

@@ -1,0 +1,123 @@
+"""The hand coding (``data/input/hand_coding.csv``): read, validate, reshape.
+
+One row per statement, dimension and code, each with a one-sentence rationale and the
+codebook version it was assigned under:
+
+- accountability_move: one row per move the statement makes (a statement making no
+  move has one row with the code ``none``);
+- named_agent, alignment, stance: exactly one row per statement (alignment by its
+  code id, e.g. ``support``; :func:`hand_codes_wide` turns it into -2..2);
+- speaker_side is derived from the tables, never hand coded.
+
+Everything is checked against the codebook; the first problem raises InputError
+naming the file, the row (line number; header = 1) and the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .codebook import Codebook, load_codebook
+from .csvfile import read_records
+from .errors import InputError
+
+HAND_CODING_PATH = paths.DATA_INPUT / "hand_coding.csv"
+COLUMNS = ("statement_id", "dimension", "code", "rationale", "codebook_version")
+#: The code for "this statement makes none of the moves" in a multi-label dimension.
+NO_CODE = "none"
+_SENTENCE_ENDINGS = (".", "?", "!", ".'", '."', ".)")
+
+
+def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | None = None,
+                     statement_ids: list[str] | None = None) -> pd.DataFrame:
+    """The validated hand coding, long: the file's columns plus ``line``.
+
+    If ``statement_ids`` is given, every id must be known and every statement must be
+    coded on every hand-coded dimension.
+    """
+    path = Path(path)
+    codebook = codebook or load_codebook()
+    _header, records = read_records(path, COLUMNS, allowed=COLUMNS)
+    hand_dimensions = codebook.dimensions_coded_by("hand")
+    known_ids = set(statement_ids) if statement_ids is not None else None
+    seen: dict[tuple[str, str, str], int] = {}           # (statement, dimension, code) -> line
+    codes_of: dict[tuple[str, str], list[str]] = {}      # (statement, dimension) -> codes so far
+    rows = []
+    for record in records:
+        values = record.values
+        for column in COLUMNS:
+            if not values[column]:
+                raise InputError(path, "empty cell.", row=record.line, column=column)
+        statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
+        if values["codebook_version"] != codebook.version:
+            raise InputError(path, f"coded under codebook {values['codebook_version']}, but the "
+                                   f"codebook is {codebook.version}.", row=record.line,
+                             column="codebook_version",
+                             fix="re-check this code against the current definitions, then "
+                                 "update its version.")
+        if known_ids is not None and statement_id not in known_ids:
+            raise InputError(path, f"unknown statement {statement_id!r} (not in statements.csv).",
+                             row=record.line, column="statement_id")
+        if dimension not in hand_dimensions:
+            raise InputError(path, f"unknown dimension {dimension!r}; the hand-coded dimensions "
+                                   f"are {', '.join(hand_dimensions)}.", row=record.line,
+                             column="dimension")
+        spec = codebook.dimension(dimension)
+        allowed = codebook.code_ids(dimension)
+        if spec["kind"] == "multi_label":
+            allowed = [*allowed, NO_CODE]
+        if code not in allowed:
+            raise InputError(path, f"unknown code {code!r} for {dimension}; the codebook's codes "
+                                   f"are {', '.join(allowed)}.", row=record.line, column="code")
+        if not values["rationale"].endswith(_SENTENCE_ENDINGS):
+            raise InputError(path, "a rationale is one full sentence, ending with a full stop.",
+                             row=record.line, column="rationale")
+        key = (statement_id, dimension, code)
+        if key in seen:
+            raise InputError(path, f"{statement_id} is coded {code!r} on {dimension} twice "
+                                   f"(first on line {seen[key]}).", row=record.line, column="code")
+        seen[key] = record.line
+        earlier = codes_of.setdefault((statement_id, dimension), [])
+        if earlier and spec["kind"] == "single":
+            raise InputError(path, f"{statement_id} has more than one code on {dimension} "
+                                   f"({earlier[0]!r} and {code!r}).", row=record.line, column="code")
+        if earlier and NO_CODE in (code, *earlier):
+            raise InputError(path, f"{statement_id} is coded '{NO_CODE}' and also with a move on "
+                                   f"{dimension}.", row=record.line, column="code")
+        earlier.append(code)
+        rows.append({**values, "line": record.line})
+
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "line"])
+    if statement_ids is not None:
+        coded = set(zip(frame["statement_id"], frame["dimension"]))
+        for statement_id in statement_ids:
+            for dimension in hand_dimensions:
+                if (statement_id, dimension) not in coded:
+                    raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
+                                     row=statement_id, column=dimension,
+                                     fix="add a row for it (a statement with no move gets the "
+                                         f"code '{NO_CODE}').")
+    return frame
+
+
+def hand_codes_wide(long: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
+    """One row per statement (in order of first appearance): statement_id, one 0/1
+    column per accountability move (codebook order), named_agent, alignment (-2..2),
+    stance."""
+    codebook = codebook or load_codebook()
+    statement_ids = list(dict.fromkeys(long["statement_id"]))
+    wide = pd.DataFrame({"statement_id": statement_ids})
+    moves = long[long["dimension"] == "accountability_move"]
+    for move in codebook.move_ids:
+        with_move = set(moves.loc[moves["code"] == move, "statement_id"])
+        wide[move] = wide["statement_id"].isin(with_move).astype("int64")
+    for dimension in ("named_agent", "alignment", "stance"):
+        codes = long[long["dimension"] == dimension].set_index("statement_id")["code"]
+        wide[dimension] = wide["statement_id"].map(codes)
+    values = codebook.ordinal_values("alignment")
+    wide["alignment"] = wide["alignment"].map(values).astype("int64")
+    return wide
+

@@ -1,0 +1,131 @@
+"""The new-statements command, run as a user runs it (a subprocess)."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from dronediplomacy import coder, paths
+
+MOVES = list(coder.default_dictionary().move_ids)
+HEADER = ["id", *MOVES, "named_agent", "alignment"]
+
+
+def run(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dronediplomacy.coder_cli", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def read_output(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_codes_a_csv_it_has_never_seen(tmp_path):
+    source = tmp_path / "INPUT.csv"
+    # A spreadsheet export: byte order mark, CRLF, an extra column, a quoted field
+    # with a comma and a line break, and free-text conflict and speaker.
+    source.write_bytes(
+        "\ufeffid,conflict,speaker,text,notes\r\n"
+        "n2,Libya 2020,a defence minister,\"The drones were sold by a private company,\r\n"
+        "not by the government.\",x\r\n"
+        "n1,a border war,an ambassador,Your drones are killing our soldiers.,\r\n"
+        "n3,,,\"The weather was mild.\",\r\n".encode("utf-8"))
+    result = run(source, "OUTPUT.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "OUTPUT.csv"
+    text = output.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(HEADER) and "\r" not in text
+    rows = read_output(output)
+    assert [r["id"] for r in rows] == ["n2", "n1", "n3"]                # input order
+    assert rows[0]["private_agency"] == "1" and rows[0]["named_agent"] == "turkish_company"
+    assert rows[0]["alignment"] == "-2"
+    assert rows[1]["responsibility_attribution"] == "1" and rows[1]["named_agent"] == "turkish_state"
+    assert all(rows[2][m] == "0" for m in MOVES) and rows[2]["alignment"] == "0"
+    assert all(r[m] in {"0", "1"} for r in rows for m in MOVES)
+    assert all(int(r["alignment"]) in range(-2, 3) for r in rows)
+
+
+def test_header_only_input_gives_header_only_output(tmp_path):
+    (tmp_path / "in.csv").write_text("id,conflict,speaker,text\n", encoding="utf-8")
+    result = run("in.csv", "out.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == ",".join(HEADER) + "\n"
+
+
+BAD_INPUTS = {
+    "missing column": (b"id,conflict,text\n1,a,b\n", "row 1, column speaker"),
+    "empty file": (b"", "row 1, column id"),
+    "blank file": (b"  \n\n", "row 1, column id"),
+    "bad encoding": (b"id,conflict,speaker,text\n1,a,b,caf\xe9\n", "row 2, column text"),
+    "duplicate id": (b"id,conflict,speaker,text\n7,a,b,c\n8,a,b,d\n7,a,b,e\n", "row 4, column id"),
+    "empty id": (b"id,conflict,speaker,text\n1,a,b,c\n  ,a,b,d\n", "row 3, column id"),
+    "too few fields": (b"id,conflict,speaker,text\n1,a,b\n", "row 2, column text"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_fails_with_one_message_and_writes_nothing(tmp_path, case):
+    content, where = BAD_INPUTS[case]
+    (tmp_path / "in.csv").write_bytes(content)
+    result = run("in.csv", "out.csv", cwd=tmp_path)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "in.csv" in lines[0] and where in lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]   # no output, no temp file
+
+
+def test_missing_input_file_fails_cleanly(tmp_path):
+    result = run("nowhere.csv", "out.csv", cwd=tmp_path)
+    assert result.returncode != 0 and "nowhere.csv" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.csv").exists()
+
+
+def test_bad_input_leaves_an_existing_output_untouched(tmp_path):
+    (tmp_path / "in.csv").write_bytes(b"id,text\n1,a\n")
+    (tmp_path / "out.csv").write_text("old results\n", encoding="utf-8")
+    result = run("in.csv", "out.csv", cwd=tmp_path)
+    assert result.returncode != 0
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old results\n"
+
+
+def test_console_script_declared_in_pyproject_is_main():
+    scripts = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module, function = scripts["code-statements"].split(":")
+    entry = getattr(importlib.import_module(module), function)
+    from dronediplomacy import coder_cli
+    assert entry is coder_cli.main
+
+
+def test_main_returns_exit_codes_in_process(tmp_path, capsys):
+    from dronediplomacy.coder_cli import main
+    source = tmp_path / "in.csv"
+    source.write_text("id,conflict,speaker,text\na,x,y,We stand with our brothers.\n", encoding="utf-8")
+    assert main([str(source), str(tmp_path / "out.csv")]) == 0
+    assert read_output(tmp_path / "out.csv")[0]["solidarity_appeal"] == "1"
+    source.write_text("id,conflict,speaker\n", encoding="utf-8")
+    assert main([str(source), str(tmp_path / "out2.csv")]) == 1
+    assert "column text" in capsys.readouterr().err
+
+
+def test_installed_console_script_if_present(tmp_path):
+    script = Path(sys.executable).parent / "code-statements"
+    if not script.exists() and shutil.which("code-statements") is None:
+        pytest.skip("the console script is not installed in this environment; install the "
+                    "package (pip install -e .) to get .venv/bin/code-statements")
+    script = script if script.exists() else Path(shutil.which("code-statements"))
+    (tmp_path / "INPUT.csv").write_text("id,conflict,speaker,text\n1,a,b,neutral mediator\n",
+                                        encoding="utf-8")
+    result = subprocess.run([str(script), "INPUT.csv", "OUTPUT.csv"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert read_output(tmp_path / "OUTPUT.csv")[0]["mediation_balancing"] == "1"
