@@ -25,7 +25,9 @@ REQUIRED_PYTHON = (3, 11)
 #: Fixed for every process we start: set order, time zone and locale cannot vary.
 PINNED_ENVIRONMENT = {"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8",
                       "PYTHONDONTWRITEBYTECODE": "1"}
-TEST_COMMAND = ["-m", "pytest", "--nbval", "--nbval-current-env",
+# Two processes at least (pytest-xdist); --dist loadfile keeps each notebook's cells in one
+# worker, in order, in one kernel, as strict nbval needs.
+TEST_COMMAND = ["-m", "pytest", "-n", "auto", "--dist", "loadfile", "--nbval", "--nbval-current-env",
                 "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", "tests", "notebooks"]
 
 
