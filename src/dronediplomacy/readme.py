@@ -20,8 +20,58 @@ def notebook_table() -> str:
     return "\n".join(lines)
 
 
+def _writer_of(relative_path: str) -> str:
+    """The notebook whose ``writes`` names ``relative_path`` (patterns allowed)."""
+    from fnmatch import fnmatch
+
+    for nb in pipeline.NOTEBOOKS:
+        if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
+            return nb.name
+    raise RuntimeError(f"{relative_path} is on disk but no notebook in pipeline.py writes it")
+
+
+def _rows(path) -> int:
+    import pandas as pd
+
+    return len(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+def data_products() -> str:
+    """Every table in data/: what it is, who writes it, how many rows it has now."""
+    from .schemas import TABLE_SPECS
+
+    lines = ["| file | rows | made by |", "|---|---|---|"]
+    for spec in TABLE_SPECS:
+        path = paths.DATA_INPUT / spec.file
+        lines.append(f"| `{paths.relative(path)}` | {_rows(path)} | hand (the article's facts) |")
+    for name in ("codebook.yaml", "coder_patterns.yaml"):
+        lines.append(f"| `data/input/{name}` | | hand (coding) |")
+    lines.append(f"| `data/input/hand_coding.csv` | {_rows(paths.DATA_INPUT / 'hand_coding.csv')} "
+                 "| hand (coding) |")
+    for path in sorted(paths.DATA_RAW.glob("*.csv")):
+        lines.append(f"| `{paths.relative(path)}` | | third party, unchanged (see `data/raw/README.md`) |")
+    for path in sorted(paths.DATA_DERIVED.glob("*.csv")):
+        rel = paths.relative(path)
+        lines.append(f"| `{rel}` | {_rows(path)} | `notebooks/{_writer_of(rel)}` |")
+    return "\n".join(lines)
+
+
+def figure_table() -> str:
+    """Every figure in the manifest: files, what it shows (first sentence of the caption)."""
+    import pandas as pd
+
+    manifest = pd.read_csv(paths.FIGURES / "manifest.csv", dtype=str, keep_default_na=False)
+    lines = ["| figure | shows | data | made by |", "|---|---|---|---|"]
+    for row in manifest.itertuples():
+        first_sentence = row.caption.split(". ")[0].rstrip(".") + "."
+        lines.append(f"| `figures/{row.stem}.{{pdf,svg,png}}` | {first_sentence} "
+                     f"| [`{row.data_csv}`]({row.data_csv}) | `notebooks/{row.notebook}` |")
+    return "\n".join(lines)
+
+
 def generated_blocks() -> dict[str, str]:
-    return {"notebooks": notebook_table()}
+    return {"notebooks": notebook_table(), "data-products": data_products(),
+            "figures": figure_table()}
 
 
 def render(text: str) -> str:
