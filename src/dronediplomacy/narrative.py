@@ -55,6 +55,8 @@ SIPRI_FIRST_YEAR = 2014
 #: Resolution at which figures are embedded in the narrative page (the committed PNGs are
 #: 300 dpi, for print; a screen needs half that, and the page loads four times faster).
 SCREEN_DPI = 150
+#: Colours kept in the screen copy (flat-colour figures need few; see screen_png).
+SCREEN_COLOURS = 128
 #: CSS pixels per inch of figure on the page.
 CSS_PX_PER_INCH = 120
 
@@ -112,6 +114,18 @@ def label_in_sentence(label: str) -> str:
     'Buyer state' -> 'buyer state', 'Turkish state' stays."""
     first = label.split(" ", 1)[0]
     return label if first in PROPER_WORDS else lower_first(label)
+
+
+def amount(n: int) -> str:
+    """A count standing alone: 'none', 'one', …, '12'."""
+    return "none" if int(n) == 0 else number(n)
+
+
+def day_range(first: str, last: str) -> str:
+    """'27 September to 10 November 2020'; the first year is written only if it differs."""
+    a, b = date.fromisoformat(str(first)), date.fromisoformat(str(last))
+    head = f"{a.day} {_MONTHS[a.month - 1]}" + ("" if a.year == b.year else f" {a.year}")
+    return f"{head} to {day(last)}"
 
 
 def signed(value: float, decimals: int = 0) -> str:
@@ -190,7 +204,7 @@ def ids(values: Iterable[str]) -> str:
 
 # --------------------------------------------------------------------------- the facts
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Facts:
     """Everything the prose is computed from."""
 
@@ -257,7 +271,8 @@ def _speaker_columns(tables: Tables) -> pd.DataFrame:
             titled = f"{role} {name}"
         elif role:
             titled = f"{name} ({lower_first(role)})"
-        rows.append({"actor_id": actor_id, "speaker": name, "speaker_short": short,
+        rows.append({"actor_id": actor_id, "speaker": name, "speaker_bare": bare,
+                     "speaker_short": short,
                      "speaker_titled": titled, "speaker_country": actor["country"],
                      "speaker_type": actor["actor_type"]})
     return pd.DataFrame(rows)
@@ -364,27 +379,19 @@ def side_phrase(side: str) -> str:
 def speakers_breakdown(frame: pd.DataFrame, *, titled: bool = False) -> str:
     """'Recep Tayyip Erdoğan (two), Azerbaijan (one)': speakers in order of first
     appearance, with the number of statements each."""
-    column = "speaker_titled" if titled else "speaker"
+    column = "speaker_titled" if titled else "speaker_bare"
     counts = frame.groupby(column, sort=False).size()
     return join(f"{md(name)} ({number(n)})" for name, n in counts.items())
 
 
-def statement_words(row: pd.Series, *, with_speaker: bool = True) -> str:
-    """A statement as the prose shows it: the quotation verbatim, or our paraphrase
-    marked as ours, with the id and paragraph, and the speaker first."""
-    speaker = md(row["speaker_short"])
-    where = cite(row["statement_id"], row["paragraph"])
+def statement_words(row: pd.Series) -> str:
+    """A statement as the prose shows it: the quotation verbatim in quotation marks, or
+    our paraphrase (first letter lowered, to follow a colon) marked as ours, followed by
+    the id and paragraph."""
     if row["text_kind"] == "verbatim":
-        said = "the phrase" if row["mode"] == "characterisation" else "said"
-        body = f"{quote(row['text'])} {where}"
-        text = f"{speaker} ({said}): {body}" if with_speaker else body
-    else:
-        text = (f"{speaker} {md(lower_first(str(row['text']).rstrip('.')))} "
-                f"(our paraphrase; {row['statement_id']}, \u00b6{int(row['paragraph'])})")
-        if not with_speaker:
-            text = f"{md(str(row['text']).rstrip('.'))} (our paraphrase; " \
-                   f"{row['statement_id']}, \u00b6{int(row['paragraph'])})"
-    return text
+        return f"{quote(row['text'])} {cite(row['statement_id'], row['paragraph'])}"
+    return (f"{md(lower_first(str(row['text']).rstrip('.')))} (our paraphrase; "
+            f"{row['statement_id']}, \u00b6{int(row['paragraph'])})")
 
 
 def attribution_note(row: pd.Series) -> str:
@@ -407,15 +414,14 @@ def codes_sentence(facts: Facts, row: pd.Series) -> str:
              f"agent named: {facts.label('named_agent', row['named_agent'])}",
              f"alignment {signed(alignment)} ({facts.label('alignment', by_value[alignment])})"]
     if row["speaker_side"] != "turkey":
-        parts.append(f"stance toward the Turkish framing: "
-                     f"{facts.label('stance', row['stance']).lower()}")
+        parts.append(f"stance toward the Turkish framing: {facts.label('stance', row['stance'])}")
     return "Coded " + "; ".join(parts) + "."
 
 
 def statement_item(facts: Facts, row: pd.Series) -> str:
     """One bullet: who, when, what (verbatim or paraphrased), and how it was coded."""
     when = date_phrase(row["date_earliest"], row["date_latest"], row["date_precision"])
-    return (f"- **{md(row['speaker_titled'])}**, {when}. {statement_words(row, with_speaker=False)}."
+    return (f"- **{capitalise(md(row['speaker_titled']))}**, {when}: {statement_words(row)}."
             f"{attribution_note(row)} {codes_sentence(facts, row)}")
 
 
@@ -453,7 +459,8 @@ def claim_item(facts: Facts, claim: pd.Series) -> str:
     text = (f"- **{claim['claim_id']}** ({claim['claim_type']}, \u00b6{int(claim['paragraph'])}). "
             f"{md(claim['text'])}")
     if len(rows):
-        text += f" *Rests on* {ids(rows['evidence_id'])}."
+        ordered = rows.sort_values(["evidence_type", "evidence_id"], ascending=[False, True])
+        text += f" *Rests on* {ids(ordered['evidence_id'])}."
     if _present(claim["evidence_note"]):
         text += f" *Our note:* {md(claim['evidence_note'])}"
     return text
@@ -478,16 +485,17 @@ def introduction(source=None) -> str:
     facts = _facts(source)
     t = facts.tables
     sources = t.sources
-    source_words = join(f"{md(s['author'])}'s article {quote(s['title'])}" for _, s in sources.iterrows())
+    source_words = join(f"{md(s['author'])}'s article {quote(str(s['title']).rstrip('.'))}"
+                        for _, s in sources.iterrows())
     paragraphs = int(sources["paragraph_count"].sum())
     lines = [
         f"Everything below comes from {count(len(sources), 'source')}: {source_words}. "
         f"From its {count(paragraphs, 'paragraph')} the project's tables hold "
         f"{count(len(t.statements), 'statement')} (who said what), "
-        f"{count(len(t.events), 'event')} (dated facts) and "
+        f"{count(len(t.events), 'event')} (facts, dated where the sources allow) and "
         f"{count(len(t.claims), 'claim')} the article itself makes, each row with the "
-        f"paragraph it comes from. Quotations are the article's words, verbatim; everything "
-        f"else is the project's paraphrase.",
+        f"paragraph it comes from. Quotations are verbatim, as the article prints them; "
+        f"everything else is the project's paraphrase.",
         "",
         "The statements by conflict:",
         "",
@@ -498,28 +506,30 @@ def introduction(source=None) -> str:
         if frame.empty:
             lines.append(f"- {name}: no statements.")
             continue
-        lines.append(f"- {name} ({conflict_id}): {count(len(frame), 'statement')}, "
+        lines.append(f"- {name}: {count(len(frame), 'statement')}, "
                      f"{modes_breakdown(frame)}, by {speakers_breakdown(frame)}.")
     turkish = facts.statements[facts.statements["speaker_side"] == "turkey"]
     values = facts.codebook.ordinal_values("alignment")
     low, high = min(values.values()), max(values.values())
     by_value = {v: c for c, v in values.items()}
-    dims = {d["id"]: d for d in facts.codebook.dimensions}
+    dims = facts.codebook.dimensions
+    derived = [d for d in dims if d["coded_by"] == ["derived"]]
     lines += [
         "",
-        f"{capitalise(count(len(turkish), 'statement'))} of the {len(t.statements)} come from "
+        f"Of the {count(len(t.statements), 'statement')}, {number(len(turkish))} come from "
         f"Turkish speakers (the speaker's country is Turkey). Every statement was coded by hand "
-        f"with the project's codebook (version {md(facts.codebook.version)}): the "
-        f"{lower_first(dims['accountability_move']['label']).lower()}s it makes (one of "
-        f"{count(len(facts.moves), 'move')}, several per statement allowed), the "
-        f"{lower_first(dims['named_agent']['label']).lower()} it names, and the "
-        f"{lower_first(dims['alignment']['label'])} it presents, on a scale from "
-        f"{signed(low)} ({facts.label('alignment', by_value[low])}) to {signed(high)} "
-        f"({facts.label('alignment', by_value[high])}); for a speaker who is not Turkish, also "
-        f"its {lower_first(dims['stance']['label'])}. The text reports the hand codes; how far "
-        f"an independent dictionary reproduces them is in the last section.",
+        f"with the project's codebook (version {md(facts.codebook.version)}) on "
+        f"{count(len(dims), 'dimension')}: {join(label_in_sentence(d['label']) for d in dims)}. "
+        f"A statement can make several of the {count(len(facts.moves), 'accountability move')}; "
+        f"alignment runs from {signed(low)} ({facts.label('alignment', by_value[low])}) to "
+        f"{signed(high)} ({facts.label('alignment', by_value[high])})"
+        + (f"; {join(label_in_sentence(d['label']) for d in derived)} "
+           f"{plural(len(derived), 'is', 'are')} derived from the tables, not coded"
+           if derived else "")
+        + ". The text reports the hand codes; how far an independent dictionary reproduces "
+        "them is in the last section.",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
 
 
 def _deliveries_sentence(facts: Facts, conflict_id: str) -> str:
@@ -538,15 +548,17 @@ def _deliveries_sentence(facts: Facts, conflict_id: str) -> str:
     estimated = int(rows["estimated"].sum())
     deals = sorted({i.strip() for cell in rows["sipri_ids"] for i in str(cell).split(";")
                     if i.strip()}, key=int)
+    estimated_words = ("none of them" if estimated == 0 else f"all {number(total)}"
+                       if estimated == total else f"{number(estimated)} of the {number(total)}")
 
-    def amount(n: int) -> str:
-        return "none" if n == 0 else number(n)
-
-    return (f"SIPRI's trade register records {count(total, 'armed drone')} (SIPRI: armed UAV) "
+    export = (f" (export generated {' '.join(str(facts.sipri_generated).split()[:3])})"
+              if facts.sipri_generated else "")
+    return (f"SIPRI's trade register{export} records {count(total, 'armed drone')} "
+            f"(SIPRI: armed UAV) "
             f"delivered by Turkey to {md(recipient)} from {first} to {last}: {amount(before)} "
             f"before {start}, {amount(during)} in {start}, the year the war began, and "
-            f"{amount(after)} after. SIPRI marks {number(estimated)} of the {number(total)} as "
-            f"its own estimates ({plural(len(deals), 'SIPRI deal')} {join(deals)}).")
+            f"{amount(after)} after. SIPRI marks {estimated_words} as its own estimates "
+            f"({plural(len(deals), 'SIPRI deal')} {join(deals)}).")
 
 
 def war(source, conflict_id: str) -> str:
@@ -559,14 +571,15 @@ def war(source, conflict_id: str) -> str:
     others = frame[frame["speaker_side"] != "turkey"]
     buyer = facts.actor(conflict["buyer_actor_id"])
     opposing = facts.actor(conflict["opposing_actor_id"])
-    period = (f"from {day(conflict['date_start'])} to {day(conflict['date_end'])}"
+    period = (f"from {day_range(conflict['date_start'], conflict['date_end'])}"
               if _present(conflict["date_end"]) else
               f"from {day(conflict['date_start'])}, with no end in the article")
     outside = (" (the days come from outside the article and are cited in the conflicts table)"
                if _present(conflict["source_note"]) else "")
     out = [
         f"**Turkey's posture: {md(conflict['turkey_posture'])}.** In our paraphrase of the "
-        f"article: {md(conflict['posture_description'])} {cite(conflict_id, conflict['paragraph'])} "
+        f"article: {md(str(conflict['posture_description']).rstrip('.'))} "
+        f"{cite(conflict_id, conflict['paragraph'])}. "
         f"The buyer of the drones was {md(buyer['name'])} and the opposing state "
         f"{md(opposing['name'])}; the war ran {period}{outside}.",
         "",
@@ -583,17 +596,17 @@ def war(source, conflict_id: str) -> str:
         out += ["**What Turkish speakers said.** No statement on this war comes from a Turkish "
                 "speaker.", ""]
     else:
-        out += [f"**What Turkish speakers said.** {capitalise(count(len(turkish), 'statement'))} "
-                f"of the {number(len(frame))} come from Turkish speakers: "
+        out += [f"**What Turkish speakers said.** {capitalise(number(len(turkish)))} of the "
+                f"{count(len(frame), 'statement')} {plural(len(turkish), 'comes', 'come')} from "
+                f"Turkish speakers: "
                 f"{speakers_breakdown(turkish, titled=True)}.", ""]
         out += [statement_item(facts, row) for _, row in turkish.iterrows()]
         n_moves, tally = move_tally(facts, turkish)
         out += ["",
                 f"Taken together, the Turkish statements on this war make "
-                f"{count(n_moves, 'move')}: {tally or 'none'}. They name as the agent of the "
-                f"transfer or use of the weapons {agent_tally(facts, turkish)}, and the "
-                f"alignment with the buyer's war effort they present is "
-                f"{alignment_summary(turkish)}.",
+                f"{count(n_moves, 'move')}: {tally or 'none'}. The agents they name for the "
+                f"transfer or use of the weapons: {agent_tally(facts, turkish)}. The alignment "
+                f"with the buyer's war effort they present: {alignment_summary(turkish)}.",
                 ""]
 
     responses = facts.tables.statement_responses
@@ -604,15 +617,18 @@ def war(source, conflict_id: str) -> str:
         out += ["**Who pushed back.** No statement on this war is recorded as answering another.",
                 ""]
     else:
-        out += [f"**Who pushed back.** {capitalise(count(links['response_id'].nunique(), 'statement'))} "
-                f"on this war {plural(links['response_id'].nunique(), 'answers', 'answer')} "
-                f"another, as the response links record:", ""]
+        n_responses = links["response_id"].nunique()
+        out += [f"**Who pushed back.** {capitalise(count(n_responses, 'statement'))} on this war "
+                f"{plural(n_responses, 'answers', 'answer')} another, as the response links "
+                f"record:", ""]
         for response_id, group in links.groupby("response_id", sort=True):
             row = by_id.loc[response_id].copy()
             row["statement_id"] = response_id
-            answered = [f"{a} ({md(by_id.loc[a, 'speaker_short'])})" for a in sorted(group["answers_id"])]
-            out.append(f"- **{md(row['speaker_titled'])}** ({side_phrase(row['speaker_side'])}) "
-                       f"answered {join(answered)}. {statement_words(row, with_speaker=False)}."
+            answered = [f"{a} ({md(by_id.loc[a, 'speaker_short'])})"
+                        for a in sorted(group["answers_id"])]
+            out.append(f"- **{capitalise(md(row['speaker_titled']))}** "
+                       f"({side_phrase(row['speaker_side'])}), answering {join(answered)}: "
+                       f"{statement_words(row)}."
                        f"{attribution_note(row)} {codes_sentence(facts, row)}")
         out.append("")
     rest = others[~others["statement_id"].isin(links["response_id"])]
@@ -640,6 +656,8 @@ def side_by_side(source=None) -> str:
     facts = _facts(source)
     wars = facts.wars()
     names = {w: md(facts.short(w)) for w in wars}
+    every = "both wars" if len(wars) == 2 else "every war"
+    turkish = {w: facts.of_conflict(w)[lambda f: f["speaker_side"] == "turkey"] for w in wars}
     out = []
 
     postures = [f"{md(facts.conflict(w)['turkey_posture'])} in {names[w]}" for w in wars]
@@ -647,59 +665,58 @@ def side_by_side(source=None) -> str:
 
     parts, move_sets = [], []
     for w in wars:
-        turkish = facts.of_conflict(w)[lambda f: f["speaker_side"] == "turkey"]
-        n_moves, tally = move_tally(facts, turkish)
-        move_sets.append({m for m in facts.moves if turkish[m].sum()})
-        parts.append(f"{count(n_moves, 'move')} in {count(len(turkish), 'statement')} on "
-                     f"{names[w]} ({tally or 'none'})")
+        n_moves, tally = move_tally(facts, turkish[w])
+        move_sets.append({m for m in facts.moves if turkish[w][m].sum()})
+        parts.append(f"{names[w]}: {count(n_moves, 'move')} in "
+                     f"{count(len(turkish[w]), 'statement')}, {tally or 'none'}.")
     shared = set.intersection(*move_sets) if move_sets else set()
-    shared_text = ("No move occurs in the Turkish statements of every war." if not shared else
-                   f"Moves found on the Turkish side in every war: "
-                   f"{join(facts.label('accountability_move', m) for m in facts.moves if m in shared)}.")
-    out.append(f"- **What Turkish speakers did.** They made {join(parts)}. {shared_text}")
+    shared_labels = [facts.label("accountability_move", m) for m in facts.moves if m in shared]
+    shared_text = (f"No move occurs on the Turkish side in {every}." if not shared else
+                   f"Found on the Turkish side in {every}: {join(shared_labels)}.")
+    out.append(f"- **What Turkish speakers did.** {' '.join(parts)} {shared_text}")
 
-    agents = []
-    for w in wars:
-        turkish = facts.of_conflict(w)[lambda f: f["speaker_side"] == "turkey"]
-        agents.append(f"in {names[w]} {agent_tally(facts, turkish)}")
-    out.append(f"- **The agent named.** As the agent of the transfer or use of the weapons, the "
-               f"Turkish statements name {join(agents, 'and')}.")
+    agents = [f"{names[w]}: {agent_tally(facts, turkish[w])}." for w in wars]
+    out.append(f"- **The agent named** for the transfer or use of the weapons, in the Turkish "
+               f"statements. {' '.join(agents)}")
 
-    means = []
-    values = {}
-    for w in wars:
-        turkish = facts.of_conflict(w)[lambda f: f["speaker_side"] == "turkey"]
-        values[w] = float(turkish["alignment"].astype(int).mean())
-        means.append(f"{signed(values[w], 1)} in {names[w]}")
+    values = {w: float(turkish[w]["alignment"].astype(int).mean()) for w in wars if len(turkish[w])}
+    means = [f"{signed(values[w], 1)} in {names[w]}" for w in wars if w in values]
     scale = facts.codebook.ordinal_values("alignment").values()
     gap = ""
-    if len(wars) == 2:
-        gap = (f", {decimal(abs(values[wars[0]] - values[wars[1]]), 1)} points apart on a scale "
-               f"from {signed(min(scale))} to {signed(max(scale))}")
+    if len(values) == 2:
+        first, second = values.values()
+        gap = (f", {decimal(abs(first - second), 1)} points apart on a scale from "
+               f"{signed(min(scale))} to {signed(max(scale))}")
     out.append(f"- **The alignment presented.** On average the Turkish statements present an "
                f"alignment with the buyer's war effort of {join(means)}{gap}.")
 
     pushes = []
     responses = facts.tables.statement_responses
     by_id = facts.statements.set_index("statement_id")
+
+    def moves_of(statement_ids) -> str:
+        found = [facts.label("accountability_move", m) for m in facts.moves
+                 if any(by_id.loc[i, m] for i in statement_ids)]
+        return join(found) or "no coded move"
+
     for w in wars:
         here = set(facts.of_conflict(w)["statement_id"])
         links = responses[responses["response_id"].isin(here)]
         if links.empty:
-            pushes.append(f"in {names[w]} nobody is recorded as answering")
+            pushes.append(f"{names[w]}: nobody is recorded as answering.")
             continue
         responders = sorted(links["response_id"].unique())
         who = list(dict.fromkeys(md(by_id.loc[r, "speaker_short"]) for r in responders))
         sides = list(dict.fromkeys(side_phrase(by_id.loc[r, "speaker_side"]) for r in responders))
-        moves = [facts.label("accountability_move", m) for m in facts.moves
-                 if any(by_id.loc[r, m] for r in responders)]
-        stances = list(dict.fromkeys(facts.label("stance", by_id.loc[r, "stance"]).lower()
+        stances = list(dict.fromkeys(facts.label("stance", by_id.loc[r, "stance"])
                                      for r in responders))
         answered = sorted(links["answers_id"].unique())
-        pushes.append(f"in {names[w]} {join(who)} ({join(sides, 'or')}) answered "
-                      f"{ids(answered)}, with {join(moves) or 'no coded move'} "
-                      f"(stance: {join(stances)})")
-    out.append(f"- **Who pushed back.** {capitalise(join(pushes, 'while'))}.")
+        pushes.append(f"{names[w]}: {join(who)} ({join(sides, 'or')}) answered {ids(answered)}, "
+                      f"which {plural(len(answered), 'makes', 'make')} {moves_of(answered)}. "
+                      f"{'The answer makes' if len(responders) == 1 else 'The answers make'} "
+                      f"{moves_of(responders)}; stance toward the Turkish framing: "
+                      f"{join(stances)}.")
+    out.append(f"- **Who pushed back.** {' '.join(pushes)}")
 
     sipri_parts = []
     for w in wars:
@@ -707,18 +724,18 @@ def side_by_side(source=None) -> str:
         recipient = facts.actor(conflict["buyer_actor_id"])["country"]
         start = int(str(conflict["date_start"])[:4])
         rows = facts.deliveries[facts.deliveries["recipient"] == recipient]
+        during = int(rows.loc[rows["year"] == start, "delivered"].sum())
         sipri_parts.append(f"{count(int(rows['delivered'].sum()), 'armed drone')} to "
-                           f"{md(recipient)} ({number(int(rows.loc[rows['year'] == start, 'delivered'].sum()))} "
-                           f"in {start})")
+                           f"{md(recipient)} ({amount(during)} of them in {start})")
     years = facts.deliveries["year"]
-    out.append(f"- **Deliveries (SIPRI, context).** From {int(years.min())} to {int(years.max())} "
-               f"SIPRI records {join(sipri_parts)}.")
+    out.append(f"- **Deliveries (SIPRI, context, not the article).** From {int(years.min())} to "
+               f"{int(years.max())} SIPRI records {join(sipri_parts, 'and')}.")
 
     scopes = claim_scopes(facts)
     claims = facts.tables.claims
     across = claims[claims["claim_id"].map(lambda c: set(wars) <= scopes[c])]
     if not across.empty:
-        out += ["", f"The article's claims that rest on statements or events from every war "
+        out += ["", f"The article's claims that rest on statements or events from {every} "
                 f"({count(len(across), 'claim')}):", ""]
         out += [claim_item(facts, c) for _, c in across.iterrows()]
     return "\n".join(out) + "\n"
@@ -732,22 +749,25 @@ def outside_the_wars(source=None) -> str:
         conflict = facts.conflict(conflict_id)
         frame = facts.of_conflict(conflict_id)
         events = facts.tables.events[facts.tables.events["conflict_id"] == conflict_id]
-        out += [f"The tables keep {count(len(frame), 'statement')} and "
-                f"{count(len(events), 'event')} under {md(conflict['name'])} ({conflict_id}), "
-                f"outside both wars.", ""]
+        heading_name = re.sub(r"\s*\([^()]*\)$", "", str(conflict["name"]))
+        out += [f"Under the heading {quote(heading_name)} the tables keep "
+                f"{count(len(frame), 'statement')} and {count(len(events), 'event')} that belong "
+                f"to neither war.", ""]
         if not frame.empty:
             out += [statement_item(facts, row) for _, row in frame.iterrows()]
             out.append("")
         if not events.empty:
-            out += ["The events:", ""]
-            for _, e in events.sort_values(["date_earliest", "event_id"], na_position="last").iterrows():
+            out += ["The events, in date order:", ""]
+            ordered = events.sort_values(["date_earliest", "event_id"], na_position="last")
+            for _, e in ordered.iterrows():
                 value = ""
                 if _present(e["value"]):
-                    qualifier = f"{e['qualifier']} " if _present(e["qualifier"]) else ""
-                    amount = f"{float(e['value']):g}"
-                    value = f" Value: {qualifier}{amount} {md(e['unit'])}."
-                out.append(f"- {capitalise(date_phrase(e['date_earliest'], e['date_latest'], e['date_precision']))}: "
-                           f"{md(e['description']).rstrip('.')} {cite(e['event_id'], e['paragraph'])}.{value}")
+                    qualifier = f"{md(e['qualifier'])} " if _present(e["qualifier"]) else ""
+                    value = f" Value: {qualifier}{float(e['value']):g} {md(e['unit'])}."
+                when = date_phrase(e["date_earliest"], e["date_latest"], e["date_precision"])
+                description = md(lower_first(str(e["description"]).rstrip(".")))
+                out.append(f"- {capitalise(when)}: {description} "
+                           f"{cite(e['event_id'], e['paragraph'])}.{value}")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -760,37 +780,37 @@ def claims_and_evidence(source=None) -> str:
     claims = facts.tables.claims
     evidence = facts.tables.claim_evidence
     types = claims["claim_type"].value_counts()
-    type_words = join(f"{number(int(types.get(t, 0)))} {t}" for t in CLAIM_TYPES)
-    with_rows = set(evidence["claim_id"])
+    type_words = join(f"{'no' if not types.get(t, 0) else number(int(types.get(t, 0)))} {t}"
+                      for t in CLAIM_TYPES)
+    with_rows = [c for c in claims["claim_id"] if c in set(evidence["claim_id"])]
     statement_rows = evidence[evidence["evidence_type"] == "statement"]
     bare = claims[~claims["claim_id"].isin(with_rows)]
-    events_only = [c for c in claims["claim_id"] if c in with_rows
-                   and c not in set(statement_rows["claim_id"])]
-    uses = statement_rows.groupby("evidence_id").size().sort_values(ascending=False, kind="stable")
+    events_only = [c for c in with_rows if c not in set(statement_rows["claim_id"])]
+    uses = statement_rows.groupby("evidence_id").size()
     top = int(uses.max()) if len(uses) else 0
     most = sorted(uses[uses == top].index) if top else []
     speaker_of = facts.statements.set_index("statement_id")["speaker_short"]
     out = [
         f"The article makes {count(len(claims), 'claim')} of its own, recorded in our words: "
-        f"{type_words}. {capitalise(count(len(with_rows), 'claim'))} rest on statements or "
-        f"events in the tables ({number(len(events_only))} of them on events only); "
-        f"{count(len(bare), 'claim')} {plural(len(bare), 'rests', 'rest')} on nothing in the "
-        f"tables, the article offering only its own reasoning"
-        + (f" ({ids(bare['claim_id'])})" if len(bare) else "") + ".",
+        f"{type_words}. Of these, {number(len(with_rows))} rest on statements or events in the "
+        f"tables ({number(len(events_only))} of them on events only), and "
+        f"{number(len(bare))} on nothing in the tables, the article offering only its own "
+        f"reasoning" + (f" ({ids(bare['claim_id'])})" if len(bare) else "") + ".",
         "",
     ]
     if most:
-        out += [f"The statements carry the claims unevenly: {count(statement_rows['evidence_id'].nunique(), 'statement')} "
-                f"support at least one claim, and the most used, "
-                f"{join(f'{s} ({md(speaker_of[s])})' for s in most)}, "
-                f"{plural(len(most), 'supports', 'support')} {number(top)} claims"
+        out += [f"The statements carry the claims unevenly: "
+                f"{count(statement_rows['evidence_id'].nunique(), 'statement')} of the "
+                f"{number(len(facts.statements))} support at least one claim, and the most used, "
+                f"{join(f'{i} ({md(speaker_of[i])})' for i in most)}, "
+                f"{plural(len(most), 'supports', 'support')} {count(top, 'claim')}"
                 f"{' each' if len(most) > 1 else ''}.", ""]
     scopes = claim_scopes(facts)
     wars = set(facts.wars())
     rest = claims[claims["claim_id"].map(lambda c: not (len(scopes[c]) == 1 and scopes[c] <= wars)
                                          and not wars <= scopes[c])]
     if not rest.empty:
-        out += [f"The claims not listed with a war above ({count(len(rest), 'claim')}):", ""]
+        out += [f"The claims not listed with the wars above ({count(len(rest), 'claim')}):", ""]
         out += [claim_item(facts, c) for _, c in rest.iterrows()]
     return "\n".join(out).rstrip() + "\n"
 
@@ -805,48 +825,48 @@ def _agreement_rows(facts: Facts) -> pd.DataFrame:
 def _dimension_name(facts: Facts, row) -> str:
     if row["row_type"] == "pooled_moves":
         return "the accountability moves (pooled)"
-    return "the " + lower_first(facts.codebook.dimension(row["dimension"])["label"])
+    return "the " + label_in_sentence(facts.codebook.dimension(row["dimension"])["label"])
 
 
-def limits(source=None) -> str:
-    """What the data can and cannot support, with the numbers."""
-    facts = _facts(source)
-    t = facts.tables
-    st = facts.statements
-    out = []
-
-    # One source, chosen by its author.
+def limit_source(facts: Facts) -> str:
+    """One source, chosen by its author."""
+    t, st = facts.tables, facts.statements
     sources = t.sources
     missing = [what for what in ("venue", "date") if not sources[what].map(_present).any()]
     notes = [md(n) for n in sources["note"] if _present(n)]
-    outside_rows = sum(int(t.frame(name)["source_note"].map(_present).sum())
-                       for name in ("conflicts", "actors", "events", "statements")
-                       if "source_note" in t.frame(name).columns)
-    authors = join(md(a) for a in sources["author"])
-    out += [
-        f"**One source, chosen by its author.** The tables rest on {count(len(sources), 'source')}, "
-        f"by {authors}"
-        + (f"; they record no {join(missing)} for it" if missing else "") + ". "
+    outside = {name: int(t.frame(name)["source_note"].map(_present).sum())
+               for name in ("conflicts", "actors", "events", "statements")
+               if "source_note" in t.frame(name).columns}
+    war_dates = int(t.conflicts.loc[t.conflicts["date_start"].notna(), "source_note"]
+                    .map(_present).sum())
+    return (
+        f"**One source, chosen by its author.** The tables rest on "
+        f"{count(len(sources), 'source')}, by {join(md(a) for a in sources['author'])}"
+        + (f"; they record no {join(missing, 'or')} for it" if missing else "") + ". "
         + (f"Our note on it: {' '.join(notes)} " if notes else "")
         + f"Every one of the {count(len(st), 'statement')} is one the author chose to quote or "
         f"report, and every code codes that choice. The data cannot show what else these "
-        f"speakers said, how often, to whom, or in what order; nor whether what the article "
+        f"speakers said, how often, to whom or in what order, nor whether what the article "
         f"reports for one war is comparable to what it reports for the other. A count here "
         f"is a count of what one article reports, not of what was said. Only "
-        f"{count(outside_rows, 'row')} of the tables bring in a fact from outside the article, "
-        f"each with its citation (the dates of the wars among them).",
-        "",
-    ]
+        f"{count(sum(outside.values()), 'row')} of the tables bring in a fact from outside the "
+        f"article, each citing where it comes from"
+        + (f" (among them the days on which "
+           f"{'both wars' if war_dates == 2 else count(war_dates, 'war')} began)"
+           if war_dates else "") + "."
+    )
 
-    # A handful of statements.
+
+def limit_statements(facts: Facts) -> str:
+    """A handful of statements; quotations against paraphrases."""
+    st = facts.statements
     kinds = st["text_kind"].value_counts()
     verbatim, paraphrase = int(kinds.get("verbatim", 0)), int(kinds.get("paraphrase", 0))
-    verbatim_modes = modes_breakdown(st[st["text_kind"] == "verbatim"])
-    paraphrase_modes = modes_breakdown(st[st["text_kind"] == "paraphrase"])
-    per_war = []
-    smallest = None
+    per_war, smallest = [], None
+    in_wars = 0
     for w in facts.wars():
         frame = facts.of_conflict(w)
+        in_wars += len(frame)
         turkish = frame[frame["speaker_side"] == "turkey"]
         per_war.append(f"{number(len(frame))} on {md(facts.short(w))} "
                        f"({number(len(turkish))} of them by Turkish speakers)")
@@ -854,170 +874,229 @@ def limits(source=None) -> str:
             smallest = (w, len(turkish))
     weight = ""
     if smallest:
-        weight = (f" In {md(facts.short(smallest[0]))} each Turkish statement is one of "
+        weight = (f" On {md(facts.short(smallest[0]))} each Turkish statement is one of "
                   f"{number(smallest[1])}: recoding a single one would change that war's "
                   f"profile visibly.")
-    out += [
-        f"**A handful of statements.** There are {count(len(st), 'statement')} in all: "
-        f"{join(per_war)}, and {number(len(st) - sum(len(facts.of_conflict(w)) for w in facts.wars()))} "
-        f"outside the wars. Every difference between the wars reported above rests on these "
-        f"few.{weight} {capitalise(number(verbatim))} of the {len(st)} are the speakers' words as the "
-        f"article quotes them ({verbatim_modes}); {number(paraphrase)} are paraphrases, our "
-        f"wording of what the article reports ({paraphrase_modes}). For a paraphrase, the "
-        f"coding reads our words about the author's report, two steps from the speaker.",
-        "",
-    ]
+    text = (f"**A handful of statements.** There are {count(len(st), 'statement')} in all: "
+            f"{join(per_war)}, and {number(len(st) - in_wars)} outside the wars. Every "
+            f"difference between the wars reported above rests on these few.{weight} Of the "
+            f"{number(len(st))}, {number(verbatim)} give the speakers' words as the article "
+            f"quotes them")
+    if verbatim:
+        text += f" ({modes_breakdown(st[st['text_kind'] == 'verbatim'])})"
+    text += f" and {number(paraphrase)} are paraphrases, our wording of what the article reports"
+    if paraphrase:
+        text += (f" ({modes_breakdown(st[st['text_kind'] == 'paraphrase'])}). For a paraphrase "
+                 f"the coding reads our words about the author's report, two steps from the "
+                 f"speaker")
+    return text + "."
 
-    # Translated quotations.
-    quoted = st[st["text_kind"] == "verbatim"]
+
+def limit_translation(facts: Facts) -> str:
+    """Translated quotations: what the source does not tell us."""
+    quoted = facts.statements[facts.statements["text_kind"] == "verbatim"]
+    if quoted.empty:
+        return "**Quotations.** The tables hold no verbatim quotation."
     countries = quoted["speaker_country"].value_counts()
     country_words = join(f"{md(c)} ({number(int(n))})" for c, n in
                          sorted(countries.items(), key=lambda kv: (-kv[1], kv[0])))
-    brackets = quoted[quoted["text"].str.contains(r"\[", regex=True)]
-    bracket_note = ""
+    brackets = quoted[quoted["text"].str.contains("[", regex=False)]
+    text = (f"**Translated quotations.** All {number(len(quoted))} verbatim quotations are "
+            f"printed in English; their speakers are from {country_words}. The article does "
+            f"not say in which language any of them was first said or written, whether the "
+            f"English is the author's own translation, an official one or someone else's, or "
+            f"where the author found the words. The data cannot tell, so every code that turns "
+            f"on a word codes the English wording the article prints.")
     if len(brackets):
-        bracket_note = (f" {capitalise(count(len(brackets), 'quotation'))} "
-                        f"({ids(brackets['statement_id'])}) {plural(len(brackets), 'carries', 'carry')} "
-                        f"a word in square brackets: an insertion by the article, not the speaker's "
-                        f"word.")
-    out += [
-        f"**Translated quotations.** All {number(len(quoted))} verbatim quotations are given in "
-        f"English. Their speakers are from {country_words}. The article does not say in which "
-        f"language any of them was first said or written, whether the English is the author's "
-        f"own translation, an official one or a news agency's, or where the author found the "
-        f"words. The data cannot tell, so every code that turns on a word codes the English "
-        f"wording the article prints.{bracket_note}",
-        "",
-    ]
+        text += (f" {capitalise(count(len(brackets), 'quotation'))} "
+                 f"({ids(brackets['statement_id'])}) {plural(len(brackets), 'carries', 'carry')} "
+                 f"a word in square brackets, inserted by the article, not said by the speaker.")
+    return text
 
-    # Approximate dates.
-    precision = st["date_precision"].value_counts()
+
+def limit_dates(facts: Facts) -> str:
+    """Approximate dates: how many statements are undated or dated only to an interval."""
+    st = facts.statements
     undated = st[st["date_precision"] == "unknown"]
     interval = st[st["date_precision"] == "interval"]
-    open_ended = interval[interval["date_earliest"].map(_present) != interval["date_latest"].map(_present)]
-    exact = int(precision.get("day", 0))
+    open_ended = interval[interval["date_earliest"].map(_present)
+                          != interval["date_latest"].map(_present)]
+    exact = int((st["date_precision"] == "day").sum())
     other = len(st) - len(undated) - len(interval) - exact
-    war_lines = []
-    unplaced = []
+    per_war, unplaced = [], []
     for w in facts.wars():
         frame = facts.of_conflict(w)
-        start = facts.conflict(w)["date_start"]
+        start = str(facts.conflict(w)["date_start"])
         n_undated = int((frame["date_precision"] == "unknown").sum())
-        war_lines.append(f"{number(n_undated)} of the {number(len(frame))} on {md(facts.short(w))}")
-        unplaced += [s for s, e in zip(frame["statement_id"], frame["date_earliest"])
-                     if not _present(e) or str(e) < str(start)]
-    derivations = [f"{md(facts.short(w))}: {md(facts.conflict(w)['date_derivation'])}"
-                   for w in facts.wars()]
-    out += [
-        f"**Approximate dates.** The article dates almost nothing it reports. Of the "
-        f"{count(len(st), 'statement')}, {number(exact)} {plural(exact, 'is', 'are')} dated to the "
-        f"day, {number(len(interval))} only to an interval derived from the text "
-        f"({number(len(open_ended))} of those open at one end: known only to be after, or "
-        f"before, some date)"
-        + (f", {number(other)} to a month or a year" if other else "")
-        + f", and {number(len(undated))} not at all ({join(war_lines)}). "
-        f"{capitalise(count(len(unplaced), 'statement'))} on the wars "
-        + (f"({ids(unplaced)}) cannot be placed before or after the start of their war, so the "
-           f"data cannot say whether they were said before the fighting or during it. "
-           if unplaced else "can all be placed after the start of their war. ")
-        + f"The days the wars began and ended come from outside the article: "
-        f"{' '.join(d if d.endswith('.') else d + '.' for d in derivations)}",
-        "",
-    ]
+        per_war.append(f"{number(n_undated)} of the {number(len(frame))} on {md(facts.short(w))}")
+        unplaced += [i for i, e in zip(frame["statement_id"], frame["date_earliest"])
+                     if not _present(e) or str(e) < start]
+    wars = facts.tables.conflicts[facts.tables.conflicts["date_start"].notna()]
+    cited = int(wars["source_note"].map(_present).sum())
+    no_end = [md(facts.short(w)) for w, end in zip(wars["conflict_id"], wars["date_end"])
+              if not _present(end)]
+    text = (f"**Approximate dates.** The article dates little of what it reports. Of the "
+            f"{count(len(st), 'statement')}, {number(exact)} {plural(exact, 'is', 'are')} dated "
+            f"to the day, {number(len(interval))} only to an interval derived from the text "
+            f"({number(len(open_ended))} of those open at one end, known only to be after, or "
+            f"before, some date)"
+            + (f", {number(other)} to a month or a year" if other else "")
+            + f", and {number(len(undated))} not at all ({join(per_war)}). ")
+    if unplaced:
+        text += (f"So {count(len(unplaced), 'statement')} on the wars ({ids(unplaced)}) cannot "
+                 f"be placed before or after the day their war began: the data cannot say "
+                 f"whether they were made before the fighting or during it. ")
+    if cited:
+        text += (f"The days the wars began and ended are not in the article at all; they come "
+                 f"from outside sources, cited in the conflicts table"
+                 + (f", and for {join(no_end)} no end is recorded" if no_end else "") + ".")
+    return text.rstrip()
 
-    # Agreement intervals.
+
+def limit_agreement(facts: Facts) -> str:
+    """The width of the agreement intervals, from the agreement table."""
     rows = _agreement_rows(facts)
+    table = facts.agreement
     n = int(rows["n_statements"].iloc[0])
-    parts = [f"{_dimension_name(facts, r)}: alpha {decimal(r['alpha'])} (95% interval "
-             f"{decimal(r['alpha_ci_low'])} to {decimal(r['alpha_ci_high'])}, width "
+    resamples = int(rows["bootstrap_resamples"].iloc[0])
+    parts = [f"{_dimension_name(facts, r)}, alpha {decimal(r['alpha'])} (95% interval "
+             f"{decimal(r['alpha_ci_low'])} to {decimal(r['alpha_ci_high'])}, a width of "
              f"{decimal(r['width'])})" for _, r in rows.iterrows()]
     widest = rows.loc[rows["width"].idxmax()]
-    per_code = facts.agreement[facts.agreement["row_type"] == "binary_code"]
+    per_code = table[table["row_type"] == "binary_code"]
+    low, high = per_code["alpha_ci_low"], per_code["alpha_ci_high"]
     undefined = per_code[per_code["alpha"].isna()]
-    reaching_zero = per_code[per_code["alpha_ci_low"].notna() & (per_code["alpha_ci_low"] <= 0)]
-    degenerate = per_code[per_code["alpha_ci_low"].notna()
-                          & (per_code["alpha_ci_low"] == per_code["alpha_ci_high"])]
-    resamples = int(rows["bootstrap_resamples"].iloc[0])
-    not_coded = facts.agreement[facts.agreement["row_type"] == "not_coded"]
+    to_chance = per_code[low.notna() & (low <= 0)]
+    never = to_chance[(to_chance["rules_count"].fillna(0) == 0) & (to_chance["hand_count"] > 0)]
+    perfect = per_code[low.notna() & (low == 1) & (high == 1)]
     label = lambda c: facts.label("accountability_move", c)  # noqa: E731
-    move_sentences = []
-    if len(reaching_zero):
-        move_sentences.append(f"for {count(len(reaching_zero), 'move')} of the "
-                              f"{len(per_code)} ({join(label(c) for c in reaching_zero['code'])}) "
-                              f"the interval reaches down to agreement no better than chance")
-    if len(degenerate):
-        move_sentences.append(f"for {count(len(degenerate), 'move')} "
-                              f"({join(label(c) for c in degenerate['code'])}) it has no width "
-                              f"at all, only because so few statements make each move that a "
-                              f"resample either agrees completely or, lacking the move, has "
-                              f"no alpha and is skipped")
+    moves = []
+    if len(to_chance):
+        sentence = (f"for {number(len(to_chance))} of the {count(len(per_code), 'move')} "
+                    f"({join(label(c) for c in to_chance['code'])}) the interval reaches down to "
+                    f"agreement no better than chance (0)")
+        if len(never):
+            sentence += (f", and for {number(len(never))} of these "
+                         f"({join(label(c) for c in never['code'])}) the dictionary never finds "
+                         f"the move the hand coding gives")
+        moves.append(sentence)
+    if len(perfect):
+        most = int(perfect["hand_count"].max())
+        moves.append(f"for {number(len(perfect))} ({join(label(c) for c in perfect['code'])}) "
+                     f"agreement is perfect in every resample, but each of these moves is made "
+                     f"by at most {count(most, 'statement')}, so a perfect interval says little")
     if len(undefined):
-        move_sentences.append(f"for {count(len(undefined), 'move')} "
-                              f"({join(label(c) for c in undefined['code'])}) alpha is undefined: "
-                              f"neither coding ever assigns {'it' if len(undefined) == 1 else 'them'}")
-    out += [
+        moves.append(f"for {number(len(undefined))} ({join(label(c) for c in undefined['code'])}) "
+                     f"alpha is undefined: neither coding ever assigns "
+                     f"{'it' if len(undefined) == 1 else 'them'}")
+    not_coded = [label_in_sentence(facts.codebook.dimension(d)["label"])
+                 for d in table.loc[table["row_type"] == "not_coded", "dimension"]]
+    return (
         f"**Wide agreement intervals.** The hand codes were checked against an independent "
-        f"dictionary of word patterns, which agrees with them to this degree (Krippendorff's "
-        f"alpha, with a bootstrap 95% interval from {resamples} resamples of the "
-        f"{n} statements): {'; '.join(parts)}. The widest interval, for "
-        f"{_dimension_name(facts, widest)}, covers {decimal(widest['width'])} of the distance "
-        f"between chance agreement (0) and perfect agreement (1). Move by move, "
-        f"{'; '.join(move_sentences)}. This checks the dictionary against our reading; it is not "
-        f"agreement between two people, because no second person coded the statements"
-        + (f", and {join(lower_first(facts.codebook.dimension(d)['label']) for d in not_coded['dimension'])} "
-           f"get no agreement statistic at all" if len(not_coded) else "")
-        + ".",
-        "",
-    ]
+        f"dictionary of word patterns. Their agreement (Krippendorff's alpha, with a 95% "
+        f"interval from {resamples} bootstrap resamples of the {n} statements) is, for "
+        f"{'; for '.join(parts)}. The widest interval, for {_dimension_name(facts, widest)}, "
+        f"covers {decimal(widest['width'])} of the distance between chance agreement (0) and "
+        f"perfect agreement (1). Move by move, {'; '.join(moves)}. This checks the dictionary "
+        f"against our reading of the statements. It is not agreement between two people: no "
+        f"second person coded the statements"
+        + (f", and {join(not_coded)} get no agreement statistic at all" if not_coded else "")
+        + "."
+    )
 
-    # Claims resting on a single statement.
+
+def limit_claims(facts: Facts) -> str:
+    """Which of the article's claims rest on a single statement (from claim_evidence)."""
+    t, st = facts.tables, facts.statements
     evidence = t.claim_evidence
     statement_rows = evidence[evidence["evidence_type"] == "statement"]
-    per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(list)
-    single = [c for c in t.claims["claim_id"] if c in per_claim and len(per_claim[c]) == 1]
+    per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(sorted)
+    order = list(t.claims["claim_id"])
+    single = [c for c in order if c in per_claim and len(per_claim[c]) == 1]
     speaker_of = st.set_index("statement_id")["speaker_short"]
-    one_speaker = [c for c in t.claims["claim_id"] if c in per_claim and len(per_claim[c]) > 1
+    one_speaker = [c for c in order if c in per_claim and len(per_claim[c]) > 1
                    and speaker_of[per_claim[c]].nunique() == 1]
-    no_statement = [c for c in t.claims["claim_id"] if c not in per_claim]
+    events_only = [c for c in order if c not in per_claim and c in set(evidence["claim_id"])]
+    nothing = [c for c in order if c not in set(evidence["claim_id"])]
 
     def single_text(c: str) -> str:
         others = evidence[(evidence["claim_id"] == c) & (evidence["evidence_type"] != "statement")]
-        extra = f" and {ids(others['evidence_id'])}" if len(others) else ""
+        extra = f" with {ids(sorted(others['evidence_id']))}" if len(others) else ""
         return f"{c} (on {per_claim[c][0]}{extra})"
 
-    sentence = (f"**Claims resting on a single statement.** Of the article's "
-                f"{count(len(t.claims), 'claim')}, ")
+    text = (f"**Claims resting on a single statement.** Of the article's "
+            f"{count(len(t.claims), 'claim')}, ")
     if single:
-        sentence += (f"{number(len(single))} {plural(len(single), 'rests', 'rest')} on a single "
-                     f"statement: {join(single_text(c) for c in single)}. ")
+        text += (f"{number(len(single))} {plural(len(single), 'rests', 'rest')} on a single "
+                 f"statement: {join(single_text(c) for c in single)}. ")
     else:
-        sentence += "none rests on a single statement. "
+        text += "none rests on a single statement. "
     if one_speaker:
-        sentence += (f"{capitalise(number(len(one_speaker)))} more "
-                     f"{plural(len(one_speaker), 'rests', 'rest')} on several statements by one "
-                     f"speaker only: "
-                     f"{join(f'{c} ({ids(per_claim[c])}, all {md(speaker_of[per_claim[c][0]])})' for c in one_speaker)}. ")
-    sentence += (f"{capitalise(number(len(no_statement)))} rest on no statement at all "
-                 f"({ids(no_statement)}): on events only, or on the article's own reasoning. ")
-    sentence += ("Such claims can be checked against the tables only as far as that one "
-                 "statement, that one speaker or those events go.")
-    out.append(sentence)
-    return "\n".join(out).rstrip() + "\n"
+        text += (f"{capitalise(number(len(one_speaker)))} more "
+                 f"{plural(len(one_speaker), 'rests', 'rest')} on several statements by a single "
+                 f"speaker: "
+                 + join(f"{c} ({ids(per_claim[c])}, all attributed to "
+                        f"{md(speaker_of[per_claim[c][0]])})" for c in one_speaker) + ". ")
+    if events_only:
+        text += (f"{capitalise(number(len(events_only)))} "
+                 f"{plural(len(events_only), 'rests', 'rest')} on events alone "
+                 f"({ids(events_only)}), and ")
+    else:
+        text += "And "
+    text += (f"{number(len(nothing))} on nothing in the tables ({ids(nothing)})." if nothing
+             else "every claim rests on something in the tables.")
+    text += (" Such claims can be checked against the tables only as far as that one "
+             "statement, that one speaker or those events go.")
+    return text
+
+
+def limits(source=None) -> str:
+    """What the data can and cannot support, with the numbers."""
+    facts = _facts(source)
+    return "\n\n".join([limit_source(facts), limit_statements(facts), limit_translation(facts),
+                        limit_dates(facts), limit_agreement(facts), limit_claims(facts)]) + "\n"
+
+
+#: Title of the closing section (no number, name or count in it, so it may be typed).
+LIMITS_TITLE = "What the data can and cannot support"
+
+
+def _catalogue(facts: Facts) -> list[tuple[str, str, object]]:
+    """(key, title, function of facts) for every section, in reading order. Titles that
+    name a war come from conflicts.csv."""
+    names = [facts.short(w) for w in facts.wars()]
+    items = [("introduction", "What the comparison rests on", introduction)]
+    items += [(f"war:{w}", str(facts.conflict(w)["name"]),
+               lambda f, w=w: war(f, w)) for w in facts.wars()]
+    items += [("side_by_side", f"{join(names, 'against')}, point by point", side_by_side),
+              ("outside", f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
+              ("claims", "The article's claims and what they rest on", claims_and_evidence),
+              ("limits", LIMITS_TITLE, limits)]
+    return items
+
+
+def section_keys(source=None) -> list[str]:
+    """The keys of :func:`section`, in reading order ('introduction', 'war:nk2020', …)."""
+    return [key for key, _, _ in _catalogue(_facts(source))]
+
+
+def war_keys(source=None) -> list[str]:
+    return [key for key in section_keys(source) if key.startswith("war:")]
+
+
+def section(source, key: str) -> str:
+    """One section as Markdown, its heading first."""
+    facts = _facts(source)
+    for item_key, title, function in _catalogue(facts):
+        if item_key == key:
+            return f"{heading(title)}\n{function(facts)}"
+    raise KeyError(f"no section {key!r}; the sections are {', '.join(section_keys(facts))}")
 
 
 def sections(source=None) -> list[tuple[str, str]]:
-    """The whole narrative: (title, Markdown body) in reading order. Titles, too, come
-    from the tables (the wars' names)."""
+    """The whole narrative: (title, Markdown body) in reading order."""
     facts = _facts(source)
-    out = [("What the comparison rests on", introduction(facts))]
-    out += [(str(facts.conflict(w)["name"]), war(facts, w)) for w in facts.wars()]
-    names = [facts.short(w) for w in facts.wars()]
-    out += [(f"{join(names, 'against')}, point by point", side_by_side(facts)),
-            ("Outside the two wars" if len(facts.wars()) == 2 else "Outside the wars",
-             outside_the_wars(facts)),
-            ("The article's claims and what they rest on", claims_and_evidence(facts)),
-            ("What the data can and cannot support", limits(facts))]
-    return out
+    return [(title, function(facts)) for _, title, function in _catalogue(facts)]
 
 
 def heading(title: str, level: int = 2) -> str:
@@ -1047,9 +1126,12 @@ def figure_number(stem: str) -> int:
     return int(match.group(1))
 
 
-def screen_png(path: Path | str, dpi: int = SCREEN_DPI) -> tuple[bytes, float]:
-    """The PNG at ``path`` resampled to ``dpi`` for the screen (deterministic: Lanczos,
-    no metadata), and its width in inches."""
+def screen_png(path: Path | str, dpi: int = SCREEN_DPI, colours: int = SCREEN_COLOURS
+               ) -> tuple[bytes, float]:
+    """The PNG at ``path`` for the screen, and its width in inches: flattened on white,
+    resampled to ``dpi`` (Lanczos) and reduced to ``colours`` colours without dithering
+    (the figures are flat colours and text, so this is invisible and a third the size).
+    Deterministic: the same file gives the same bytes, with no metadata."""
     from PIL import Image
 
     with Image.open(path) as image:
@@ -1057,7 +1139,11 @@ def screen_png(path: Path | str, dpi: int = SCREEN_DPI) -> tuple[bytes, float]:
         inches = image.width / source_dpi
         width = max(1, round(inches * dpi))
         height = max(1, round(image.height * width / image.width))
-        small = image.convert("RGBA").resize((width, height), Image.Resampling.LANCZOS)
+        rgba = image.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    small = flat.resize((width, height), Image.Resampling.LANCZOS)
+    small = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
+                           dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue(), inches
@@ -1091,14 +1177,29 @@ def comparison_display(path: Path | str = COMPARISON_CSV) -> pd.DataFrame:
 
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.runner 04).")
+        raise InputError(path, "is missing.",
+                         fix="run notebook 04 (python -m dronediplomacy.runner 04).")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     return (table.drop(columns="point").rename(columns=column_titles()).set_index("label")
             .rename_axis(None))
 
 
+def comparison_styled(path: Path | str = COMPARISON_CSV):
+    """:func:`comparison_display` as a pandas Styler for reading: text left-aligned and
+    top-aligned, cells escaped, and a fixed id so the HTML is the same on every run."""
+    return (comparison_display(path).style
+            .format(escape="html")
+            .set_uuid("comparison")
+            .set_properties(**{"text-align": "left", "vertical-align": "top",
+                               "white-space": "normal"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left"),
+                                                            ("vertical-align", "top")]}]))
+
+
 __all__: Sequence[str] = (
-    "Facts", "gather", "sections", "document", "introduction", "war", "side_by_side",
-    "outside_the_wars", "claims_and_evidence", "limits", "figure_html", "comparison_display",
+    "Facts", "gather", "sections", "section", "section_keys", "war_keys", "document",
+    "introduction", "war", "side_by_side", "outside_the_wars", "claims_and_evidence", "limits",
+    "limit_source", "limit_statements", "limit_translation", "limit_dates", "limit_agreement",
+    "limit_claims", "figure_html", "comparison_display", "comparison_styled",
     "number", "count", "plural", "join", "capitalise", "signed", "decimal", "date_phrase",
 )
