@@ -651,8 +651,11 @@ def war(source, conflict_id: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def side_by_side(source=None) -> str:
-    """The wars compared point by point, in prose."""
+def point_by_point(source=None) -> str:
+    """The wars compared point by point: one bullet per point of the comparison.
+
+    Also the README's "Findings" block (readme.py), so the README's numbers are computed too.
+    """
     facts = _facts(source)
     wars = facts.wars()
     names = {w: md(facts.short(w)) for w in wars}
@@ -730,7 +733,15 @@ def side_by_side(source=None) -> str:
     years = facts.deliveries["year"]
     out.append(f"- **Deliveries (SIPRI, context, not the article).** From {int(years.min())} to "
                f"{int(years.max())} SIPRI records {join(sipri_parts, 'and')}.")
+    return "\n".join(out) + "\n"
 
+
+def side_by_side(source=None) -> str:
+    """The wars compared point by point, then the article's claims that span them."""
+    facts = _facts(source)
+    wars = facts.wars()
+    every = "both wars" if len(wars) == 2 else "every war"
+    out = [point_by_point(facts).rstrip("\n")]
     scopes = claim_scopes(facts)
     claims = facts.tables.claims
     across = claims[claims["claim_id"].map(lambda c: set(wars) <= scopes[c])]

@@ -69,8 +69,14 @@ def figure_table() -> str:
     return "\n".join(lines)
 
 
+def findings() -> str:
+    from . import narrative
+
+    return narrative.point_by_point().rstrip("\n")
+
+
 def generated_blocks() -> dict[str, str]:
-    return {"notebooks": notebook_table(), "data-products": data_products(),
+    return {"findings": findings(), "notebooks": notebook_table(), "data-products": data_products(),
             "figures": figure_table()}
 
 
