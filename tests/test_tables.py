@@ -66,7 +66,8 @@ def test_non_utf8_bytes_name_the_file_and_line(input_tables_copy):
     with pytest.raises(InputError) as caught:
         load_tables(input_tables_copy.input_dir)
     assert caught.value.file == "actors.csv"
-    assert caught.value.row == "line 3"
+    assert str(caught.value.row).endswith("(line 3)")   # the row's id, then its line
+    assert caught.value.column == "source_note"            # the last cell of the line
     assert "UTF-8" in str(caught.value)
 
 

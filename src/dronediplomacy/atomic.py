@@ -9,9 +9,34 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
+
+
+#: The name of a temporary file made by ``atomic_path``: ``.<target name>.<8 random
+#: characters>.tmp<target suffix>`` (what ``tempfile.mkstemp`` makes of the prefix and suffix).
+TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(?:\.[^.]+)?$")
+
+
+def remove_leftovers(folder: Path | str, since: float) -> list[Path]:
+    """Remove the temporary files of atomic writes in ``folder`` modified at or after
+    ``since`` (a ``time.time()``); return them.
+
+    A writer removes its own temporary file on any exception, but a process killed
+    outright (a kernel killed by the out-of-memory killer, say) cannot: whoever ran it
+    calls this afterwards. The targets themselves were never touched.
+    """
+    folder = Path(folder)
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in sorted(folder.iterdir()):
+        if TEMPORARY_NAME.match(path.name) and path.is_file() and path.stat().st_mtime >= since:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager

@@ -155,11 +155,13 @@ def _negation_patterns(path: Path, negation: dict) -> tuple[re.Pattern, str]:
     window = negation.get("window_tokens")
     if not isinstance(window, int) or isinstance(window, bool) or window < 1:
         raise InputError(path, "negation.window_tokens must be a whole number >= 1.",
-                         row=line_of(negation, "window_tokens"), column="negation.window_tokens")
+                         row=line_of(negation, "window_tokens"), column="negation.window_tokens",
+                         fix="write a whole number, e.g. window_tokens: 3.")
     negators = negation.get("negators")
     if not isinstance(negators, list) or not negators:
         raise InputError(path, "negation.negators must be a non-empty list of patterns.",
-                         row=line_of(negation, "negators"), column="negation.negators")
+                         row=line_of(negation, "negators"), column="negation.negators",
+                         fix="list the negator patterns, one '- ' item each.")
     for index, negator in enumerate(negators):
         _compile(path, negator, negators, index, "negation.negators")
     alternatives = "|".join(f"(?:{n})" for n in negators)
@@ -177,24 +179,27 @@ def _negation_patterns(path: Path, negation: dict) -> tuple[re.Pattern, str]:
 def _compile(path: Path, source, container, index, where: str) -> re.Pattern:
     if not isinstance(source, str) or not source:
         raise InputError(path, f"{where}[{index}] must be a non-empty pattern string.",
-                         row=line_of(container, index), column=where)
+                         row=line_of(container, index), column=where,
+                         fix="write the pattern in single quotes, e.g. - 'our drones?'.")
     try:
         return re.compile(source)
     except re.error as error:
         raise InputError(path, f"{where}[{index}] is not a valid regular expression: {error}.",
-                         row=line_of(container, index), column=where) from None
+                         row=line_of(container, index), column=where,
+                         fix="close every bracket and parenthesis; write \\( for a literal "
+                             "parenthesis.") from None
 
 
 def _pattern_list(path: Path, spec: dict, key: str, where: str, *, required: bool) -> list[str]:
     if key not in spec:
         if required:
             raise InputError(path, f"{where} needs a non-empty '{key}' list.", row=line_of(spec),
-                             column=f"{where}.{key}")
+                             column=f"{where}.{key}", fix=f"add '{key}:' with one pattern or more.")
         return []
     sources = spec[key]
     if not isinstance(sources, list) or not sources:
         raise InputError(path, f"{where}.{key} must be a non-empty list.", row=line_of(spec, key),
-                         column=f"{where}.{key}")
+                         column=f"{where}.{key}", fix="list the patterns, one '- ' item each.")
     for index, source in enumerate(sources):
         _compile(path, source, sources, index, f"{where}.{key}")
     return sources
@@ -203,11 +208,14 @@ def _pattern_list(path: Path, spec: dict, key: str, where: str, *, required: boo
 def _build_rule(path: Path, dimension: str, code: str, spec, where: str,
                 negation: re.Pattern) -> Rule:
     if not isinstance(spec, dict):
-        raise InputError(path, f"{where} must be a mapping with 'patterns'.", column=where)
+        raise InputError(path, f"{where} must be a mapping with 'patterns'.",
+                         row=line_of(spec), column=where,
+                         fix="indent 'patterns:' and its list under it.")
     unknown = set(spec) - {"code", "patterns", "rejection_patterns", "context_patterns"}
     if unknown:
         raise InputError(path, f"{where}: unknown keys {sorted(unknown)}.", row=line_of(spec),
-                         column=where)
+                         column=where, fix="keep only code, patterns, rejection_patterns and "
+                                           "context_patterns.")
     sources = _pattern_list(path, spec, "patterns", where, required=True)
     rejections = _pattern_list(path, spec, "rejection_patterns", where, required=False)
     contexts = _pattern_list(path, spec, "context_patterns", where, required=False)
@@ -229,17 +237,20 @@ def _ordered_rules(path: Path, data: dict, dimension: str, codebook: Codebook,
     spec = data.get(dimension)
     if not isinstance(spec, dict):
         raise InputError(path, f"needs a '{dimension}' mapping with 'rules' and 'default'.",
-                         column=dimension)
+                         row=line_of(data, dimension if dimension in data else None),
+                         column=dimension, fix=f"restore the '{dimension}' section (from git).")
     known = codebook.code_ids(dimension)
     default = spec.get("default")
     if default not in known:
         raise InputError(path, f"{dimension}.default {default!r} is not a code of {dimension}; "
                                f"known codes: {', '.join(known)}.",
-                         row=line_of(spec, "default"), column=f"{dimension}.default")
+                         row=line_of(spec, "default"), column=f"{dimension}.default",
+                         fix=f"write one of: {', '.join(known)}.")
     rules = spec.get("rules")
     if not isinstance(rules, list) or not rules:
         raise InputError(path, f"{dimension}.rules must be a non-empty list.",
-                         row=line_of(spec, "rules"), column=f"{dimension}.rules")
+                         row=line_of(spec, "rules"), column=f"{dimension}.rules",
+                         fix="list the rules, each starting with '- code:'.")
     compiled = []
     for index, rule in enumerate(rules):
         where = f"{dimension}.rules[{index}]"
@@ -247,7 +258,8 @@ def _ordered_rules(path: Path, data: dict, dimension: str, codebook: Codebook,
         if code not in known:
             raise InputError(path, f"{where}: unknown code {code!r}; known codes: "
                                    f"{', '.join(known)}.", row=line_of(rules, index),
-                             column=f"{where}.code")
+                             column=f"{where}.code",
+                             fix="use a code id of that dimension in codebook.yaml.")
         compiled.append(_build_rule(path, dimension, code, rule, where, negation))
     return tuple(compiled), default
 
@@ -264,7 +276,8 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     for key in ("version", "codebook_version"):
         if not isinstance(data.get(key), str):
             raise InputError(path, f"needs '{key}' as a quoted version string.",
-                             row=line_of(data, key if key in data else None), column=key)
+                             row=line_of(data, key if key in data else None), column=key,
+                             fix=f'write {key}: "1.0.0" (with the quotes).')
     if data["codebook_version"] != codebook.version:
         raise InputError(path, f"written for codebook {data['codebook_version']}, but the "
                                f"codebook is {codebook.version}.",
@@ -273,23 +286,27 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                              "codebook_version.")
     negation = data.get("negation")
     if not isinstance(negation, dict):
-        raise InputError(path, "needs a 'negation' mapping.", column="negation")
+        raise InputError(path, "needs a 'negation' mapping.", row=line_of(data),
+                         column="negation", fix="restore the 'negation' section (from git).")
     negation_pattern, any_negator = _negation_patterns(path, negation)
 
     moves_spec = data.get("accountability_move")
     if not isinstance(moves_spec, dict):
         raise InputError(path, "needs an 'accountability_move' mapping, one entry per move.",
-                         column="accountability_move")
+                         row=line_of(data), column="accountability_move",
+                         fix="restore the 'accountability_move' section (from git).")
     move_ids = codebook.move_ids
     for code in moves_spec:
         if code not in move_ids:
             raise InputError(path, f"unknown accountability move {code!r}; the codebook's moves "
                                    f"are: {', '.join(move_ids)}.", row=line_of(moves_spec, code),
-                             column=f"accountability_move.{code}")
+                             column=f"accountability_move.{code}",
+                             fix="use a move id of codebook.yaml (check the spelling).")
     missing = [code for code in move_ids if code not in moves_spec]
     if missing:
         raise InputError(path, f"no patterns for the moves {missing}.",
-                         row=line_of(moves_spec), column="accountability_move")
+                         row=line_of(moves_spec), column="accountability_move",
+                         fix="give every move of the codebook an entry with 'patterns:'.")
     moves = tuple(_build_rule(path, "accountability_move", code, moves_spec[code],
                               f"accountability_move.{code}", negation_pattern) for code in move_ids)
     agent_rules, agent_default = _ordered_rules(path, data, "named_agent", codebook, negation_pattern)

@@ -53,14 +53,16 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "file not found.", row=1, column=required[0]) from None
+        raise InputError(path, "file not found.", row=1, column=required[0],
+                         fix="check the file name and folder.") from None
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror}).", row=1,
-                         column=required[0]) from None
+                         column=required[0], fix="check the file's permissions.") from None
     text = _decode(path, data)
     if not text.strip():
         raise InputError(path, "the file is empty; expected a header row naming the columns "
-                               f"{', '.join(required)}.", row=1, column=required[0])
+                               f"{', '.join(required)}.", row=1, column=required[0],
+                         fix=f"write the header line ({','.join(required)}) and the rows.")
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[Record] = []
@@ -83,18 +85,21 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
             for name in header:
                 if name in seen:
                     raise InputError(path, f"the column {name!r} appears twice in the header.",
-                                     row=1, column=name)
+                                     row=1, column=name, fix="rename or remove one of them.")
                 seen.add(name)
             for name in required:
                 if name not in header:
                     raise InputError(path, f"missing required column {name!r} (the header has "
                                            f"{', '.join(header) or 'no columns'}).",
-                                     row=1, column=name)
+                                     row=1, column=name,
+                                     fix=f"add the column {name!r} to the header (check its "
+                                         "spelling).")
             if allowed is not None:
                 for name in header:
                     if name not in allowed:
                         raise InputError(path, f"unknown column {name!r}; allowed: "
-                                               f"{', '.join(allowed)}.", row=1, column=name)
+                                               f"{', '.join(allowed)}.", row=1, column=name,
+                                     fix="remove the column, or fix its name.")
             continue
         if not fields or (len(fields) == 1 and not fields[0].strip() and len(header) > 1):
             continue  # a blank line
@@ -104,7 +109,8 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
                              fix="quote cells that contain commas.")
         if len(fields) < len(header):
             raise InputError(path, f"has {len(fields)} fields but the header has {len(header)}.",
-                             row=start, column=header[len(fields)])
+                             row=start, column=header[len(fields)],
+                             fix="add the missing cells (an empty cell still needs its comma).")
         records.append(Record(line=start, values={name: value.strip()
                                                   for name, value in zip(header, fields)}))
     return header or [], records

@@ -28,5 +28,6 @@ class InputError(Exception):
             where.append(f"column {column}")
         message = ", ".join(where) + f": {problem}"
         if fix:
-            message += f" Fix: {fix}"
+            # "...: the problem. Fix: what to do": a full stop between the two sentences.
+            message += ("" if problem.rstrip().endswith((".", "!", "?")) else ".") + f" Fix: {fix}"
         super().__init__(message)

@@ -50,7 +50,8 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
         values = record.values
         for column in COLUMNS:
             if not values[column]:
-                raise InputError(path, "empty cell.", row=record.line, column=column)
+                raise InputError(path, "empty cell.", row=record.line, column=column,
+                                 fix=f"fill in the {column}.")
         statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
         if values["codebook_version"] != codebook.version:
             raise InputError(path, f"coded under codebook {values['codebook_version']}, but the "
@@ -60,33 +61,42 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
                                  "update its version.")
         if known_ids is not None and statement_id not in known_ids:
             raise InputError(path, f"unknown statement {statement_id!r} (not in statements.csv).",
-                             row=record.line, column="statement_id")
+                             row=record.line, column="statement_id",
+                             fix="use a statement_id of data/input/statements.csv, or remove the "
+                                 "row.")
         if dimension not in hand_dimensions:
             raise InputError(path, f"unknown dimension {dimension!r}; the hand-coded dimensions "
                                    f"are {', '.join(hand_dimensions)}.", row=record.line,
-                             column="dimension")
+                             column="dimension",
+                             fix=f"write one of: {', '.join(hand_dimensions)}.")
         spec = codebook.dimension(dimension)
         allowed = codebook.code_ids(dimension)
         if spec["kind"] == "multi_label":
             allowed = [*allowed, NO_CODE]
         if code not in allowed:
             raise InputError(path, f"unknown code {code!r} for {dimension}; the codebook's codes "
-                                   f"are {', '.join(allowed)}.", row=record.line, column="code")
+                                   f"are {', '.join(allowed)}.", row=record.line, column="code",
+                             fix="use a code id of that dimension in data/input/codebook.yaml "
+                                 "(or add the code to the codebook first).")
         if not values["rationale"].endswith(_SENTENCE_ENDINGS):
             raise InputError(path, "a rationale is one full sentence, ending with a full stop.",
-                             row=record.line, column="rationale")
+                             row=record.line, column="rationale",
+                             fix="end the rationale with a full stop.")
         key = (statement_id, dimension, code)
         if key in seen:
             raise InputError(path, f"{statement_id} is coded {code!r} on {dimension} twice "
-                                   f"(first on line {seen[key]}).", row=record.line, column="code")
+                                   f"(first on line {seen[key]}).", row=record.line, column="code",
+                             fix="remove one of the two rows.")
         seen[key] = record.line
         earlier = codes_of.setdefault((statement_id, dimension), [])
         if earlier and spec["kind"] == "single":
             raise InputError(path, f"{statement_id} has more than one code on {dimension} "
-                                   f"({earlier[0]!r} and {code!r}).", row=record.line, column="code")
+                                   f"({earlier[0]!r} and {code!r}).", row=record.line, column="code",
+                             fix=f"keep one code on {dimension} for {statement_id}.")
         if earlier and NO_CODE in (code, *earlier):
             raise InputError(path, f"{statement_id} is coded '{NO_CODE}' and also with a move on "
-                                   f"{dimension}.", row=record.line, column="code")
+                                   f"{dimension}.", row=record.line, column="code",
+                             fix=f"remove the '{NO_CODE}' row, or the move rows.")
         earlier.append(code)
         rows.append({**values, "line": record.line})
 

@@ -75,9 +75,30 @@ def findings() -> str:
     return narrative.point_by_point().rstrip("\n")
 
 
+def bad_inputs() -> str:
+    """The catalogue of bad inputs (src/dronediplomacy/catalogue.py; each case is a test in
+    tests/test_bad_inputs.py) and the harmless variants."""
+    from .catalogue import CASES, HARMLESS
+
+    def row(text: str) -> str:
+        if text.isdigit():
+            return f"line {text}"
+        return text if text.startswith(("the ", "line ")) else f"row `{text}`"
+
+    lines = ["| input | what is wrong | the message names (file, row, column or key) "
+             "| also run as a user runs it |", "|---|---|---|---|"]
+    for case in CASES:
+        user_path = f"`{case.user_path}`" if case.user_path else ""
+        lines.append(f"| {case.input} | {case.broken} | `{case.file}`, {row(case.row)}, "
+                     f"`{case.column}` | {user_path} |")
+    lines += ["", "Accepted, with results identical to the clean file's:", ""]
+    lines += [f"- {variant.input}: {variant.variant}" for variant in HARMLESS]
+    return "\n".join(lines)
+
+
 def generated_blocks() -> dict[str, str]:
     return {"findings": findings(), "notebooks": notebook_table(), "data-products": data_products(),
-            "figures": figure_table()}
+            "figures": figure_table(), "bad-inputs": bad_inputs()}
 
 
 def render(text: str) -> str:

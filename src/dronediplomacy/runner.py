@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -78,30 +79,100 @@ def _failing_cell(nb) -> tuple[int, str]:
     return -1, "unknown error"
 
 
+class _Stopped(Exception):
+    """Raised instead of running the next cell once the run was interrupted."""
+
+
+@functools.lru_cache(maxsize=1)
+def _client_class():
+    """nbclient's NotebookClient, made to stop the way Jupyter's Ctrl-C does.
+
+    While it executes, nbclient handles SIGINT and SIGTERM itself by shutting the kernel
+    down at once (it marks that call by storing its task in
+    ``_async_cleanup_kernel_future``): the cell dies half-way and the kernel prints a
+    traceback as its sockets close under it. This subclass instead interrupts the running
+    cell (a KeyboardInterrupt in the kernel, so ``finally`` blocks such as the atomic
+    writer's clean-up run), runs no further cell, and lets nbclient shut the idle kernel
+    down as usual. A kernel still starting (or between cells) runs none of our code, so it
+    is stopped at once: interrupting a starting kernel only makes it print a traceback.
+    ``interrupted`` tells the runner to report an interruption, not a failure.
+    """
+    import asyncio
+    import signal
+
+    from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
+
+    class InterruptibleClient(NotebookClient):
+        interrupted = False
+        in_cell = False
+
+        async def _async_cleanup_kernel(self) -> None:
+            from_signal = getattr(self, "_async_cleanup_kernel_future", None)
+            if from_signal is not None and from_signal is asyncio.current_task() \
+                    and not self.interrupted:
+                self.interrupted = True
+                if self.km is not None and await ensure_async(self.km.is_alive()):
+                    if self.in_cell:
+                        await ensure_async(self.km.interrupt_kernel())
+                        return
+                    await ensure_async(self.km.signal_kernel(signal.SIGKILL))
+            await super()._async_cleanup_kernel()
+
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            if self.interrupted:
+                raise _Stopped()
+            self.in_cell = True
+            try:
+                return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            finally:
+                self.in_cell = False
+
+    return InterruptibleClient
+
+
 def execute(path: Path) -> str:
     """Run the notebook at ``path`` in a fresh kernel, in its own folder; return its
     normalised JSON text. Raises NotebookFailed at the first failing cell."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     if not path.is_file():
         raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
                              f"{paths.relative(path.parent)}/")
     nb = nbformat.read(path, as_version=4)
     os.environ.update(KERNEL_ENVIRONMENT)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
-                            record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    running = {"cell": -1}  # index of the cell being executed, for a kernel that dies in it
+    client = _client_class()(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
+                             record_timing=False,
+                             resources={"metadata": {"path": str(path.parent)}},
+                             on_cell_execute=lambda cell, cell_index: running.update(cell=cell_index))
     try:
         client.execute()
-    except CellExecutionError as error:
-        index, message = _failing_cell(nb)
-        if index < 0:
-            message = str(error).strip().splitlines()[-1]
-        raise NotebookFailed(f"{path.name}: cell {index + 1} failed: {message}") from None
+    except BaseException as error:
+        if client.interrupted:
+            raise KeyboardInterrupt from None
+        if isinstance(error, CellExecutionError):
+            index, message = _failing_cell(nb)
+            if index < 0:
+                message = str(error).strip().splitlines()[-1]
+            raise NotebookFailed(f"{path.name}: cell {index + 1} failed: {message}") from None
+        if isinstance(error, DeadKernelError):
+            raise NotebookFailed(f"{path.name}: cell {running['cell'] + 1} failed: the kernel "
+                                 "died (killed, or out of memory) while running it") from None
+        raise
+    if client.interrupted:  # Ctrl-C arrived after the last cell had started: still stop here
+        raise KeyboardInterrupt
     normalise(nb)
     return nbformat.writes(nb) + "\n"
+
+
+def _remove_leftovers(notebook: pipeline.Notebook, since: float) -> None:
+    """After a failed or interrupted notebook: remove the temporary files of atomic writes
+    its kernel could not remove itself (killed mid-write) from the folders it writes to."""
+    folders = {paths.NOTEBOOKS} | {(paths.ROOT / pattern).parent for pattern in notebook.writes}
+    for folder in sorted(folders):
+        atomic.remove_leftovers(folder, since - 2)  # 2 s: coarse file-system timestamps
 
 
 def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr) -> None:
@@ -114,7 +185,13 @@ def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr) -> None:
         bar.set_description(notebook.name)
         t0 = time.perf_counter()
         path = paths.NOTEBOOKS / notebook.name
-        atomic.write_text(path, execute(path))
+        wall_clock_start = time.time()  # compared with file times by _remove_leftovers
+        try:
+            text = execute(path)
+        except (NotebookFailed, KeyboardInterrupt):
+            _remove_leftovers(notebook, wall_clock_start)
+            raise
+        atomic.write_text(path, text)
         bar.write(f"  done  {notebook.name}  {time.perf_counter() - t0:5.1f} s", file=stream)
     bar.close()
     print(f"runner: {len(notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s",

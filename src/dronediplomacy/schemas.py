@@ -497,6 +497,9 @@ class TableSpec:
     file: str
     schema: pa.DataFrameSchema
     id_column: str | None  # None for link tables: rows are named by line number
+    #: A header-only file is refused (a table emptied by accident, e.g. a spreadsheet saved
+    #: without its rows). Link tables may be empty: a source can have no responses.
+    rows_required: bool = True
 
 
 TABLE_SPECS: tuple[TableSpec, ...] = (
@@ -506,8 +509,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec("statements", "statements.csv", STATEMENTS, "statement_id"),
     TableSpec("events", "events.csv", EVENTS, "event_id"),
     TableSpec("claims", "claims.csv", CLAIMS, "claim_id"),
-    TableSpec("statement_responses", "statement_responses.csv", STATEMENT_RESPONSES, None),
-    TableSpec("claim_evidence", "claim_evidence.csv", CLAIM_EVIDENCE, None),
+    TableSpec("statement_responses", "statement_responses.csv", STATEMENT_RESPONSES, None,
+              rows_required=False),
+    TableSpec("claim_evidence", "claim_evidence.csv", CLAIM_EVIDENCE, None, rows_required=False),
 )
 SPECS_BY_NAME = {spec.name: spec for spec in TABLE_SPECS}
 

@@ -79,26 +79,35 @@ class Tables:
                 f'({SPECS_BY_NAME[table].file}, {row_id})')
 
 
-def read_csv_cells(path: Path) -> tuple[list[str], list[list[str | None]], list[int]]:
+def read_csv_cells(path: Path, expected: list[str] | None = None, id_column: str | None = None
+                   ) -> tuple[list[str], list[list[str | None]], list[int]]:
     """Header, rows of stripped string cells (None for empty) and each row's line number.
 
-    Raises InputError for bytes that are not UTF-8 (naming the line), duplicate or empty
-    headers, and rows whose number of cells differs from the header's.
+    Raises InputError for bytes that are not UTF-8 (naming the line, the row's id when
+    ``id_column`` is given, and the column), an empty file, duplicate or empty headers, and
+    rows whose number of cells differs from the header's. ``expected`` (the table's
+    columns) only improves the messages.
     """
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
+        row, column = _locate_undecodable(data, line, id_column)
         raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8",
-                         row=f"line {line}",
-                         fix="save the file as UTF-8 (in Excel: 'CSV UTF-8')") from None
+                         row=row, column=column,
+                         fix="save the file as UTF-8 (in Excel: 'CSV UTF-8'); retype the "
+                             "character if it still looks wrong") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        raise InputError(path, "the file is empty", fix="write the header line") from None
+        raise InputError(path, "the file is empty", row="line 1",
+                         column=expected[0] if expected else None,
+                         fix="write the header line"
+                             + (f" ({','.join(expected)}) and the rows" if expected else "")
+                             + ", or restore the file from git") from None
     for name in header:
         if not name or header.count(name) > 1:
             raise InputError(path, f"header has an empty or repeated column name {name!r}",
@@ -115,14 +124,40 @@ def read_csv_cells(path: Path) -> tuple[list[str], list[list[str | None]], list[
             if len(cells) != len(header):
                 raise InputError(path, f"{len(cells)} cells but the header has {len(header)}",
                                  row=f"line {line}",
+                                 column=header[len(cells)] if len(cells) < len(header)
+                                 else f"(after {header[-1]})",
                                  fix="quote cells that contain commas; add or remove cells")
             rows.append([cell.strip() or None for cell in cells])
             lines.append(line)
     except csv.Error as error:
         raise InputError(path, f"not valid CSV ({error})", row=f"line {reader.line_num}",
+                         column="(whole row)",
                          fix="close the quotation mark, or double a quote inside a quoted cell "
                              "(\"\")") from None
     return header, rows, lines
+
+
+def _locate_undecodable(data: bytes, line: int, id_column: str | None) -> tuple[str, str | None]:
+    """The row name (``id (line N)`` or ``line N``) and column holding the first byte that
+    is not UTF-8, found by reading the file with that byte replaced."""
+    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+        if line > 1:
+            start = reader.line_num + 1
+            for cells in reader:
+                if start <= line <= reader.line_num:
+                    bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), None)
+                    column = header[bad] if bad is not None and bad < len(header) else None
+                    row_id = (cells[header.index(id_column)].strip()
+                              if id_column in header and header.index(id_column) < len(cells)
+                              else "")
+                    return (f"{row_id} (line {line})" if row_id else f"line {line}"), column
+                start = reader.line_num + 1
+    except (csv.Error, StopIteration):
+        pass
+    return f"line {line}", None
 
 
 def _row_namer(spec: TableSpec, rows: list[list[str | None]], header: list[str],
@@ -141,17 +176,22 @@ def read_table(spec: TableSpec, input_dir: Path) -> Located:
     if not path.is_file():
         raise InputError(path, "file not found",
                          fix=f"create {spec.file} (see data/README.md for its columns)")
-    header, rows, lines = read_csv_cells(path)
     expected = list(spec.schema.columns)
+    header, rows, lines = read_csv_cells(path, expected, spec.id_column)
     for name in expected:
         if name not in header:
-            raise InputError(path, f"missing column {name!r}", column=name,
-                             fix=f"add the column; expected columns: {', '.join(expected)}")
+            raise InputError(path, f"missing column {name!r}", row="line 1", column=name,
+                             fix=f"add the column (or restore its name); expected columns: "
+                                 f"{', '.join(expected)}")
     for name in header:
         if name not in expected:
-            raise InputError(path, f"unknown column {name!r}", column=name,
+            raise InputError(path, f"unknown column {name!r}", row="line 1", column=name,
                              fix="remove it, or add it to the table's schema in "
                                  "src/dronediplomacy/schemas.py and regenerate data/README.md")
+    if not rows and spec.rows_required:
+        raise InputError(path, "the table has a header but no rows", row="line 2",
+                         column=spec.id_column or expected[0],
+                         fix=f"add the rows (see data/README.md), or restore {spec.file} from git")
     frame = pd.DataFrame(rows, columns=header, dtype="str")[expected]
     row_name = _row_namer(spec, rows, header, lines)
     return Located(validate_table(spec, frame, path, row_name), path, row_name)

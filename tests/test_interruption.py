@@ -1,0 +1,128 @@
+"""Nothing lost: a run stopped half-way (Ctrl-C, a killed kernel) leaves every committed
+output byte-identical and no temporary file behind, and says what happened."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dronediplomacy import pipeline, runner
+from sandbox import environment, make_sandbox, snapshot
+
+INTERRUPTED = "03-code-statements.ipynb"
+
+
+def processes_marked(marker: str) -> list[int]:
+    """Live processes whose environment holds ``DRONE_TEST_RUN=marker`` (Linux /proc):
+    the run and every kernel it started inherit it."""
+    needle = f"DRONE_TEST_RUN={marker}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+RUNNING = "test: notebook 03 is running its cells"
+
+
+def prepare_notebook(path: Path) -> None:
+    """Clear the notebook's outputs, so that any write of it (whole or half) changes its
+    bytes, and make its first code cell tell the terminal that the cells are running."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    first_code = next(i for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code")
+    nb["cells"].insert(first_code, {"cell_type": "code", "execution_count": None, "id": "running",
+                                    "metadata": {}, "outputs": [],
+                                    "source": f"import os\nos.write(2, b'{RUNNING}\\n')"})
+    path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
+    sandbox = make_sandbox(tmp_path / "repo", outputs=True)
+    prepare_notebook(sandbox / "notebooks" / INTERRUPTED)
+    before = snapshot(sandbox)
+    marker = uuid.uuid4().hex
+    # The real pipeline (what `python3 repro.py run` calls), on notebooks 02 to 04, in its own
+    # process group: a terminal's Ctrl-C signals the whole foreground group.
+    process = subprocess.Popen([sys.executable, "-m", "dronediplomacy.build", "02-04"],
+                               cwd=tmp_path, env=environment(sandbox, DRONE_TEST_RUN=marker),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    lines: list[str] = []
+    running = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if RUNNING in line:
+                running.set()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert running.wait(timeout=180), "".join(lines)
+        time.sleep(0.5)  # in notebook 03's next cell: coding the statements, writing data/derived
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=120) == 130, "".join(lines)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    reader.join(timeout=10)
+    stderr = "".join(lines)
+    assert "runner: interrupted; notebooks not yet finished were left as they were." in stderr
+    assert "Traceback" not in stderr, stderr
+    assert "done  02-" in stderr and "done  03-" not in stderr  # stopped after 02, inside 03
+    deadline = time.monotonic() + 10
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_marked(marker) == []  # no kernel left running (and writing) behind
+    after = snapshot(sandbox)
+    assert sorted(set(after) - set(before)) == []   # no temporary or new file
+    assert {name for name in before if after.get(name) != before[name]} == set()
+
+
+def test_a_killed_kernel_is_reported_and_changes_nothing(tmp_path, monkeypatch, capfd):
+    """A kernel killed in the middle of an atomic write (what the out-of-memory killer does):
+    the runner names the notebook and the cell, exits 1, and leaves the target, the notebook
+    and the folder as they were (the temporary file the kernel could not remove included)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "result.csv").write_text("the previous result\n", encoding="utf-8")
+    name = "00-killed.ipynb"
+    cells = [new_markdown_cell("# killed in the middle of a write"),
+             new_code_cell("import os, signal\nfrom pathlib import Path\n"
+                           "from dronediplomacy import atomic"),
+             new_code_cell(f"with atomic.atomic_path(Path({str(out)!r}) / 'result.csv') as tmp:\n"
+                           "    tmp.write_text('half a table')\n"
+                           "    assert len(list(tmp.parent.glob('.result.csv.*'))) == 1\n"
+                           "    os.kill(os.getpid(), signal.SIGKILL)"),
+             new_code_cell("print('never runs')")]
+    nbformat.write(new_notebook(cells=cells), tmp_path / name)
+    before = snapshot(tmp_path)
+    monkeypatch.setattr(runner.paths, "NOTEBOOKS", tmp_path)
+    monkeypatch.setattr(pipeline, "NOTEBOOKS",
+                        (pipeline.Notebook(name, "dies", (), (str(out / "result.csv"),)),))
+    assert runner.main(["00"]) == 1
+    err = capfd.readouterr().err
+    assert (f"runner: stopped. {name}: cell 3 failed: the kernel died (killed, or out of "
+            "memory) while running it") in err
+    assert "Traceback" not in err
+    assert snapshot(tmp_path) == before
