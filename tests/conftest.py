@@ -82,16 +82,34 @@ def _sources_rows() -> list[dict]:
         return list(_csv.DictReader(handle))
 
 
+def _missing_source_texts() -> tuple[_Path, list[str]]:
+    from dronediplomacy.paths import sources_dir
+
+    folder = sources_dir()
+    return folder, [row["text_file"] for row in _sources_rows()
+                    if not (folder / row["text_file"]).is_file()]
+
+
+def pytest_report_header(config) -> str:
+    """Say once, at the top of the run, whether verification against the source runs."""
+    from dronediplomacy.paths import SOURCES_DIR_ENV
+
+    folder, missing = _missing_source_texts()
+    if missing:
+        return (f"source text: {', '.join(missing)} NOT found in {folder}; the verification "
+                f"tests skip. Set {SOURCES_DIR_ENV} to the folder holding it to run them.")
+    return f"source text: found in {folder}; quotations, anchors and checksums are verified."
+
+
 @pytest.fixture
 def source_texts_dir() -> _Path:
     """The folder holding every source text named in data/input/sources.csv.
 
     Skips, saying how to enable the test, when any of them is absent.
     """
-    from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
+    from dronediplomacy.paths import SOURCES_DIR_ENV
 
-    folder = sources_dir()
-    missing = [row["text_file"] for row in _sources_rows() if not (folder / row["text_file"]).is_file()]
+    folder, missing = _missing_source_texts()
     if missing:
         pytest.skip(f"source text {', '.join(missing)} not found in {folder}: set "
                     f"{SOURCES_DIR_ENV} to the folder holding it to run this test")
