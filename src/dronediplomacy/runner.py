@@ -180,7 +180,8 @@ def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr) -> None:
     from tqdm import tqdm
 
     started = time.perf_counter()
-    bar = tqdm(notebooks, unit="nb", file=stream, leave=False, dynamic_ncols=True)
+    bar = tqdm(notebooks, unit="nb", file=stream, leave=False, dynamic_ncols=True,
+               disable=None)  # a live bar on a terminal; plain lines in CI logs
     for notebook in bar:
         bar.set_description(notebook.name)
         t0 = time.perf_counter()
