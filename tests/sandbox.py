@@ -23,7 +23,9 @@ OUTPUTS = ("figures", "site")
 
 def make_sandbox(folder: Path, *, outputs: bool = False) -> Path:
     """Copy the code, notebooks and data (and figures/, site/, README.md if ``outputs``)."""
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    # ".*.tmp*": atomic writes in progress (atomic.py), e.g. nbval rerunning notebook 04 in
+    # another test worker at this moment; they vanish mid-copy and are not outputs.
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".*.tmp*")
     for name in CODE_AND_DATA + (OUTPUTS if outputs else ()):
         shutil.copytree(paths.ROOT / name, folder / name, ignore=ignore)
     for name in ("pyproject.toml",) + (("README.md",) if outputs else ()):
