@@ -15,7 +15,10 @@ from .errors import InputError
 
 def main(argv: list[str] | None = None) -> int:
     dictionary.write_dictionary()
-    status = runner.main(argv)
+    # Each notebook's page is rendered (in memory) on a second thread as soon as the
+    # notebook is written, while the next one runs; render_site() below reuses them.
+    with site.prerender_in_background() as prerender:
+        status = runner.main(argv, on_written=prerender)
     if status != 0:
         return status
     readme.update()  # after the notebooks: some README blocks list what they wrote

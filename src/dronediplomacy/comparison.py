@@ -24,11 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import atomic, paths, sipri
-from .codebook import load_codebook
+from . import atomic, memo, paths, sipri
 from .figures_article import (TURKISH_SIDE, code_labels, coded_statements,
                               conflict_short)
-from .tables import Tables, load_tables
+from .tables import Tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
@@ -193,8 +192,8 @@ def wars(tables: Tables) -> pd.DataFrame:
 def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI_CSV
                      ) -> pd.DataFrame:
     """The comparison: one row per point (POINTS), one column per war (its id)."""
-    tables = tables or load_tables()
-    codebook = load_codebook()
+    tables = tables or memo.tables()
+    codebook = memo.codebook()
     coded = coded_statements(tables, codebook)
     moves = codebook.move_ids
     move_labels = code_labels(codebook, "accountability_move")
@@ -227,7 +226,7 @@ def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI
 
 def column_titles(tables: Tables | None = None) -> dict[str, str]:
     """War id -> a column title for display: short name (id)."""
-    tables = tables or load_tables()
+    tables = tables or memo.tables()
     return {cid: f"{conflict_short(cid)} ({cid})" for cid in wars(tables)["conflict_id"]}
 
 

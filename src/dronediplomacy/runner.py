@@ -6,6 +6,11 @@ cell succeeded, after removing what varies between runs (execution timestamps,
 interpreter patch versions, random cell ids). The first failing cell stops the
 run with one message naming the notebook, the cell and the error.
 
+While one notebook runs, the kernel for the next one is already starting (a new process
+that has run no code until its notebook runs), so kernel start-up overlaps the notebook
+before instead of adding to the run; a kernel started for a notebook that is not reached
+is shut down.
+
 Usage::
 
     python -m dronediplomacy.runner            # every notebook, in order
@@ -131,22 +136,76 @@ def _client_class():
     return InterruptibleClient
 
 
-def execute(path: Path) -> str:
+def _wait_for(method, *args, **kwargs):
+    """Call a kernel manager's method (a coroutine or not) and wait for its result, on the
+    event loop nbclient uses in this thread."""
+    from jupyter_core.utils import ensure_async, run_sync
+
+    async def call():
+        return await ensure_async(method(*args, **kwargs))
+
+    return run_sync(call)()
+
+
+def start_kernel(folder: Path):
+    """Start a fresh kernel in ``folder`` the way nbclient would for a notebook there, and
+    return its kernel manager without waiting for it to be ready (for :func:`execute`)."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_notebook
+
+    os.environ.update(KERNEL_ENVIRONMENT)
+    # nbclient's own choices (its asynchronous kernel manager, its arguments), taken from
+    # a client like the one execute() makes; as in NotebookClient.async_start_new_kernel.
+    template = NotebookClient(new_notebook(), timeout=CELL_TIMEOUT_SECONDS,
+                              kernel_name="python3")
+    manager = template.create_kernel_manager()
+    arguments = list(template.extra_arguments)
+    if manager.ipykernel and template.ipython_hist_file:  # no history file from a batch run
+        arguments.append(f"--HistoryManager.hist_file={template.ipython_hist_file}")
+    _wait_for(manager.start_kernel, extra_arguments=arguments, cwd=str(folder))
+    return manager
+
+
+def stop_kernel(manager) -> None:
+    """Shut down a kernel started by :func:`start_kernel` that was never used."""
+    try:
+        _wait_for(manager.shutdown_kernel, now=True)
+    finally:
+        _wait_for(manager.cleanup_resources)
+
+
+def execute(path: Path, kernel=None) -> str:
     """Run the notebook at ``path`` in a fresh kernel, in its own folder; return its
-    normalised JSON text. Raises NotebookFailed at the first failing cell."""
+    normalised JSON text. Raises NotebookFailed at the first failing cell.
+
+    ``kernel``: a kernel manager from :func:`start_kernel` for this notebook's folder (a
+    fresh kernel that has run nothing), used instead of starting one here; it is shut
+    down at the end like a kernel started here."""
+    from .lazyimports import defer_rfc3987_syntax
+
+    defer_rfc3987_syntax()  # before nbformat: saves a second per process (see lazyimports)
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    if not path.is_file():
-        raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
-                             f"{paths.relative(path.parent)}/")
-    nb = nbformat.read(path, as_version=4)
+    try:
+        if not path.is_file():
+            raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
+                                 f"{paths.relative(path.parent)}/")
+        nb = nbformat.read(path, as_version=4)
+    except BaseException:
+        if kernel is not None:
+            stop_kernel(kernel)
+        raise
     os.environ.update(KERNEL_ENVIRONMENT)
     running = {"cell": -1}  # index of the cell being executed, for a kernel that dies in it
     client = _client_class()(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
                              record_timing=False,
                              resources={"metadata": {"path": str(path.parent)}},
                              on_cell_execute=lambda cell, cell_index: running.update(cell=cell_index))
+    if kernel is not None:
+        # The client still owns it (it was created without one): it connects to this
+        # kernel instead of starting another, and shuts it down when done.
+        client.km = kernel
     try:
         client.execute()
     except BaseException as error:
@@ -175,37 +234,58 @@ def _remove_leftovers(notebook: pipeline.Notebook, since: float) -> None:
         atomic.remove_leftovers(folder, since - 2)  # 2 s: coarse file-system timestamps
 
 
-def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr) -> None:
-    """Execute ``notebooks`` in order, writing each one only after it succeeded."""
+def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr, on_written=None) -> None:
+    """Execute ``notebooks`` in order, writing each one only after it succeeded.
+
+    The next notebook's kernel is started before the current notebook runs (see the
+    module's description). ``on_written(path)``, if given, is called after each notebook
+    is written."""
     from tqdm import tqdm
 
     started = time.perf_counter()
     bar = tqdm(notebooks, unit="nb", file=stream, leave=False, dynamic_ncols=True,
                disable=None)  # a live bar on a terminal; plain lines in CI logs
-    for notebook in bar:
-        bar.set_description(notebook.name)
-        t0 = time.perf_counter()
-        path = paths.NOTEBOOKS / notebook.name
-        wall_clock_start = time.time()  # compared with file times by _remove_leftovers
-        try:
-            text = execute(path)
-        except (NotebookFailed, KeyboardInterrupt):
-            _remove_leftovers(notebook, wall_clock_start)
-            raise
-        atomic.write_text(path, text)
-        bar.write(f"  done  {notebook.name}  {time.perf_counter() - t0:5.1f} s", file=stream)
+    spare = None  # the next notebook's kernel, starting
+    try:
+        for index, notebook in enumerate(bar):
+            bar.set_description(notebook.name)
+            t0 = time.perf_counter()
+            path = paths.NOTEBOOKS / notebook.name
+            wall_clock_start = time.time()  # compared with file times by _remove_leftovers
+            kernel, spare = spare, None
+            try:
+                if kernel is None and path.is_file():
+                    kernel = start_kernel(path.parent)
+                if index + 1 < len(notebooks):
+                    spare = start_kernel((paths.NOTEBOOKS / notebooks[index + 1].name).parent)
+            except BaseException:
+                if kernel is not None:
+                    stop_kernel(kernel)
+                raise
+            try:
+                text = execute(path, kernel)  # it owns (and shuts down) the kernel from here
+            except (NotebookFailed, KeyboardInterrupt):
+                _remove_leftovers(notebook, wall_clock_start)
+                raise
+            atomic.write_text(path, text)
+            bar.write(f"  done  {notebook.name}  {time.perf_counter() - t0:5.1f} s", file=stream)
+            if on_written is not None:
+                on_written(path)
+    finally:
+        if spare is not None:
+            stop_kernel(spare)
     bar.close()
     print(f"runner: {len(notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s",
           file=stream)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, on_written=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("selection", nargs="?", default="all",
                         help="'all' (default), a number like 03, a range like 02-04, or a file name")
     args = parser.parse_args(argv)
     try:
-        run(select(args.selection))
+        run(select(args.selection), on_written=on_written)
     except NotebookFailed as failure:
         print(f"runner: stopped. {failure}", file=sys.stderr)
         print("runner: outputs of the failed notebook were not written; fix the cell and rerun.",

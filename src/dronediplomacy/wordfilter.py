@@ -261,10 +261,13 @@ class WordFilter:
     def candidates(self, texts: list[str]) -> np.ndarray:
         """Boolean matrix (text, pattern): False where the pattern cannot match the text."""
         text_bits = self._text_bits(texts)
-        result = np.ones((len(texts), len(self.pattern_needs)), dtype=bool)
-        for column, needed in enumerate(self.pattern_needs):
+        # Built one pattern per row (contiguous), returned as its transpose: the same
+        # (text, pattern) matrix, whose columns are contiguous for the coder.
+        by_pattern = np.ones((len(self.pattern_needs), len(texts)), dtype=bool)
+        blocks = np.ascontiguousarray(text_bits.T)
+        for row, needed in enumerate(self.pattern_needs):
             for number in needed:
                 block, bit = divmod(number, 64)
                 mask = np.uint64(1) << np.uint64(bit)
-                result[:, column] &= (text_bits[:, block] & mask) != 0
-        return result
+                by_pattern[row] &= (blocks[block] & mask) != 0
+        return by_pattern.T
