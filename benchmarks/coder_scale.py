@@ -111,6 +111,10 @@ def worker(n: int, repeats: int) -> dict:
     frame = synthetic_statements(n)
     dictionary = default_dictionary()  # compiled once per process, as in the CLI
     base = _peak_rss_mb()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from machine import cpu_check
+
+    reference = cpu_check()  # how fast this core is just now (the machine is shared)
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
@@ -119,6 +123,7 @@ def worker(n: int, repeats: int) -> dict:
     moves = [c for c in coded.columns if c not in ("id", "named_agent", "alignment")]
     return {"rows": n, "distinct_texts": int(frame["text"].nunique()), "seconds": best,
             "repeats": repeats, "base_rss_mb": base, "peak_rss_mb": _peak_rss_mb(),
+            "cpu_check": reference,
             "rows_with_a_move": int((coded[moves].sum(axis=1) > 0).sum()),
             "rows_with_agent": int((coded["named_agent"] != "none").sum())}
 

@@ -131,14 +131,14 @@ def render_coder(section: dict) -> list[str]:
     rows = section["result"]
     lines = [
         "| rows (synthetic) | distinct texts | seconds | growth vs 10× fewer rows | "
-        "rows per second | RSS before coding (MB) | peak RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "rows per second | RSS before coding (MB) | peak RSS (MB) | CPU check just before |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         growth = f"{row['growth']:.1f}×" if "growth" in row else "–"
         lines.append(f"| {row['rows']:,} | {row['distinct_texts']:,} | {row['seconds']:.3f} | "
                      f"{growth} | {row['rows'] / row['seconds']:,.0f} | {row['base_rss_mb']:.0f} | "
-                     f"{row['peak_rss_mb']:.0f} |")
+                     f"{row['peak_rss_mb']:.0f} | {row.get('cpu_check', '?')} |")
     by_rows = {row["rows"]: row for row in rows}
     notes = []
     if 100_000 in by_rows:
@@ -161,7 +161,10 @@ def render_coder(section: dict) -> list[str]:
                   "statements). Each size runs in a fresh process pinned to one core; time is "
                   "`code_statements()` alone (best of 3 up to 100k, one call at 1M); memory is "
                   "the process's peak resident set size from `resource.getrusage` (interpreter, "
-                  "pandas, the generated frame and the coder together)."]
+                  "pandas, the generated frame and the coder together). The CPU check is the "
+                  "same fixed loop as in the section's header, run in the worker just before "
+                  "coding: a slower check means a slower core at that moment, not a slower "
+                  "coder."]
     return lines
 
 
