@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,6 +121,71 @@ def test_bootstrap_interval_contains_the_point_estimate_for_noisy_data():
     low, high, skipped = agreement.bootstrap_alpha(hand, rules, "nominal", [0, 1],
                                                    agreement.resample_indices(40))
     assert low < value < high and skipped == 0
+
+
+# Each case has two statements that differ from the common value and n statements in
+# all: about (1 - 2/n)^n of the resamples (8-10%) draw neither and have no variation.
+VECTORISED_CASES = {
+    "nominal binary": (np.array([1, 1, 0, 0, 0, 0, 0, 0]),
+                       np.array([1, 0, 0, 0, 0, 0, 0, 0]), "nominal", [0, 1]),
+    # named_agent-like: codes 4 and 5 are in the domain but never used
+    "nominal, unused domain values": (np.array([2, 2, 2, 2, 2, 2, 0, 3]),
+                                      np.array([2, 2, 2, 2, 2, 2, 1, 2]), "nominal", range(6)),
+    # alignment-like: -2 and 2 unused; d(-1, 1) spans the 0s, whose count varies by resample
+    "ordinal, unused domain values": (np.array([0, 0, 0, 0, 0, 0, -1, 1]),
+                                      np.array([0, 0, 0, 0, 0, 0, 1, 1]), "ordinal",
+                                      [-2, -1, 0, 1, 2]),
+    # pooled moves: statements x variables, every cell a unit
+    "pooled 2-D": (np.array([[0, 0, 0]] * 4 + [[1, 0, 1], [0, 0, 0]]),
+                   np.array([[0, 0, 0]] * 4 + [[1, 0, 0], [0, 1, 0]]), "nominal", [0, 1]),
+}
+
+
+@pytest.mark.parametrize("case", VECTORISED_CASES)
+def test_resampled_alphas_equal_krippendorff_alpha_on_each_resample(case):
+    hand, rules, level, domain = VECTORISED_CASES[case]
+    resamples = agreement.resample_indices(len(hand), 300, seed=11)
+    vectorised = agreement.resampled_alphas(hand, rules, level, domain, resamples)
+    assert vectorised.shape == (300,)
+    undefined = 0
+    for rows, value in zip(resamples, vectorised):
+        h, r = np.ravel(hand[rows]).astype(float), np.ravel(rules[rows]).astype(float)
+        if agreement.no_variation(h, r):
+            assert math.isnan(value)
+            undefined += 1
+            continue
+        expected = krippendorff.alpha(reliability_data=np.vstack([h, r]),
+                                      level_of_measurement=level, value_domain=list(domain))
+        assert abs(value - expected) <= 1e-12, (rows, value, expected)
+    # both branches are exercised, and the interval skips exactly the undefined resamples
+    assert 10 < undefined < 290
+    assert agreement.bootstrap_alpha(hand, rules, level, domain, resamples)[2] == undefined
+
+
+def test_resampled_alphas_match_the_hand_worked_values():
+    # The hand-worked ordinal (0.5625) and nominal (0.3) examples above, as one resample.
+    hand, rules = np.array([-1, 0, 1, 1]), np.array([-1, 1, 1, 0])
+    resamples = np.array([[0, 1, 2, 3]])
+    domain = [-2, -1, 0, 1, 2]
+    assert agreement.resampled_alphas(hand, rules, "ordinal", domain, resamples)[0] == \
+        pytest.approx(0.5625, abs=1e-12)
+    assert agreement.resampled_alphas(hand, rules, "nominal", domain, resamples)[0] == \
+        pytest.approx(0.3, abs=1e-12)
+
+
+def test_resampled_alphas_are_undefined_for_a_single_unit_as_alpha_is():
+    # one statement coded 0 and 1 varies, but alpha() calls fewer than two units undefined
+    assert math.isnan(agreement.alpha([0], [1], "nominal", [0, 1]))
+    resamples = np.zeros((3, 1), dtype=int)
+    assert np.isnan(agreement.resampled_alphas([0], [1], "nominal", [0, 1], resamples)).all()
+
+
+def test_resampled_alphas_refuse_values_outside_the_domain():
+    with pytest.raises(ValueError, match="out-of-domain"):
+        agreement.resampled_alphas([0, 1, 2], [0, 1, 1], "nominal", [0, 1], np.array([[0, 1, 2]]))
+    with pytest.raises(ValueError, match="missing"):
+        agreement.resampled_alphas([0, 1, np.nan], [0, 1, 1], "nominal", [0, 1],
+                                   np.array([[0, 1, 2]]))
 
 
 # --------------------------------------------------------------------------- the tables

@@ -3,6 +3,7 @@ and a manifest generated from the registry (never kept by hand)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -384,3 +385,94 @@ def test_decimal_year():
     assert figures.decimal_year(date(2020, 1, 1)) == 2020.0
     assert figures.decimal_year(date(2022, 2, 24)) == pytest.approx(2022 + 54 / 365)
     assert figures.decimal_year(date(2020, 12, 31)) == pytest.approx(2020 + 365 / 366)
+
+
+# -- the saving path: one layout, fonts without layout tables, the screen copy -----------------
+
+def embedded_fonts(pdf: bytes) -> list:
+    """The TrueType fonts embedded in a PDF (the FontFile2 streams), parsed by fontTools."""
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for number in re.findall(rb"/FontFile2 (\d+) 0 R", pdf):
+        obj = re.search(rb"\n" + number + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", pdf, re.S)
+        assert obj, f"font stream object {number!r} not found"
+        length = int(re.search(rb"/Length (\d+)", obj.group(1)).group(1))
+        raw = pdf[obj.end(): obj.end() + length]
+        data = zlib.decompress(raw) if b"/FlateDecode" in obj.group(1) else raw
+        fonts.append(TTFont(io.BytesIO(data)))
+    return fonts
+
+
+def test_pdf_fonts_are_embedded_with_their_glyphs_but_without_layout_tables(committed):
+    fonts = embedded_fonts(committed[".pdf"])
+    assert fonts, "no embedded font found"
+    for font in fonts:
+        tables = set(font.keys())
+        assert not tables & set(figsave.PDF_FONT_TABLES_LEFT_OUT), tables
+        assert {"glyf", "loca", "hmtx", "head", "cmap"} <= tables
+    # the subsets hold the glyphs of the figure's text (digits and letters at least)
+    glyphs = {name for font in fonts for name in font.getGlyphOrder()}
+    assert {"zero", "one", "a", "e"} <= glyphs, sorted(glyphs)
+
+
+def test_matplotlib_embeds_layout_tables_without_the_saving_path(tmp_path):
+    # The other half of the test above: the tables are left out by
+    # figsave.pdf_fonts_without_layout_tables, not absent from the font to begin with.
+    fig = _figure()
+    with style.figure_style():
+        plain = io.BytesIO()
+        fig.savefig(plain, format="pdf")
+        with figsave.pdf_fonts_without_layout_tables():
+            trimmed = io.BytesIO()
+            fig.savefig(trimmed, format="pdf")
+    assert any(set(f.keys()) & {"GSUB", "GPOS"} for f in embedded_fonts(plain.getvalue()))
+    assert not any(set(f.keys()) & {"GSUB", "GPOS"} for f in embedded_fonts(trimmed.getvalue()))
+    assert plain.getvalue() != trimmed.getvalue()
+
+
+def test_every_format_is_drawn_from_the_layout_of_the_check(tmp_path):
+    fig = _figure()
+    assert fig.get_layout_engine() is not None  # style.new_figure: constrained layout
+    saved = figsave.save_figure(fig, "fig-07-agreement", pd.DataFrame({"x": [1]}), caption="c",
+                                alt_text="a", inputs=["x"], notebook="n", out_dir=tmp_path)
+    assert fig.get_layout_engine() is None, "the saved figure keeps its layout"
+    position = fig.axes[0].get_position().bounds
+    with style.figure_style():
+        again = io.BytesIO()
+        fig.savefig(again, format="png", metadata=figsave.metadata("png", title="c",
+                                                                   description="a"))
+    assert fig.axes[0].get_position().bounds == position
+    assert again.getvalue() == saved.png.read_bytes()
+
+
+def test_a_figure_that_fails_its_save_keeps_its_layout_engine(tmp_path):
+    fig = _figure()
+    engine = fig.get_layout_engine()
+
+    def failing_savefig(path, **kwargs):
+        raise OSError("disk full")
+
+    fig.savefig = failing_savefig
+    with pytest.raises(OSError, match="disk full"):
+        figsave.save_figure(fig, "fig-07-agreement", pd.DataFrame({"x": [1]}), caption="c",
+                            alt_text="a", inputs=["x"], notebook="n", out_dir=tmp_path)
+    assert fig.get_layout_engine() is engine
+
+
+def test_a_saved_figure_shows_as_a_screen_copy_of_its_png_and_names_its_files(tmp_path):
+    saved = figsave.save_figure(_figure(), "fig-07-agreement", pd.DataFrame({"x": [1]}),
+                                caption="c", alt_text="a", inputs=["x"], notebook="n",
+                                out_dir=tmp_path)
+    png, meta = saved._repr_png_()
+    with Image.open(io.BytesIO(png)) as shown, Image.open(saved.png) as written:
+        assert shown.width == round(written.width * figsave.SCREEN_DPI / style.PNG_DPI)
+        assert shown.mode == "P" and len(shown.getcolors()) <= figsave.SCREEN_COLOURS
+    assert meta == {"width": round(style.ONE_COLUMN * figsave.SCREEN_SHOWN_PX_PER_INCH)}
+    assert saved._repr_png_() == (png, meta)  # the same bytes every time
+    from IPython.lib.pretty import pretty
+
+    assert pretty(saved) == (f"fig-07-agreement: {paths.relative(tmp_path)}/"
+                             "fig-07-agreement.{pdf,svg,png,csv}")

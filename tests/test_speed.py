@@ -227,3 +227,45 @@ def test_kernels_started_ahead_run_each_notebook_fresh_and_never_outlive_the_run
     while kernels_marked(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert kernels_marked(marker) == []
+
+
+def test_modules_imported_reads_the_import_statements_of_code_cells_only():
+    nb = new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("import markdown_is_not_code"),
+        new_code_cell("%matplotlib inline\nimport pandas as pd, json\nfrom dronediplomacy import coding"),
+        new_code_cell("!pip list\nfrom os.path import join\nfrom . import relative_is_skipped"),
+        new_code_cell("def f(:\n  import not_python"),  # not Python: ignored, not fatal
+        new_code_cell("import json\nif True:\n    import colorsys"),
+    ])
+    assert runner.modules_imported(nb) == [
+        "pandas", "json", "dronediplomacy.coding", "os.path.join", "colorsys"]
+
+
+def test_a_kernel_started_ahead_has_imported_its_modules_and_left_no_trace(tmp_path, monkeypatch):
+    names = ["00-a.ipynb", "01-b.ipynb", "02-c.ipynb"]
+    # 00-a runs long enough for the kernel of 01-b to start and import colorsys
+    nbformat.write(new_notebook(cells=[new_code_cell("import time\ntime.sleep(2)")]),
+                   tmp_path / names[0])
+    nbformat.write(new_notebook(cells=[
+        # before its own import: the module is loaded already, but no name was bound
+        new_code_cell("import sys\nprint('colorsys' in sys.modules, sorted(k for k in globals() "
+                      "if k in ('importlib', 'MODULES', 'name', 'candidate', 'colorsys')))"),
+        new_code_cell("import colorsys"),
+    ]), tmp_path / names[1])
+    # an import that fails is tried ahead too, silently: the notebook's own cell reports it
+    nbformat.write(new_notebook(cells=[new_code_cell("from no_such_module import nothing")]),
+                   tmp_path / names[2])
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    notebooks = [pipeline.Notebook(name, "test", (), ()) for name in names]
+    with pytest.raises(runner.NotebookFailed, match="02-c.ipynb: cell 1 failed: ModuleNotFound"):
+        runner.run(notebooks)
+    cell = nbformat.read(tmp_path / names[1], as_version=4).cells[0]
+    assert cell.execution_count == 1
+    assert cell.outputs[0]["text"] == "True []\n"
+
+
+def test_the_import_ahead_code_binds_no_name_and_skips_what_fails():
+    namespace: dict = {}
+    exec(runner.import_ahead_code(["colorsys", "os.path.join", "no_such_module"]), namespace)
+    assert set(namespace) == {"__builtins__"}
+    assert "colorsys" in sys.modules

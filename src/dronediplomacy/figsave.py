@@ -5,10 +5,16 @@ figure against the rules of the figure set (:func:`check_figure`: a print width,
 no text under 6 pt, no text cut off at the figure's edge, no title baked in), then
 writes, each atomically (``dronediplomacy.atomic``):
 
-- ``<stem>.pdf``: TrueType fonts embedded (``pdf.fonttype`` 42);
+- ``<stem>.pdf``: TrueType fonts embedded (``pdf.fonttype`` 42), as subsets without
+  the OpenType layout tables (see :func:`pdf_fonts_without_layout_tables`);
 - ``<stem>.svg``: text as paths, fixed ``svg.hashsalt``;
 - ``<stem>.png``: 300 dpi;
 - ``<stem>.csv``: exactly the data the figure plots (as ``atomic.write_csv`` writes it).
+
+The figure is laid out once, for the check, and every file is drawn from that layout
+(:func:`frozen_layout`): the three formats share one layout, and no format pays for
+laying the figure out again. The figure keeps that layout afterwards, so the figure
+returned is the figure saved.
 
 The metadata that would change between runs (creation dates, the producing software)
 is removed, so the same figure gives the same bytes in every process. The caption and
@@ -23,10 +29,12 @@ registry in :mod:`dronediplomacy.figures`.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -37,8 +45,19 @@ from . import atomic, paths, style
 #: A figure's stem: ``fig-NN-slug`` (NN two digits, slug lower-case words with hyphens).
 STEM_PATTERN = re.compile(r"fig-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
 
+#: The OpenType layout tables left out of the fonts embedded in PDFs
+#: (see pdf_fonts_without_layout_tables).
+PDF_FONT_TABLES_LEFT_OUT: tuple[str, ...] = ("GSUB", "GPOS", "GDEF")
+
 #: The files written for each stem, by suffix.
 SUFFIXES: tuple[str, ...] = (".pdf", ".svg", ".png", ".csv")
+
+#: The screen copy of a figure (notebooks, the site): resolution in dots per inch, the
+#: colours kept (flat-colour figures need few; see screen_png), and the width it is
+#: shown at, in CSS pixels per inch of the printed figure.
+SCREEN_DPI = 150
+SCREEN_COLOURS = 256
+SCREEN_SHOWN_PX_PER_INCH = 100
 
 #: Pixels a text may reach past the figure's edge (anti-aliasing) before it counts
 #: as cut off.
@@ -49,7 +68,9 @@ _EDGE_TOLERANCE_PX = 1.0
 class SavedFigure:
     """The files :func:`save_figure` wrote, and the figure and data it saved.
 
-    In a notebook, end a cell with ``saved.figure`` to show the figure.
+    In a notebook, end a cell with ``saved`` to show the saved PNG (a screen copy made
+    by :func:`screen_png`: what is shown is the file written, not a new drawing of the
+    figure); ``saved.figure`` is the matplotlib figure itself.
     """
 
     stem: str
@@ -63,6 +84,14 @@ class SavedFigure:
     @property
     def files(self) -> tuple[Path, ...]:
         return (self.pdf, self.svg, self.png, self.csv)
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        png, inches = screen_png(self.png)
+        return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH)}
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"
+                     f".{{{','.join(suffix[1:] for suffix in SUFFIXES)}}}")
 
 
 class FigureRuleError(ValueError):
@@ -150,6 +179,79 @@ def check_figure(fig: Figure) -> None:
                                   "(it would be cut off); make room for it in the layout")
 
 
+@contextlib.contextmanager
+def frozen_layout(fig: Figure) -> Iterator[None]:
+    """Inside the block the figure keeps the layout it has (call after a draw), instead
+    of having its layout engine run again at every save (matplotlib lays a figure with
+    constrained layout out again, with one more drawing pass, for each ``savefig``).
+    On leaving the block the layout engine is removed for good if the block succeeded
+    (the figure saved is the figure kept), and put back if it raised."""
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine(None)
+    try:
+        yield
+    except BaseException:
+        fig.set_layout_engine(engine)
+        raise
+
+
+@contextlib.contextmanager
+def pdf_fonts_without_layout_tables() -> Iterator[None]:
+    """Inside the block, fonts embedded in PDFs leave out their OpenType layout tables
+    (GSUB, GPOS, GDEF: ligatures, kerning pairs, glyph classes).
+
+    A PDF places every glyph itself, by glyph id, at positions matplotlib computed, so
+    no PDF reader uses these tables; but fontTools reads and subsets them for every
+    embedded font (DejaVu Sans has large ones), which was more than half of the time
+    matplotlib took to write our PDFs. The glyph outlines, metrics and the text
+    (ToUnicode) map are embedded as before, so the page looks and copies the same.
+
+    matplotlib (``_backend_pdf_ps.get_glyphs_subset``) offers no option for it, so the
+    block hands it a ``fontTools.subset`` whose ``Options`` also drop these tables;
+    tests/test_figures.py checks that the fonts in a saved PDF lack them and keep
+    their glyphs.
+    """
+    from fontTools import subset as fonttools_subset
+    from matplotlib.backends import _backend_pdf_ps
+
+    def options(**kwargs):
+        chosen = fonttools_subset.Options(**kwargs)
+        chosen.drop_tables += list(PDF_FONT_TABLES_LEFT_OUT)
+        return chosen
+
+    original = _backend_pdf_ps.subset
+    _backend_pdf_ps.subset = types.SimpleNamespace(
+        Options=options, load_font=original.load_font, Subsetter=original.Subsetter)
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.subset = original
+
+
+def screen_png(png: Path | str | bytes, dpi: int = SCREEN_DPI,
+               colours: int = SCREEN_COLOURS) -> tuple[bytes, float]:
+    """A saved PNG (its path, or its bytes) for the screen, and its width in inches:
+    flattened on white, resampled to ``dpi`` and reduced to ``colours`` colours without
+    dithering (the figures are flat colours and text, so this is invisible and a third
+    the size). Deterministic: the same file gives the same bytes, with no metadata."""
+    from PIL import Image
+
+    source = io.BytesIO(png) if isinstance(png, bytes) else png
+    with Image.open(source) as image:
+        source_dpi = float(image.info.get("dpi", (style.PNG_DPI,) * 2)[0]) or float(style.PNG_DPI)
+        inches = image.width / source_dpi
+        width = max(1, round(inches * dpi))
+        height = max(1, round(image.height * width / image.width))
+        rgba = image.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    small = flat.resize((width, height), Image.Resampling.LANCZOS)
+    small = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
+                           dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), inches
+
+
 def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt_text: str,
                 inputs: Sequence[str], notebook: str,
                 out_dir: Path | str | None = None) -> SavedFigure:
@@ -176,10 +278,12 @@ def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt
     out = Path(out_dir) if out_dir is not None else paths.FIGURES
     targets = {suffix: out / f"{stem}{suffix}" for suffix in SUFFIXES}
     with style.figure_style():
-        check_figure(fig)
+        check_figure(fig)  # lays the figure out: every file below is drawn from that layout
         # All four files are written to temporary files first and renamed onto their
         # targets only when every one succeeded: a failure leaves the old set intact.
         with contextlib.ExitStack() as stack:
+            stack.enter_context(frozen_layout(fig))
+            stack.enter_context(pdf_fonts_without_layout_tables())
             tmp = {suffix: stack.enter_context(atomic.atomic_path(target))
                    for suffix, target in targets.items()}
             tmp[".csv"].write_bytes(data.to_csv(index=False, lineterminator="\n").encode("utf-8"))

@@ -26,7 +26,7 @@ disk equals :func:`manifest_frame` and that every registered stem has its four f
 Figure 8 (SIPRI deliveries) is built in this module; figures 1–7 (the article's
 tables and the coding) are built in :mod:`dronediplomacy.figures_article`, which this
 module imports at its end, so importing ``dronediplomacy.figures`` registers the whole
-set. In a notebook, ``show_and_save(stem)`` saves a figure and returns it for display.
+set. In a notebook, ``show_and_save(stem)`` saves a figure and shows the PNG it wrote.
 
 Run ``python -m dronediplomacy.figures`` to rebuild every registered figure.
 """
@@ -145,7 +145,7 @@ def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
     """Build figure ``stem``, save its four files, regenerate the manifest.
 
     ``out_dir`` defaults to ``figures/``. Returns a :class:`figsave.SavedFigure`: the
-    paths written, and ``.figure`` (end a notebook cell with it to show the figure) and
+    paths written (end a notebook cell with it to show the saved PNG), ``.figure`` and
     ``.data``.
     """
     entry = spec(stem)
@@ -159,11 +159,11 @@ def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
     return saved
 
 
-def show_and_save(stem: str, out_dir: Path | str | None = None) -> Figure:
-    """Save figure ``stem`` like :func:`save` and return the figure, for a notebook
-    cell to end with (it is then shown inline; its text form is
-    ``<Figure size ... with N Axes>``, the same on every run)."""
-    return save(stem, out_dir).figure
+def show_and_save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
+    """Save figure ``stem`` like :func:`save`, for a notebook cell to end with: it is
+    shown as the PNG just written (a screen copy; see ``figsave.SavedFigure``), and its
+    text form names the files, the same on every run."""
+    return save(stem, out_dir)
 
 
 def save_all(out_dir: Path | str | None = None) -> list[figsave.SavedFigure]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +39,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from . import agreement as agreement_stats
-from . import paths, sipri
+from . import figsave, paths, sipri
 from .codebook import CODEBOOK_PATH, Codebook, load_codebook
 from .errors import InputError
 from .hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
@@ -52,11 +51,6 @@ SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 #: First year of the SIPRI deliveries counted (the same as the comparison table's).
 SIPRI_FIRST_YEAR = 2014
-#: Resolution at which figures are embedded in the narrative page (the committed PNGs are
-#: 300 dpi, for print; a screen needs half that, and the page loads four times faster).
-SCREEN_DPI = 150
-#: Colours kept in the screen copy (flat-colour figures need few; see screen_png).
-SCREEN_COLOURS = 128
 #: CSS pixels per inch of figure on the page.
 CSS_PX_PER_INCH = 120
 
@@ -1137,29 +1131,6 @@ def figure_number(stem: str) -> int:
     return int(match.group(1))
 
 
-def screen_png(path: Path | str, dpi: int = SCREEN_DPI, colours: int = SCREEN_COLOURS
-               ) -> tuple[bytes, float]:
-    """The PNG at ``path`` for the screen, and its width in inches: flattened on white,
-    resampled to ``dpi`` (Lanczos) and reduced to ``colours`` colours without dithering
-    (the figures are flat colours and text, so this is invisible and a third the size).
-    Deterministic: the same file gives the same bytes, with no metadata."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        source_dpi = float(image.info.get("dpi", (300, 300))[0]) or 300.0
-        inches = image.width / source_dpi
-        width = max(1, round(inches * dpi))
-        height = max(1, round(image.height * width / image.width))
-        rgba = image.convert("RGBA")
-    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-    small = flat.resize((width, height), Image.Resampling.LANCZOS)
-    small = small.quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
-                           dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    small.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue(), inches
-
-
 def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
     """A figure for the narrative page: the committed PNG (resampled for the screen)
     embedded as a data URI, with the manifest's alt text and caption. Nothing is
@@ -1171,7 +1142,7 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
         raise InputError(manifest, f"has no figure {stem!r}.",
                          fix="run notebook 04, which writes the manifest.")
     row = row.iloc[0]
-    png, inches = screen_png(manifest.parent / f"{stem}.png")
+    png, inches = figsave.screen_png(manifest.parent / f"{stem}.png")
     data = base64.b64encode(png).decode("ascii")
     e = html.escape
     return (f'<figure style="margin: 1.5em 0;">'

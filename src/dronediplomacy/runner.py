@@ -6,10 +6,14 @@ cell succeeded, after removing what varies between runs (execution timestamps,
 interpreter patch versions, random cell ids). The first failing cell stops the
 run with one message naming the notebook, the cell and the error.
 
-While one notebook runs, the kernel for the next one is already starting (a new process
-that has run no code until its notebook runs), so kernel start-up overlaps the notebook
-before instead of adding to the run; a kernel started for a notebook that is not reached
-is shut down.
+While one notebook runs, the kernel for the next one is already starting, and imports
+the modules its notebook imports (:func:`modules_imported`), so kernel start-up and
+imports overlap the notebook before instead of adding to the run; a kernel started for
+a notebook that is not reached is shut down. The imports run silently, in a namespace
+of their own: the notebook's cells still run in a fresh namespace, from execution count
+1, and do their own imports (which then find the modules loaded). The strict nbval tests
+run every notebook in a kernel without this and compare every output, so a notebook
+whose output depended on it would fail them.
 
 Usage::
 
@@ -21,7 +25,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
+import dataclasses
 import functools
+import textwrap
 import os
 import sys
 import time
@@ -147,9 +154,65 @@ def _wait_for(method, *args, **kwargs):
     return run_sync(call)()
 
 
-def start_kernel(folder: Path):
-    """Start a fresh kernel in ``folder`` the way nbclient would for a notebook there, and
-    return its kernel manager without waiting for it to be ready (for :func:`execute`)."""
+def modules_imported(nb) -> list[str]:
+    """The absolute module names a notebook's code cells import, in order, without
+    duplicates (``from a import b`` gives ``a.b``, which may be a name in ``a`` rather
+    than a module; the kernel then imports ``a``). IPython magics and shell lines are
+    skipped; a cell that is not Python is ignored."""
+    names: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines()
+                 if not line.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names += [f"{node.module}.{alias.name}" for alias in node.names
+                          if alias.name != "*"] or [node.module]
+    return list(dict.fromkeys(names))
+
+
+def import_ahead_code(modules) -> str:
+    """The code a kernel started ahead runs silently (see the module's description): it
+    imports ``modules`` inside ``exec``'s own namespace, so no name reaches the
+    notebook's, and ignores any failure (the notebook's own import reports it)."""
+    body = textwrap.dedent("""
+        import importlib
+        for name in MODULES:
+            for candidate in (name, name.rpartition(".")[0]):
+                try:
+                    importlib.import_module(candidate)
+                    break
+                except Exception:
+                    pass
+    """)
+    return f"exec({body!r}, {{'MODULES': {list(modules)!r}}})"
+
+
+@dataclasses.dataclass
+class Kernel:
+    """A kernel started ahead: its manager, and the client that sent it the imports
+    (kept open until the notebook is done, so the request is never dropped)."""
+
+    manager: object
+    client: object | None = None
+
+    def close_client(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+
+
+def start_kernel(folder: Path, modules: list[str] | tuple[str, ...] = ()) -> Kernel:
+    """Start a fresh kernel in ``folder`` the way nbclient would for a notebook there,
+    without waiting for it to be ready (for :func:`execute`), and ask it to import
+    ``modules`` silently as soon as it is up."""
     from nbclient import NotebookClient
     from nbformat.v4 import new_notebook
 
@@ -163,39 +226,54 @@ def start_kernel(folder: Path):
     if manager.ipykernel and template.ipython_hist_file:  # no history file from a batch run
         arguments.append(f"--HistoryManager.hist_file={template.ipython_hist_file}")
     _wait_for(manager.start_kernel, extra_arguments=arguments, cwd=str(folder))
-    return manager
+    kernel = Kernel(manager)
+    if modules:
+        kernel.client = manager.client()
+        kernel.client.start_channels()
+        # silent: no output, no execution count, nothing in the history
+        kernel.client.execute(import_ahead_code(modules), silent=True, store_history=False,
+                              allow_stdin=False)
+    return kernel
 
 
-def stop_kernel(manager) -> None:
+def stop_kernel(kernel: Kernel) -> None:
     """Shut down a kernel started by :func:`start_kernel` that was never used."""
+    kernel.close_client()
     try:
-        _wait_for(manager.shutdown_kernel, now=True)
+        _wait_for(kernel.manager.shutdown_kernel, now=True)
     finally:
-        _wait_for(manager.cleanup_resources)
+        _wait_for(kernel.manager.cleanup_resources)
 
 
-def execute(path: Path, kernel=None) -> str:
-    """Run the notebook at ``path`` in a fresh kernel, in its own folder; return its
-    normalised JSON text. Raises NotebookFailed at the first failing cell.
-
-    ``kernel``: a kernel manager from :func:`start_kernel` for this notebook's folder (a
-    fresh kernel that has run nothing), used instead of starting one here; it is shut
-    down at the end like a kernel started here."""
+def read_notebook(path: Path):
+    """The notebook at ``path`` (nbformat v4); NotebookFailed if it is not there."""
     from .lazyimports import defer_rfc3987_syntax
 
     defer_rfc3987_syntax()  # before nbformat: saves a second per process (see lazyimports)
     import nbformat
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
+    if not path.is_file():
+        raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
+                             f"{paths.relative(path.parent)}/")
+    return nbformat.read(path, as_version=4)
+
+
+def execute(path: Path, kernel: Kernel | None = None) -> str:
+    """Run the notebook at ``path`` in a fresh kernel, in its own folder; return its
+    normalised JSON text. Raises NotebookFailed at the first failing cell.
+
+    ``kernel``: a kernel from :func:`start_kernel` for this notebook's folder (fresh: it
+    has run nothing but the silent imports), used instead of starting one here; it is
+    shut down at the end like a kernel started here."""
     try:
-        if not path.is_file():
-            raise NotebookFailed(f"{path.name} is listed in pipeline.py but does not exist in "
-                                 f"{paths.relative(path.parent)}/")
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
     except BaseException:
         if kernel is not None:
             stop_kernel(kernel)
         raise
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
     os.environ.update(KERNEL_ENVIRONMENT)
     running = {"cell": -1}  # index of the cell being executed, for a kernel that dies in it
     client = _client_class()(nb, timeout=CELL_TIMEOUT_SECONDS, kernel_name="python3",
@@ -205,7 +283,7 @@ def execute(path: Path, kernel=None) -> str:
     if kernel is not None:
         # The client still owns it (it was created without one): it connects to this
         # kernel instead of starting another, and shuts it down when done.
-        client.km = kernel
+        client.km = kernel.manager
     try:
         client.execute()
     except BaseException as error:
@@ -220,6 +298,9 @@ def execute(path: Path, kernel=None) -> str:
             raise NotebookFailed(f"{path.name}: cell {running['cell'] + 1} failed: the kernel "
                                  "died (killed, or out of memory) while running it") from None
         raise
+    finally:
+        if kernel is not None:
+            kernel.close_client()
     if client.interrupted:  # Ctrl-C arrived after the last cell had started: still stop here
         raise KeyboardInterrupt
     normalise(nb)
@@ -232,6 +313,16 @@ def _remove_leftovers(notebook: pipeline.Notebook, since: float) -> None:
     folders = {paths.NOTEBOOKS} | {(paths.ROOT / pattern).parent for pattern in notebook.writes}
     for folder in sorted(folders):
         atomic.remove_leftovers(folder, since - 2)  # 2 s: coarse file-system timestamps
+
+
+def _start_ahead(path: Path) -> Kernel | None:
+    """A kernel for the notebook at ``path``, importing what it imports; None if the
+    notebook is missing or unreadable (its own turn then reports that)."""
+    try:
+        nb = read_notebook(path)
+    except Exception:
+        return None
+    return start_kernel(path.parent, modules_imported(nb))
 
 
 def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr, on_written=None) -> None:
@@ -257,7 +348,7 @@ def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr, on_written=Non
                 if kernel is None and path.is_file():
                     kernel = start_kernel(path.parent)
                 if index + 1 < len(notebooks):
-                    spare = start_kernel((paths.NOTEBOOKS / notebooks[index + 1].name).parent)
+                    spare = _start_ahead(paths.NOTEBOOKS / notebooks[index + 1].name)
             except BaseException:
                 if kernel is not None:
                     stop_kernel(kernel)
