@@ -44,22 +44,34 @@ def lock_digest() -> str:
     return hashlib.sha256(LOCK.read_bytes()).hexdigest()
 
 
-def environment_is_ready() -> bool:
+#: Checked in the environment on every command: each must be installed (found, not
+#: imported: importing them would cost seconds of every command).
+PROBED_PACKAGES = ("pandas", "seaborn", "matplotlib", "pandera", "nbclient", "nbval",
+                   "jupyterlab", "krippendorff")
+#: Run by the environment's Python: prints its site-packages folder if every probed package
+#: is installed, and fails otherwise.
+PROBE = ("import importlib.util, sys, sysconfig\n"
+         "missing = [name for name in sys.argv[1:] if importlib.util.find_spec(name) is None]\n"
+         "sys.exit(f'missing: {missing}') if missing else print(sysconfig.get_paths()['purelib'])")
+
+
+def environment_is_ready() -> Path | None:
+    """The environment's site-packages folder if .venv is complete and built from the
+    current lock, else None."""
     if not (venv_python().exists() and MARKER.exists()):
-        return False
+        return None
     if MARKER.read_text().strip() != lock_digest():
-        return False
-    probe = subprocess.run([str(venv_python()), "-c", "import dronediplomacy, pandas, nbclient"],
-                           capture_output=True, cwd=ROOT)
-    return probe.returncode == 0
+        return None
+    probe = subprocess.run([str(venv_python()), "-c", PROBE, *PROBED_PACKAGES],
+                           capture_output=True, text=True, cwd=ROOT)
+    return Path(probe.stdout.strip()) if probe.returncode == 0 else None
 
 
-def link_package() -> None:
+def link_package(purelib: Path) -> None:
     """Make src/ importable in the venv (a .pth file: no build step, no sys.path hacks)."""
-    purelib = subprocess.run(
-        [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip()
-    (Path(purelib) / "dronediplomacy.pth").write_text(str(ROOT / "src") + "\n")
+    link = purelib / "dronediplomacy.pth"
+    if not link.exists() or link.read_text() != str(ROOT / "src") + "\n":
+        link.write_text(str(ROOT / "src") + "\n")
 
 
 def ensure_environment() -> None:
@@ -68,8 +80,9 @@ def ensure_environment() -> None:
              f"(requirements.lock was resolved for it), but this is Python "
              f"{sys.version_info[0]}.{sys.version_info[1]}. Install Python 3.11 and run "
              f"'python3.11 repro.py ...' instead.")
-    if environment_is_ready():
-        link_package()  # cheap; keeps working if the clone was moved
+    purelib = environment_is_ready()
+    if purelib is not None:
+        link_package(purelib)  # keeps working if the clone was moved
         return
     if VENV.exists():
         print("repro: .venv is missing packages or older than requirements.lock; rebuilding it.",
@@ -84,7 +97,10 @@ def ensure_environment() -> None:
         fail("installing requirements.lock failed (see pip's message above). Check that the "
              "package index is reachable, then rerun: the half-built .venv is replaced "
              "automatically.")
-    link_package()
+    purelib = subprocess.run(
+        [str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    link_package(Path(purelib))
     MARKER.write_text(lock_digest() + "\n")
 
 

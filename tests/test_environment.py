@@ -53,3 +53,28 @@ def test_stack_versions_names_a_mismatch(monkeypatch):
     monkeypatch.setattr(environment, "locked_versions", lambda: {**real, "pandas": "0.0.1"})
     with pytest.raises(RuntimeError, match=r"pandas \(locked 0\.0\.1, installed "):
         environment.stack_versions()
+
+
+def _repro():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("repro", paths.ROOT / "repro.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_quick_start_probe_checks_direct_dependencies_and_fails_on_a_missing_one():
+    import subprocess
+    import sys
+
+    repro = _repro()
+    direct = {name.replace("-", "_") for name in environment.direct_requirements()}
+    assert set(repro.PROBED_PACKAGES) <= direct, "probe a package the lock installs directly"
+    found = subprocess.run([sys.executable, "-c", repro.PROBE, *repro.PROBED_PACKAGES],
+                           capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert "site-packages" in found.stdout
+    missing = subprocess.run([sys.executable, "-c", repro.PROBE, "pandas", "no_such_package_x"],
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and "no_such_package_x" in missing.stderr

@@ -1,24 +1,34 @@
 """Reproduce everything: the first Quick start command (``python3 repro.py run``) calls this.
 
-Order: regenerate the indexes derived from code (the README's generated blocks, the data
-dictionary), execute the notebooks in the order of ``pipeline.NOTEBOOKS``, then render the
-site from the executed notebooks and the figure manifest.
+Order: execute the notebooks in the order of ``pipeline.NOTEBOOKS``, then regenerate the
+indexes (the README's generated blocks, some of which list what the notebooks wrote) and
+render the site from the executed notebooks and the figure manifest. The data dictionary
+(``data/README.md``, generated from the schemas, read by no notebook) is written on a
+second thread while the first notebook starts, and each notebook's page is rendered on
+another as soon as the notebook is written, while the next one runs.
 """
 
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
-from . import dictionary, readme, runner, site
+from . import readme, runner, site
 from .errors import InputError
 
 
-def main(argv: list[str] | None = None) -> int:
+def _write_dictionary() -> None:
+    from . import dictionary  # imports pandera: a second off the first notebook's start
+
     dictionary.write_dictionary()
-    # Each notebook's page is rendered (in memory) on a second thread as soon as the
-    # notebook is written, while the next one runs; render_site() below reuses them.
-    with site.prerender_in_background() as prerender:
-        status = runner.main(argv, on_written=prerender)
+
+
+def main(argv: list[str] | None = None) -> int:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dictionary") as pool:
+        dictionary_written = pool.submit(_write_dictionary)
+        with site.prerender_in_background() as prerender:
+            status = runner.main(argv, on_written=prerender)
+        dictionary_written.result()  # its error, if any, stops the build here
     if status != 0:
         return status
     readme.update()  # after the notebooks: some README blocks list what they wrote

@@ -39,7 +39,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from . import agreement as agreement_stats
-from . import figsave, paths, sipri
+from . import paths, sipri
 from .codebook import CODEBOOK_PATH, Codebook, load_codebook
 from .errors import InputError
 from .hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
@@ -1142,7 +1142,9 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
         raise InputError(manifest, f"has no figure {stem!r}.",
                          fix="run notebook 04, which writes the manifest.")
     row = row.iloc[0]
-    png, inches = figsave.screen_png(manifest.parent / f"{stem}.png")
+    from .figsave import screen_png  # imports matplotlib: only when a figure is embedded
+
+    png, inches = screen_png(manifest.parent / f"{stem}.png")
     data = base64.b64encode(png).decode("ascii")
     e = html.escape
     return (f'<figure style="margin: 1.5em 0;">'
