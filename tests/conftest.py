@@ -253,3 +253,19 @@ def made_up_source(tmp_path) -> tuple[EditableTables, _Path]:
         tables._write(spec.file, header, rows)
     tables.set("sources.csv", "madeup-lamps", "sha256", digest)
     return tables, texts
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Run the long tests first: modules marked ``slow`` (each runs the pipeline's
+    notebooks, a browser or JupyterLab), then the notebooks under nbval, then the rest.
+
+    pytest-xdist hands each worker one file at a time, in this order; a long file
+    collected last would leave one worker running it alone at the end of the run. The
+    order changes no result: every test sets up what it needs.
+    """
+    def rank(item) -> int:
+        if item.get_closest_marker("slow") is not None:
+            return 0
+        return 1 if item.path.suffix == ".ipynb" else 2
+
+    items.sort(key=rank)  # stable: the order within each group is kept

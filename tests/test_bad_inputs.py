@@ -36,6 +36,8 @@ from dronediplomacy.tables import load_tables
 from dronediplomacy.verify import verify_sources
 from sandbox import environment, make_sandbox, snapshot
 
+pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
+
 SIPRI_FILE = "sipri_trade_register_turkiye.csv"
 
 

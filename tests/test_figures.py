@@ -470,7 +470,7 @@ def test_a_saved_figure_shows_as_a_screen_copy_of_its_png_and_names_its_files(tm
     with Image.open(io.BytesIO(png)) as shown, Image.open(saved.png) as written:
         assert shown.width == round(written.width * figsave.SCREEN_DPI / style.PNG_DPI)
         assert shown.mode == "P" and len(shown.getcolors()) <= figsave.SCREEN_COLOURS
-    assert meta == {"width": round(style.ONE_COLUMN * figsave.SCREEN_SHOWN_PX_PER_INCH)}
+    assert meta == {"width": round(style.ONE_COLUMN * figsave.SCREEN_SHOWN_PX_PER_INCH), "alt": "a"}
     assert saved._repr_png_() == (png, meta)  # the same bytes every time
     from IPython.lib.pretty import pretty
 

@@ -20,10 +20,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from dronediplomacy import codebook, paths
 from sandbox import environment, make_sandbox, snapshot
+
+pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
 
 GUARD = textwrap.dedent('''
     """Test guard from tests/test_hermetic.py: refuse and record connections and name

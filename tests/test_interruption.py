@@ -20,6 +20,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from dronediplomacy import pipeline, runner
 from sandbox import environment, make_sandbox, snapshot
 
+pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
+
 INTERRUPTED = "03-code-statements.ipynb"
 
 

@@ -34,6 +34,8 @@ import pytest
 from conftest import chromium_executable, is_local
 from dronediplomacy import paths, runner
 
+pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
+
 #: Notebook 01 is the one the issue names; until it exists, 00 stands in.
 NOTEBOOK = ("01-load-facts.ipynb" if (paths.NOTEBOOKS / "01-load-facts.ipynb").is_file()
             else "00-check-environment.ipynb")

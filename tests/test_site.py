@@ -158,7 +158,8 @@ def test_scanner_finds_what_the_stock_templates_load(tree):
 
 def test_pages_load_nothing_from_another_host(tree):
     written = render(tree)
-    assert [p.name for p in written] == [site.page_name(n) for n in PRESENT] + ["index.html"]
+    assert [p.name for p in written] == (list(site.SHARED_CSS) + [site.page_name(n) for n in PRESENT]
+                                         + ["index.html"])
     for page in written:
         assert_offline(page)
     # Inline figures are embedded, not linked.
@@ -265,7 +266,7 @@ def test_stale_pages_are_removed(tree):
     (tree / "site" / "notes.txt").write_text("not a page")
     render(tree)
     assert sorted(p.name for p in (tree / "site").iterdir()) == sorted(
-        [site.page_name(n) for n in PRESENT] + ["index.html", "notes.txt"])
+        [site.page_name(n) for n in PRESENT] + ["index.html", "notes.txt", *site.SHARED_CSS])
     (tree / "notebooks" / NAMES[3]).unlink()
     render(tree)
     assert not (tree / "site" / site.page_name(NAMES[3])).exists()
@@ -292,7 +293,7 @@ def test_committed_site_is_current():
     """site/ is what rendering the committed notebooks and manifest gives now, page for
     page (CI also rerenders and checks git status; this says which page is stale)."""
     fresh = site.render_pages()
-    actual = sorted(p.name for p in paths.SITE.glob("*.html"))
+    actual = sorted(p.name for p in [*paths.SITE.glob("*.html"), *paths.SITE.glob("*.css")])
     hint = "run 'python3 repro.py run' (or '.venv/bin/python -m dronediplomacy.site') and commit site/"
     assert actual == sorted(fresh), f"site/ has other pages than notebooks/: {hint}"
     stale = [name for name, text in fresh.items()
@@ -308,3 +309,34 @@ def test_committed_page_is_offline_and_has_no_absolute_path(page):
     text = page.read_text(encoding="utf-8")
     for needle in (str(paths.ROOT), str(Path.home()) + "/"):
         assert needle not in text, f"{page.name} contains the absolute path {needle!r}"
+
+
+def test_pages_link_the_shared_stylesheets_instead_of_inlining_them(tree):
+    written = render(tree)
+    styles = site.shared_css()
+    assert set(styles) == set(site.SHARED_CSS) and all(len(css) > 1000 for css in styles.values())
+    for name, css in styles.items():
+        assert (tree / "site" / name).read_text(encoding="utf-8") == css
+    for page in written:
+        if page.suffix != ".html" or page.name == "index.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        for name, css in styles.items():
+            assert text.count(f'<link rel="stylesheet" href="{name}">') == 1, page.name
+            assert css[:200] not in text, f"{page.name} still inlines {name}"
+
+
+def test_an_image_with_alt_text_in_its_metadata_keeps_it_on_the_page(tree):
+    path = tree / "notebooks" / PRESENT[0]
+    nb = nbformat.read(path, as_version=4)
+    image = base64.b64encode(png(12, 8)).decode()
+    nb.cells.append(new_code_cell("figures.show_and_save(stem)", execution_count=9, outputs=[
+        new_output("execute_result", {"image/png": image, "text/plain": "fig-01: files"},
+                   metadata={"width": 240, "alt": 'Dots "and" <bars>, per conflict.'},
+                   execution_count=9)]))
+    nbformat.write(nb, path)
+    render(tree)
+    elements = Elements((tree / "site" / site.page_name(PRESENT[0])).read_text(encoding="utf-8"))
+    alts = [a.get("alt") for a in elements.attrs("img")]
+    assert 'Dots "and" <bars>, per conflict.' in alts  # escaped in the HTML, intact when parsed
+    assert "No description has been provided for this image" in alts  # the image without one

@@ -80,14 +80,20 @@ class SavedFigure:
     csv: Path
     figure: Figure | None = field(default=None, repr=False, compare=False)
     data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    alt_text: str = ""
 
     @property
     def files(self) -> tuple[Path, ...]:
         return (self.pdf, self.svg, self.png, self.csv)
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+    def _repr_png_(self) -> tuple[bytes, dict[str, int | str]]:
+        """The screen copy, its width on the page and its alt text (which the site's
+        pages give the image; see dronediplomacy.site)."""
         png, inches = screen_png(self.png)
-        return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH)}
+        shown: dict[str, int | str] = {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH)}
+        if self.alt_text:
+            shown["alt"] = self.alt_text
+        return png, shown
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"
@@ -303,4 +309,4 @@ def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt
                 fig.savefig(tmp[suffix], format=fmt, dpi=style.PNG_DPI,
                             metadata=metadata(fmt, title=caption, description=alt_text))
     return SavedFigure(stem, targets[".pdf"], targets[".svg"], targets[".png"], targets[".csv"],
-                       figure=fig, data=data)
+                       figure=fig, data=data, alt_text=alt_text)

@@ -21,6 +21,13 @@ Offline
 Code
     Code cells are hidden (input and prompts excluded) on the narrative page, the
     notebook whose name starts with :data:`NARRATIVE_PREFIX`; shown on every other.
+    An image output whose metadata has an ``alt`` text (a saved figure's, see
+    ``figsave.SavedFigure``) keeps it as the image's alt attribute.
+
+Shared style
+    nbconvert's lab template inlines JupyterLab's stylesheets (about 260 KB) into every
+    page. They are written once instead, as the files named in :data:`SHARED_CSS`,
+    and every page links them relatively; a page renders exactly as before.
 
 Reproducible
     Pages depend only on the notebooks and the manifest: no timestamps, no random
@@ -76,12 +83,25 @@ OFFLINE_TEMPLATE = """\
 nav.site-nav { padding: 0.5rem 1rem; font-family: var(--jp-ui-font-family); font-size: 0.9rem; }
 </style>
 {%- endblock extra_css -%}
+{%- block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}
+{{ super() | replace('<img ', '<img alt="' ~ (alt | escape_html) ~ '" ', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock data_png -%}
 {%- block body_header -%}
 {{ super() }}
 <nav class="site-nav"><a href="index.html">&larr; All notebooks and figures</a></nav>
 {%- endblock body_header -%}
 """
 OFFLINE_TEMPLATE_NAME = "dronediplomacy-offline.html.j2"
+
+#: JupyterLab's stylesheets, which the lab template would inline into every page: each is
+#: written once into the site as the file named here, and linked from every page.
+SHARED_CSS = {"jupyterlab-index.css": "static/index.css",
+              "jupyterlab-theme-light.css": "static/theme-light.css"}
 
 INDEX_CSS = """\
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -126,6 +146,24 @@ def _exporter(narrative: bool):
         exclude_input_prompt=narrative,
         exclude_output_prompt=narrative,
     )
+
+
+def shared_css() -> dict[str, str]:
+    """The files of :data:`SHARED_CSS` and their text, as the lab template has them."""
+    environment = _exporter(False).environment
+    return {name: environment.loader.get_source(environment, source)[0]
+            for name, source in SHARED_CSS.items()}
+
+
+def _link_shared_css(body: str) -> str:
+    """The page with each stylesheet of :data:`SHARED_CSS` linked instead of inlined."""
+    for name, css in shared_css().items():
+        inlined = f'<style type="text/css">\n{css}</style>'  # as nbconvert's include_css writes it
+        if body.count(inlined) != 1:
+            raise RuntimeError(f"nbconvert's lab template no longer inlines {SHARED_CSS[name]} "
+                               "once per page; update dronediplomacy.site.SHARED_CSS")
+        body = body.replace(inlined, f'<link rel="stylesheet" href="{name}">')
+    return body
 
 
 def _relink_notebooks(body: str, rendered: set[str]) -> str:
@@ -248,7 +286,7 @@ def _render_notebook(data: bytes, stem: str, narrative: bool, rendered) -> str:
     # Only the name goes into resources: nbconvert's own from_filename would add the
     # folder and the file's modification date.
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
-    body = _relink_notebooks(body, set(rendered))
+    body = _relink_notebooks(_link_shared_css(body), set(rendered))
     return body.rstrip("\n") + "\n"
 
 
@@ -406,22 +444,27 @@ def _defaults(notebooks_dir, site_dir, manifest) -> tuple[Path, Path, Path]:
 
 def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                  manifest: Path | None = None) -> dict[str, str]:
-    """Every page of the site, rendered in memory: ``{file name: HTML}``, the notebook
-    pages in pipeline order, then ``index.html``. Nothing is written; raises
-    :class:`OfflineError` if a page would load anything from another host."""
+    """Every file of the site, rendered in memory: ``{file name: text}``, the shared
+    stylesheets, the notebook pages in pipeline order, then ``index.html``. Nothing is
+    written; raises :class:`OfflineError` if a file would load anything from another
+    host."""
     notebooks_dir, site_dir, manifest = _defaults(notebooks_dir, site_dir, manifest)
     figures_dir = manifest.parent
     figures_href = Path(os.path.relpath(figures_dir.resolve(), site_dir.resolve())).as_posix()
 
     present = _present(notebooks_dir)
     pages = {name: page_name(name) for name in present}
-    contents = {pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
-                for name in present}
+    contents = shared_css() if present else {}
+    contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
+                     for name in present})
     contents[INDEX] = render_index(
         pages, read_manifest(manifest), figures_dir=figures_dir, figures_href=figures_href,
         root=site_dir.parent, manifest=manifest)
     for page, text in contents.items():
-        problems = off_host_references(text)
+        if page.endswith(".css"):
+            problems = [f"url({a or b!r})" for a, b in _CSS_URL.findall(text) if off_host(a or b)]
+        else:
+            problems = off_host_references(text)
         if problems:
             raise OfflineError(f"{page} would load from another host: "
                                f"{'; '.join(problems[:5])}. Remove or vendor that resource.")
@@ -430,8 +473,8 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
 
 def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                 manifest: Path | None = None) -> list[Path]:
-    """Render every existing notebook of ``pipeline.NOTEBOOKS`` and the index into
-    ``site_dir``; remove stale pages. Defaults: ``paths.NOTEBOOKS``, ``paths.SITE``,
+    """Render every existing notebook of ``pipeline.NOTEBOOKS``, the shared stylesheets
+    and the index into ``site_dir``; remove stale pages and stylesheets. Defaults: ``paths.NOTEBOOKS``, ``paths.SITE``,
     ``paths.FIGURES / 'manifest.csv'``. Returns the pages written, index last.
 
     Every page is rendered and checked before any is written, each atomically. Figures
@@ -444,7 +487,7 @@ def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
     for page, text in contents.items():
         atomic.write_text(site_dir / page, text)
         written.append(site_dir / page)
-    for stale in sorted(site_dir.glob("*.html")):
+    for stale in sorted([*site_dir.glob("*.html"), *site_dir.glob("*.css")]):
         if stale.name not in contents:
             stale.unlink()
     return written
@@ -455,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args(argv)
-    written = render_site()
+    written = [p for p in render_site() if p.suffix == ".html"]
     print(f"site: {len(written) - 1} notebook page(s) and the index in "
           f"{paths.relative(paths.SITE)}/", file=sys.stderr)
     return 0
