@@ -86,8 +86,24 @@ def render_pipeline(section: dict) -> list[str]:
         f"Best of {len(r['rounds'])} for each number; the ratio in each repeat: {per_repeat}. "
         f"The wall time includes what runs outside the notebooks (environment check, data "
         f"dictionary, README blocks, site): {r['best_wall'] - notebooks_sum:.1f} s here, "
-        f"less the runner's overlap of each next kernel's start with the notebook before it.",
+        f"less what overlaps the notebooks (each next kernel starts and imports its "
+        f"notebook's modules while the notebook before it runs; the dictionary and the "
+        f"site's pages are written on other threads meanwhile).",
     ]
+    steps = section["result"].get("figure_steps")
+    if steps:
+        import figure_steps
+
+        totals = {step: sum(row[step] for row in steps) for step in figure_steps.STEPS}
+        whole = sum(totals.values())
+        lines += ["", f"Where notebook 04's time goes (`benchmarks/figure_steps.py`: each step of "
+                      f"saving the {len(steps)} figures timed apart, in a fresh process, once):", "",
+                  "| step | seconds, all figures | share | slowest figure |", "|---|---:|---:|---|"]
+        for step, total in totals.items():
+            slowest = max(steps, key=lambda row: row[step])
+            lines.append(f"| {step} | {total:.2f} | {100 * total / whole:.0f}% | "
+                         f"{slowest['stem']} ({slowest[step]:.2f} s) |")
+        lines.append(f"| **all steps** | **{whole:.2f}** | 100% | |")
     return lines
 
 
@@ -228,9 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"benchmarks: {part} (load average {about['load average at start (1, 5, 15 min)']})")
         if part == "pipeline":
             import pipeline_floor
+            import figure_steps
             result = pipeline_floor.measure(args.repeats, log=log)
             for item in result["rounds"]:
                 item.pop("stderr", None)
+            result["figure_steps"] = figure_steps.measure()
         elif part == "tests":
             import suite_and_setup
             result = suite_and_setup.tests_once()
