@@ -49,10 +49,15 @@ def assert_metadata_pinned(files: dict[str, bytes]) -> None:
     assert b"Software" not in files[".png"][:4096]
 
 
-def run_python(code: str, *, seed: str) -> None:
-    env = {**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+def run_python(*codes_and_seeds: tuple[str, str]) -> None:
+    """Run each (code, PYTHONHASHSEED) in its own Python process, at the same time."""
+    running = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed, "MPLBACKEND": "Agg"})
+               for code, seed in codes_and_seeds]
+    for process in running:
+        _, stderr = process.communicate()
+        assert process.returncode == 0, stderr
 
 
 # -- byte-identical output from separate processes ---------------------------------------
@@ -75,8 +80,8 @@ SAVE_FIG08 = textwrap.dedent("""
 
 def test_a_figure_saved_in_two_processes_has_identical_bytes(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    run_python(SAVE_FIG08.replace("sys.argv[1]", repr(str(first))), seed="1")
-    run_python(SAVE_FIG08.replace("sys.argv[1]", repr(str(second))), seed="2")
+    run_python((SAVE_FIG08.replace("sys.argv[1]", repr(str(first))), "1"),
+               (SAVE_FIG08.replace("sys.argv[1]", repr(str(second))), "2"))
     for suffix in figsave.SUFFIXES:
         a = (first / f"fig-08-sipri-deliveries{suffix}").read_bytes()
         b = (second / f"fig-08-sipri-deliveries{suffix}").read_bytes()

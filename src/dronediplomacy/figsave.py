@@ -217,15 +217,15 @@ def pdf_fonts_without_layout_tables() -> Iterator[None]:
     tests/test_figures.py checks that the fonts in a saved PDF lack them and keep
     their glyphs.
     """
-    from fontTools import subset as fonttools_subset
     from matplotlib.backends import _backend_pdf_ps
 
+    original = _backend_pdf_ps.subset  # fontTools.subset, as matplotlib imported it
+
     def options(**kwargs):
-        chosen = fonttools_subset.Options(**kwargs)
+        chosen = original.Options(**kwargs)
         chosen.drop_tables += list(PDF_FONT_TABLES_LEFT_OUT)
         return chosen
 
-    original = _backend_pdf_ps.subset
     _backend_pdf_ps.subset = types.SimpleNamespace(
         Options=options, load_font=original.load_font, Subsetter=original.Subsetter)
     try:
