@@ -55,3 +55,20 @@ def test_repro_rejects_unknown_command_with_usage():
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "usage: python3 repro.py" in result.stderr
+
+
+def test_run_times_come_from_the_benchmark_results(tmp_path, monkeypatch):
+    import json
+
+    machine = {"date (UTC)": "2030-01-02 03:04", "CPU check at start": "0.31–0.33 s",
+               "CPU check at end": "0.29–0.30 s"}
+    results = {"fresh": {"machine": machine, "result": {"setup": 71.6, "pip_cache": False}},
+               "pipeline": {"machine": machine, "result": {"best_wall": 19.4, "ratio": 1.94}},
+               "tests": {"machine": machine, "result": {"wall": 81.2}}}
+    monkeypatch.setattr(readme, "BENCHMARK_RESULTS", tmp_path / "results.json")
+    assert "not measured yet" in readme.run_times()
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    text = readme.run_times()
+    for expected in ("measured 2030-01-02", "took 72 s (no pip cache)", "took 19 s at best",
+                     "1.9 times its floor", "took 81 s", "loop took 0.31–0.33 s then, 0.29 s"):
+        assert expected in text, expected

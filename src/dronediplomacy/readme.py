@@ -96,9 +96,43 @@ def bad_inputs() -> str:
     return "\n".join(lines)
 
 
+BENCHMARK_RESULTS = paths.ROOT / "benchmarks" / "results.json"
+
+
+def run_times() -> str:
+    """The run times the README states, from the last benchmark run
+    (``benchmarks/results.json``, written by ``python3 benchmarks/run.py``)."""
+    import json
+
+    if not BENCHMARK_RESULTS.is_file():
+        return "**Run times**: not measured yet (run `python3 benchmarks/run.py`)."
+    sections = json.loads(BENCHMARK_RESULTS.read_text(encoding="utf-8"))
+    parts = []
+    if "fresh" in sections:
+        fresh = sections["fresh"]["result"]
+        cache = "with pip's cache" if fresh["pip_cache"] else "no pip cache"
+        parts.append(f"setting up `.venv` from a fresh clone took {fresh['setup']:.0f} s ({cache})")
+    if "pipeline" in sections:
+        pipeline_run = sections["pipeline"]["result"]
+        parts.append(f"`python3 repro.py run` took {pipeline_run['best_wall']:.0f} s at best once the "
+                     f"environment exists, {pipeline_run['ratio']:.1f} times its floor (six fresh "
+                     "kernels importing pandas, seaborn and matplotlib)")
+    if "tests" in sections:
+        tests = sections["tests"]
+        checks = [float(x) for section in sections.values() for key in ("CPU check at start",
+                  "CPU check at end") for x in re.findall(r"\d+\.\d+", section["machine"].get(key, ""))]
+        parts.append(f"`python3 repro.py test` took {tests['result']['wall']:.0f} s (a fixed Python "
+                     f"loop took {tests['machine']['CPU check at start']} then, {min(checks):.2f} s "
+                     "at the quickest in these runs)")
+    dates = sorted({section["machine"]["date (UTC)"][:10] for section in sections.values()})
+    return (f"**Run times on a 2-core machine** (measured {', '.join(dates)}; see "
+            "[`benchmarks/results.md`](benchmarks/results.md) for every number and the load at the "
+            "time; the machine is shared, so times vary with its load): " + "; ".join(parts) + ".")
+
+
 def generated_blocks() -> dict[str, str]:
     return {"findings": findings(), "notebooks": notebook_table(), "data-products": data_products(),
-            "figures": figure_table(), "bad-inputs": bad_inputs()}
+            "figures": figure_table(), "bad-inputs": bad_inputs(), "run-times": run_times()}
 
 
 def render(text: str) -> str:
