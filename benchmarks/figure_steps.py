@@ -12,6 +12,7 @@ The files go to a temporary folder: nothing in the repository is touched.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("build", "layout and check", "pdf", "svg", "png", "screen copy", "manifest")
 
 _WORKER = r"""
-import contextlib, io, json, sys, tempfile, time
+import json, tempfile, time
 from pathlib import Path
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
@@ -55,7 +56,7 @@ print(json.dumps(rows))
 def measure(python: str = sys.executable) -> list[dict]:
     """One row per figure: seconds per step (see the module's description)."""
     done = subprocess.run([python, "-c", _WORKER], capture_output=True, text=True, cwd=ROOT,
-                          env={**__import__("os").environ, "PYTHONHASHSEED": "0"})
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
     if done.returncode != 0:
         raise RuntimeError(f"figure steps failed: {done.stderr.strip().splitlines()[-1:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

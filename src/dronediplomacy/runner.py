@@ -28,9 +28,9 @@ import argparse
 import ast
 import dataclasses
 import functools
-import textwrap
 import os
 import sys
+import textwrap
 import time
 from pathlib import Path
 

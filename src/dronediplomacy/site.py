@@ -474,8 +474,9 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
 def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                 manifest: Path | None = None) -> list[Path]:
     """Render every existing notebook of ``pipeline.NOTEBOOKS``, the shared stylesheets
-    and the index into ``site_dir``; remove stale pages and stylesheets. Defaults: ``paths.NOTEBOOKS``, ``paths.SITE``,
-    ``paths.FIGURES / 'manifest.csv'``. Returns the pages written, index last.
+    and the index into ``site_dir``; remove stale pages and stylesheets. Defaults:
+    ``paths.NOTEBOOKS``, ``paths.SITE``, ``paths.FIGURES / 'manifest.csv'``. Returns the
+    files written: the stylesheets, the pages, the index last.
 
     Every page is rendered and checked before any is written, each atomically. Figures
     are linked relatively from ``site_dir`` to the manifest's folder, so keep both in the
