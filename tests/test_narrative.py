@@ -260,3 +260,22 @@ def test_the_notebooks_prose_comes_from_the_narrative_module():
     assert sum("text/markdown" in o.get("data", {}) for o in outputs) >= 5
     assert "narrative.section(facts" in code and "narrative.limit_claims(facts)" in code
     assert not re.search(r"Markdown\(\s*[\"'f]", code), "prose typed in a code cell"
+
+
+def test_a_stale_or_missing_agreement_table_stops_the_narrative(tmp_path, monkeypatch):
+    from dronediplomacy.errors import InputError
+
+    copy = tmp_path / "agreement.csv"
+    shutil.copy(narrative.AGREEMENT_CSV, copy)
+    monkeypatch.setattr(narrative, "AGREEMENT_CSV", copy)
+    facts = narrative.gather()  # the committed table is current
+    assert facts.agreement.equals(pd.read_csv(copy, keep_default_na=False, na_values=[""]))
+    table = pd.read_csv(copy, dtype=str, keep_default_na=False)
+    row = table.index[table["row_type"] == "pooled_moves"][0]
+    table.loc[row, "alpha"] = "0.9999"  # as if notebook 03 ran on other inputs
+    table.to_csv(copy, index=False, lineterminator="\n")
+    with pytest.raises(InputError, match=r"agreement\.csv.*stale.*rerun notebook 03"):
+        narrative.gather()
+    copy.unlink()
+    with pytest.raises(InputError, match=r"agreement\.csv.*is missing"):
+        narrative.gather()

@@ -272,16 +272,19 @@ def _speaker_columns(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _derived_agreement(n_statements: int) -> pd.DataFrame:
+def _derived_agreement(fresh: pd.DataFrame) -> pd.DataFrame:
+    """The agreement table notebook 03 wrote, checked against ``fresh``, the same table
+    computed now from the current inputs (cheap: the bootstrap is vectorised), so prose
+    from a stale table cannot be published."""
     if not AGREEMENT_CSV.is_file():
         raise InputError(AGREEMENT_CSV, "is missing: the narrative reads the agreement from it.",
                          fix="run notebook 03 (python -m dronediplomacy.runner 03).")
-    table = pd.read_csv(AGREEMENT_CSV, keep_default_na=False, na_values=[""])
-    if set(table["n_statements"].dropna().astype(int)) != {n_statements}:
-        raise InputError(AGREEMENT_CSV, f"was computed for a different number of statements "
-                         f"than statements.csv holds ({n_statements}).",
+    written = AGREEMENT_CSV.read_text(encoding="utf-8")
+    if written != fresh.to_csv(index=False, lineterminator="\n"):
+        raise InputError(AGREEMENT_CSV, "differs from the agreement computed from the current "
+                         "statements, hand coding, codebook and dictionary (it is stale).",
                          fix="rerun notebook 03 (python -m dronediplomacy.runner 03).")
-    return table
+    return pd.read_csv(AGREEMENT_CSV, keep_default_na=False, na_values=[""])
 
 
 def _fresh_agreement(statements: pd.DataFrame, wide: pd.DataFrame, codebook: Codebook,
@@ -300,10 +303,10 @@ def gather(source: Tables | Path | str | None = None, *,
 
     ``source`` is a Tables bundle or a folder of input tables (default ``data/input/``);
     the codebook and the hand coding are read from the same folder. The agreement table
-    is ``agreement_table`` if given; else, for ``data/input/``, the one notebook 03 wrote
-    (``data/derived/agreement.csv``); for any other folder it is computed from that
-    folder's hand coding and dictionary, so the numbers always describe the statements
-    the prose describes.
+    is ``agreement_table`` if given; else it is computed from the folder's hand coding
+    and dictionary, so the numbers always describe the statements the prose describes;
+    for ``data/input/`` it must equal the one notebook 03 wrote
+    (``data/derived/agreement.csv``), which is then read (InputError if it is stale).
     """
     from .coding import speaker_sides
 
@@ -322,10 +325,9 @@ def gather(source: Tables | Path | str | None = None, *,
                           for _, row in coded.iterrows()]
 
     if agreement_table is None:
+        agreement_table = _fresh_agreement(statements, wide, codebook, input_dir)
         if input_dir.resolve() == paths.DATA_INPUT.resolve():
-            agreement_table = _derived_agreement(len(statements))
-        else:
-            agreement_table = _fresh_agreement(statements, wide, codebook, input_dir)
+            agreement_table = _derived_agreement(agreement_table)
 
     export = sipri.read_trade_register(sipri_csv)
     country = tables.actors.set_index("actor_id")["country"]
