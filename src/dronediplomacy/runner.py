@@ -230,9 +230,10 @@ def start_kernel(folder: Path, modules: list[str] | tuple[str, ...] = ()) -> Ker
     if modules:
         kernel.client = manager.client()
         kernel.client.start_channels()
-        # silent: no output, no execution count, nothing in the history
+        # silent: no output, no execution count, nothing in the history; and should it
+        # ever fail, the kernel must not abort the notebook's cells queued behind it
         kernel.client.execute(import_ahead_code(modules), silent=True, store_history=False,
-                              allow_stdin=False)
+                              allow_stdin=False, stop_on_error=False)
     return kernel
 
 
