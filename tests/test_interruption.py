@@ -40,20 +40,38 @@ def processes_marked(marker: str) -> list[int]:
     return found
 
 
-RUNNING = "test: notebook 03 is running its cells"
+RUNNING = "test: notebook 03 is half-way through writing a file"
+
+#: Put before notebook 03's first code cell: its first atomic write (data/derived/...)
+#: stops half-way, the temporary file written and the target not yet replaced, and says
+#: so on the terminal; Ctrl-C then arrives there, whatever the machine's speed.
+PAUSE_MID_WRITE = f"""\
+import contextlib, os, time
+from dronediplomacy import atomic
+
+_atomic_path = atomic.atomic_path
+
+@contextlib.contextmanager
+def _paused(target):
+    with _atomic_path(target) as tmp:
+        yield tmp
+        os.write(2, b"{RUNNING}\\n")
+        time.sleep(120)
+
+atomic.atomic_path = _paused
+"""
 
 
 def prepare_notebook(path: Path) -> None:
     """Clear the notebook's outputs, so that any write of it (whole or half) changes its
-    bytes, and make its first code cell tell the terminal that the cells are running."""
+    bytes, and make its first atomic write pause half-way (PAUSE_MID_WRITE)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     first_code = next(i for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code")
-    nb["cells"].insert(first_code, {"cell_type": "code", "execution_count": None, "id": "running",
-                                    "metadata": {}, "outputs": [],
-                                    "source": f"import os\nos.write(2, b'{RUNNING}\\n')"})
+    nb["cells"].insert(first_code, {"cell_type": "code", "execution_count": None, "id": "pause",
+                                    "metadata": {}, "outputs": [], "source": PAUSE_MID_WRITE})
     path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
 
 
@@ -80,8 +98,7 @@ def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        assert running.wait(timeout=180), "".join(lines)
-        time.sleep(0.5)  # in notebook 03's next cell: coding the statements, writing data/derived
+        assert running.wait(timeout=180), "".join(lines)  # mid-write in notebook 03
         os.killpg(process.pid, signal.SIGINT)
         assert process.wait(timeout=120) == 130, "".join(lines)
     finally:
