@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 from dronediplomacy import paths
@@ -46,3 +47,23 @@ def snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file under ``folder``, by relative path (temporary files included)."""
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def processes_marked(variable: str, marker: str, *, wait: float = 10.0) -> list[int]:
+    """Live processes whose environment holds ``variable=marker`` (Linux /proc), after
+    waiting up to ``wait`` seconds for them to end: a run and every kernel it started
+    inherit the variable, so [] means none outlived it."""
+    needle = f"{variable}={marker}".encode()
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if needle in (entry / "environ").read_bytes().split(b"\0"):
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.2)

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -18,26 +17,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from dronediplomacy import pipeline, runner
-from sandbox import environment, make_sandbox, snapshot
+from sandbox import environment, make_sandbox, processes_marked, snapshot
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
 
 INTERRUPTED = "03-code-statements.ipynb"
-
-
-def processes_marked(marker: str) -> list[int]:
-    """Live processes whose environment holds ``DRONE_TEST_RUN=marker`` (Linux /proc):
-    the run and every kernel it started inherit it."""
-    needle = f"DRONE_TEST_RUN={marker}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 RUNNING = "test: notebook 03 is half-way through writing a file"
@@ -109,10 +93,8 @@ def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
     assert "runner: interrupted; notebooks not yet finished were left as they were." in stderr
     assert "Traceback" not in stderr, stderr
     assert "done  02-" in stderr and "done  03-" not in stderr  # stopped after 02, inside 03
-    deadline = time.monotonic() + 10
-    while processes_marked(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert processes_marked(marker) == []  # no kernel left running (and writing) behind
+    # no kernel left running (and writing) behind
+    assert processes_marked("DRONE_TEST_RUN", marker) == []
     after = snapshot(sandbox)
     assert sorted(set(after) - set(before)) == []   # no temporary or new file
     assert {name for name in before if after.get(name) != before[name]} == set()

@@ -8,7 +8,6 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from dronediplomacy import coder, memo, paths, pipeline, runner, site
 from dronediplomacy.errors import InputError
+from sandbox import processes_marked
 
 # --------------------------------------------------------------------------- the coder
 
@@ -185,19 +185,6 @@ def test_nbformat_loads_without_building_the_iri_parser_and_iri_checks_still_wor
 # --------------------------------------------------------------------------- the runner
 
 
-def kernels_marked(marker: str) -> list[int]:
-    needle = f"DRONE_SPEED_TEST={marker}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("fails", [False, True])
 def test_kernels_started_ahead_run_each_notebook_fresh_and_never_outlive_the_run(
@@ -223,10 +210,7 @@ def test_kernels_started_ahead_run_each_notebook_fresh_and_never_outlive_the_run
         pids = [nbformat.read(tmp_path / name, as_version=4).cells[0].outputs[0]["data"]["text/plain"]
                 for name in names]
         assert len(set(pids)) == 2  # one kernel per notebook
-    deadline = time.monotonic() + 10
-    while kernels_marked(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert kernels_marked(marker) == []
+    assert processes_marked("DRONE_SPEED_TEST", marker) == []
 
 
 def test_modules_imported_reads_the_import_statements_of_code_cells_only():
