@@ -116,7 +116,7 @@ def main(argv: list[str]) -> int:
     command, extra = argv[0], argv[1:]
     ensure_environment()
     if command == "run":
-        return run_in_venv(["-m", "dronediplomacy.build", *extra])
+        return run_in_venv(["-m", "dronediplomacy.running.build", *extra])
     if command == "test":
         return run_in_venv([*TEST_COMMAND, *extra])
     return run_in_venv(["-m", "jupyter", "lab", "--notebook-dir", str(ROOT), *extra])

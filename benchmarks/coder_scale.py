@@ -42,7 +42,7 @@ def codebook_vocabulary() -> list[str]:
     """Every word of the codebook's prose fields, lower-cased, in reading order (with
     repeats: drawing from this list draws words at their codebook frequency)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from dronediplomacy.codebook import load_codebook
+    from dronediplomacy.coding.codebook import load_codebook
 
     book = load_codebook()
     texts: list[str] = []
@@ -106,7 +106,7 @@ def worker(n: int, repeats: int) -> dict:
     """Generate ``n`` statements, code them, report time and memory (one JSON line)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from dronediplomacy.coder import code_statements, default_dictionary
+    from dronediplomacy.coding.coder import code_statements, default_dictionary
 
     frame = synthetic_statements(n)
     dictionary = default_dictionary()  # compiled once per process, as in the CLI

@@ -25,7 +25,9 @@ import json, tempfile, time
 from pathlib import Path
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
-from dronediplomacy import figsave, figures, style
+from dronediplomacy.reporting import figsave
+from dronediplomacy.reporting import figures
+from dronediplomacy.reporting import style
 
 out = Path(tempfile.mkdtemp())
 rows = []

@@ -33,7 +33,7 @@ DONE_LINE = re.compile(r"done\s+(\S+\.ipynb)\s+([\d.]+) s")
 
 def _notebooks() -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from dronediplomacy import pipeline
+    from dronediplomacy.running import pipeline
 
     return pipeline.names()
 
@@ -43,7 +43,7 @@ def floor_once(folder: Path) -> float:
     import nbformat
     from nbclient import NotebookClient
 
-    from dronediplomacy import runner
+    from dronediplomacy.running import runner
 
     os.environ.update(runner.KERNEL_ENVIRONMENT)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CODE)])

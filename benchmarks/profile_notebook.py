@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     import nbformat
     from nbclient import NotebookClient
 
-    from dronediplomacy import paths, runner
+    from dronediplomacy import paths
+    from dronediplomacy.running import runner
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", help="number (04) or file name")

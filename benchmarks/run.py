@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         RESULTS_JSON.write_text(json.dumps(sections, indent=1, sort_keys=True) + "\n")
         RESULTS_MD.write_text(render(sections), encoding="utf-8")
-        from dronediplomacy import readme
+        from dronediplomacy.reporting import readme
 
         readme.update()  # its run times are generated from results.json
         log(f"benchmarks: wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}, "

@@ -163,7 +163,7 @@ class EditableTables:
 def input_tables_copy(tmp_path) -> EditableTables:
     """A copy of data/input/*.csv in a temporary folder, to break on purpose."""
     from dronediplomacy.paths import DATA_INPUT
-    from dronediplomacy.schemas import TABLE_SPECS
+    from dronediplomacy.inputs.schemas import TABLE_SPECS
 
     folder = tmp_path / "input"
     folder.mkdir()
@@ -239,7 +239,7 @@ def made_up_source(tmp_path) -> tuple[EditableTables, _Path]:
 
     Returns (editable tables, folder holding the text). Lives only in tmp_path.
     """
-    from dronediplomacy.schemas import TABLE_SPECS
+    from dronediplomacy.inputs.schemas import TABLE_SPECS
 
     texts = tmp_path / "texts"
     texts.mkdir()

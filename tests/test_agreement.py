@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dronediplomacy import agreement, coding
-from dronediplomacy import codebook as cb
+from dronediplomacy.coding import agreement
+from dronediplomacy.coding import codings as coding
+from dronediplomacy.coding import codebook as cb
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The catalogue of bad inputs (src/dronediplomacy/catalogue.py), case by case.
+"""The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.py), case by case.
 
 Every case breaks a copy of one input the way a person editing it might, and checks what
 that person reads: one InputError naming the file, the row, the column (or YAML key) and
@@ -28,12 +28,19 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from dronediplomacy import catalogue, codebook, coder, coder_cli, coding, hand_coding, paths, \
-    pipeline, sipri
-from dronediplomacy.catalogue import CASES, HARMLESS, BadInput
+from dronediplomacy.inputs import bad_inputs as catalogue
+from dronediplomacy.coding import codebook
+from dronediplomacy.coding import coder
+from dronediplomacy.coding import coder_cli
+from dronediplomacy.coding import codings as coding
+from dronediplomacy.coding import hand_coding
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.inputs import sipri
+from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS, BadInput
 from dronediplomacy.errors import InputError
-from dronediplomacy.tables import load_tables
-from dronediplomacy.verify import verify_sources
+from dronediplomacy.inputs.tables import load_tables
+from dronediplomacy.inputs.verify import verify_sources
 from sandbox import environment, make_sandbox, snapshot
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
@@ -400,7 +407,7 @@ def test_runner_stops_with_the_message_intact_and_writes_nothing(case, tmp_path)
     before = snapshot(sandbox)
     number = case.user_path.split()[1]
     notebook = next(nb.name for nb in pipeline.NOTEBOOKS if nb.name.startswith(number))
-    result = subprocess.run([sys.executable, "-m", "dronediplomacy.runner", number],
+    result = subprocess.run([sys.executable, "-m", "dronediplomacy.running.runner", number],
                             cwd=tmp_path, env=environment(sandbox),
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr
@@ -424,7 +431,7 @@ def test_code_statements_command_exits_non_zero_with_one_line(case, tmp_path):
     ws = copy_inputs(tmp_path / "inputs")
     BREAKS[case.id](ws)
     before = snapshot(ws.inputs)
-    result = subprocess.run([sys.executable, "-m", "dronediplomacy.coder_cli", "INPUT.csv",
+    result = subprocess.run([sys.executable, "-m", "dronediplomacy.coding.coder_cli", "INPUT.csv",
                              "OUTPUT.csv"], cwd=ws.inputs, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == coder_cli.EXIT_BAD_INPUT
@@ -459,7 +466,7 @@ def _same_frames(first: dict, second: dict) -> None:
 
 
 def harmless_tables(tmp_path: Path) -> None:
-    from dronediplomacy.schemas import TABLE_SPECS
+    from dronediplomacy.inputs.schemas import TABLE_SPECS
 
     ws = copy_inputs(tmp_path / "inputs")
     for spec in TABLE_SPECS:
@@ -536,8 +543,9 @@ def test_harmless_variant_gives_exactly_what_the_clean_file_gives(variant, tmp_p
 
 # --- every message of an input reader says what would fix it --------------------------------
 
-INPUT_READERS = ("tables", "schemas", "csvfile", "codebook", "hand_coding", "coder", "coder_cli",
-                 "sipri", "verify")
+INPUT_READERS = ("inputs/tables", "inputs/schemas", "inputs/csvfile", "coding/codebook",
+                 "coding/hand_coding", "coding/coder", "coding/coder_cli", "inputs/sipri",
+                 "inputs/verify")
 
 
 def test_every_input_error_raised_by_a_reader_of_inputs_names_a_fix():

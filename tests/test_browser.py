@@ -14,7 +14,7 @@ loaded with a non-zero natural size (and there are at least as many as the noteb
 image outputs, or the manifest figures); and every link resolves (HTTP 200, or the file
 exists; a #fragment names an element of the page).
 
-The site is rendered by ``python3 repro.py run`` (``dronediplomacy.site``) and committed;
+The site is rendered by ``python3 repro.py run`` (``dronediplomacy.reporting.site``) and committed;
 tests/test_site.py checks it is complete and offline without a browser.
 """
 
@@ -31,7 +31,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 
 from conftest import is_local
-from dronediplomacy import paths, pipeline, site
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.reporting import site
 
 PRESENT = [n for n in pipeline.names() if (paths.NOTEBOOKS / n).is_file()]
 PAGES = ["index.html"] + [site.page_name(n) for n in PRESENT]
@@ -172,7 +174,7 @@ def expected_images(page: str) -> int:
 def test_page_loads_offline_with_every_image_and_link(browser, server, page, how):
     path = paths.SITE / page
     assert path.is_file(), (f"{paths.relative(path)} is missing: render the site with "
-                            f"'python3 repro.py run' (or '.venv/bin/python -m dronediplomacy.site')")
+                            f"'python3 repro.py run' (or '.venv/bin/python -m dronediplomacy.reporting.site')")
     base, port = server
     url = f"{base}/site/{page}" if how == "http" else path.as_uri()
     seen = visit(browser, url, port if how == "http" else None)

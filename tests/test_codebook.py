@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dronediplomacy import codebook as cb
-from dronediplomacy import hand_coding, tables
+from dronediplomacy.coding import codebook as cb
+from dronediplomacy.coding import hand_coding
+from dronediplomacy.inputs import tables
 from dronediplomacy.errors import InputError
 
 DESIGN_MOVES = {"credit_claiming", "solidarity_appeal", "coercive_demand", "private_agency",

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dronediplomacy import codebook as cb
-from dronediplomacy import coder, wordfilter
+from dronediplomacy.coding import codebook as cb
+from dronediplomacy.coding import coder
+from dronediplomacy.coding import wordfilter
 from dronediplomacy.errors import InputError
 
 

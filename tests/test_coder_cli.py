@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from dronediplomacy import coder, paths
+from dronediplomacy.coding import coder
+from dronediplomacy import paths
 
 MOVES = list(coder.default_dictionary().move_ids)
 HEADER = ["id", *MOVES, "named_agent", "alignment"]
 
 
 def run(*args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dronediplomacy.coder_cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "dronediplomacy.coding.coder_cli", *map(str, args)],
                           cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
@@ -77,7 +78,7 @@ def test_bad_input_fails_with_one_message_and_writes_nothing(tmp_path, case, cap
                                                             monkeypatch):
     # In-process (the command's own main()): each variant as a subprocess cost a second
     # of the suite; the tests below and tests/test_bad_inputs.py run it as a subprocess.
-    from dronediplomacy.coder_cli import main
+    from dronediplomacy.coding.coder_cli import main
 
     content, where = BAD_INPUTS[case]
     (tmp_path / "in.csv").write_bytes(content)
@@ -109,12 +110,12 @@ def test_console_script_declared_in_pyproject_is_main():
     scripts = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     module, function = scripts["code-statements"].split(":")
     entry = getattr(importlib.import_module(module), function)
-    from dronediplomacy import coder_cli
+    from dronediplomacy.coding import coder_cli
     assert entry is coder_cli.main
 
 
 def test_main_returns_exit_codes_in_process(tmp_path, capsys):
-    from dronediplomacy.coder_cli import main
+    from dronediplomacy.coding.coder_cli import main
     source = tmp_path / "in.csv"
     source.write_text("id,conflict,speaker,text\na,x,y,We stand with our brothers.\n", encoding="utf-8")
     assert main([str(source), str(tmp_path / "out.csv")]) == 0

@@ -7,10 +7,11 @@ import re
 import pandas as pd
 import pytest
 
-from dronediplomacy import comparison, sipri
-from dronediplomacy import figures_article as fa
-from dronediplomacy.codebook import load_codebook
-from dronediplomacy.tables import load_tables
+from dronediplomacy.analysis import comparison
+from dronediplomacy.inputs import sipri
+from dronediplomacy.reporting import figures_article as fa
+from dronediplomacy.coding.codebook import load_codebook
+from dronediplomacy.inputs.tables import load_tables
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 
-from dronediplomacy import dictionary
-from dronediplomacy.dictionary import DICTIONARY_PATH, is_stale, render_dictionary, write_dictionary
-from dronediplomacy.schemas import MODES, REFERENCES, TABLE_SPECS
-from dronediplomacy.verify import NORMALISATION_RULE
+from dronediplomacy.reporting import data_dictionary as dictionary
+from dronediplomacy.reporting.data_dictionary import DICTIONARY_PATH, is_stale, render_dictionary, write_dictionary
+from dronediplomacy.inputs.schemas import MODES, REFERENCES, TABLE_SPECS
+from dronediplomacy.inputs.verify import NORMALISATION_RULE
 
 
 def test_data_readme_is_up_to_date():
     assert not is_stale(), ("data/README.md is stale: run "
-                            "'.venv/bin/python -m dronediplomacy.dictionary' and commit the result")
+                            "'.venv/bin/python -m dronediplomacy.reporting.data_dictionary' and commit the result")
 
 
 def test_every_column_is_documented_with_its_meaning():

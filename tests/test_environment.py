@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from dronediplomacy import environment, paths
+from dronediplomacy.running import environment
+from dronediplomacy import paths
 
 # Entries of environment.yml with no counterpart in requirements.in, on purpose:
 DELIBERATE_EXCEPTIONS = {

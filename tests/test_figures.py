@@ -17,7 +17,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dronediplomacy import figsave, figures, paths, pipeline, sipri, style
+from dronediplomacy.reporting import figsave
+from dronediplomacy.reporting import figures
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.inputs import sipri
+from dronediplomacy.reporting import style
 
 PLOT_FORMATS = (".pdf", ".svg", ".png")
 WARS = [figures.WarPeriod("nk2020", "Second Nagorno-Karabakh war", date(2020, 9, 27), date(2020, 11, 10)),
@@ -65,7 +70,10 @@ def run_python(*codes_and_seeds: tuple[str, str]) -> None:
 SAVE_FIG08 = textwrap.dedent("""
     import sys
     from datetime import date
-    from dronediplomacy import figsave, figures, sipri, style
+    from dronediplomacy.reporting import figsave
+    from dronediplomacy.reporting import figures
+    from dronediplomacy.inputs import sipri
+    from dronediplomacy.reporting import style
     wars = [figures.WarPeriod("nk2020", "Second Nagorno-Karabakh war", date(2020, 9, 27), date(2020, 11, 10)),
             figures.WarPeriod("ukr2022", "Russian full-scale invasion", date(2022, 2, 24), None)]
     export = sipri.read_trade_register(figures.SIPRI_CSV)
@@ -158,11 +166,11 @@ def test_data_csv_is_the_data_the_builder_returns(built):
 
 def test_manifest_is_generated_from_the_registry_and_complete():
     manifest_path = paths.FIGURES / figures.MANIFEST_NAME
-    assert manifest_path.is_file(), "figures/manifest.csv is missing; run python -m dronediplomacy.figures"
+    assert manifest_path.is_file(), "figures/manifest.csv is missing; run python -m dronediplomacy.reporting.figures"
     on_disk = manifest_path.read_text(encoding="utf-8")
     expected = figures.manifest_frame().to_csv(index=False, lineterminator="\n")
     assert on_disk == expected, "figures/manifest.csv differs from the registry; run " \
-                                "python -m dronediplomacy.figures"
+                                "python -m dronediplomacy.reporting.figures"
     manifest = pd.read_csv(manifest_path, keep_default_na=False)
     assert tuple(manifest.columns) == figures.MANIFEST_COLUMNS
     assert list(manifest["stem"]) == sorted(figures.REGISTRY)

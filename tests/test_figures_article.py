@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from dronediplomacy import figsave, figures, style
-from dronediplomacy import figures_article as fa
-from dronediplomacy.codebook import load_codebook
-from dronediplomacy.tables import load_tables
+from dronediplomacy.reporting import figsave
+from dronediplomacy.reporting import figures
+from dronediplomacy.reporting import style
+from dronediplomacy.reporting import figures_article as fa
+from dronediplomacy.coding.codebook import load_codebook
+from dronediplomacy.inputs.tables import load_tables
 
 ARTICLE_STEMS = [s for s in figures.PLANNED_STEMS if s != "fig-08-sipri-deliveries"]
 CONFLICT_HEX = {c.lower() for c in style.CONFLICT_COLOURS.values()}

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dronediplomacy import codebook, paths
+from dronediplomacy.coding import codebook
+from dronediplomacy import paths
 from sandbox import environment, make_sandbox, snapshot
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
@@ -188,7 +189,7 @@ def test_notebooks_run_offline_from_another_folder_in_another_locale_and_time_zo
     elsewhere.mkdir(parents=True)
     texts = paths.sources_dir()   # verify against the source text too, when this machine has it
     result = subprocess.run(
-        [sys.executable, "-m", "dronediplomacy.runner", "01-04"], cwd=elsewhere,
+        [sys.executable, "-m", "dronediplomacy.running.runner", "01-04"], cwd=elsewhere,
         env=environment(sandbox, pythonpath=(guard,), DRONE_GUARD_LOG=str(log), LC_ALL="C",
                         LANG="C", TZ="Asia/Tokyo",
                         **({paths.SOURCES_DIR_ENV: str(texts)} if texts.is_dir() else {})),

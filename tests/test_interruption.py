@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dronediplomacy import pipeline, runner
+from dronediplomacy.running import pipeline
+from dronediplomacy.running import runner
 from sandbox import environment, make_sandbox, processes_marked, snapshot
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
@@ -67,7 +68,7 @@ def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
     marker = uuid.uuid4().hex
     # The real pipeline (what `python3 repro.py run` calls), on notebooks 02 to 04, in its own
     # process group: a terminal's Ctrl-C signals the whole foreground group.
-    process = subprocess.Popen([sys.executable, "-m", "dronediplomacy.build", "02-04"],
+    process = subprocess.Popen([sys.executable, "-m", "dronediplomacy.running.build", "02-04"],
                                cwd=tmp_path, env=environment(sandbox, DRONE_TEST_RUN=marker),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)

@@ -32,7 +32,8 @@ import urllib.request
 import pytest
 
 from conftest import chromium_executable, is_local
-from dronediplomacy import paths, runner
+from dronediplomacy import paths
+from dronediplomacy.running import runner
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
 

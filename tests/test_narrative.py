@@ -16,8 +16,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from dronediplomacy import narrative, paths
-from dronediplomacy.narrative import (capitalise, count, date_phrase, join, md, number, plural,
+from dronediplomacy.reporting import narrative
+from dronediplomacy import paths
+from dronediplomacy.reporting.narrative import (capitalise, count, date_phrase, join, md, number, plural,
                                       signed)
 
 NOTEBOOK = paths.NOTEBOOKS / "05-tell-comparison.ipynb"

@@ -4,7 +4,8 @@ import re
 import subprocess
 import sys
 
-from dronediplomacy import paths, readme
+from dronediplomacy import paths
+from dronediplomacy.reporting import readme
 
 README = paths.ROOT / "README.md"
 

@@ -6,7 +6,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dronediplomacy import paths, pipeline, runner
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.running import runner
 
 
 def write_notebook(path, *sources):

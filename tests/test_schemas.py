@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from dronediplomacy.errors import InputError
-from dronediplomacy.schemas import (TABLE_SPECS, date_precision_problem, free_text_columns,
+from dronediplomacy.inputs.schemas import (TABLE_SPECS, date_precision_problem, free_text_columns,
                                     sections_problem)
-from dronediplomacy.tables import load_tables
+from dronediplomacy.inputs.tables import load_tables
 
 
 def _load_error(folder) -> InputError:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dronediplomacy import paths, sipri
+from dronediplomacy import paths
+from dronediplomacy.inputs import sipri
 from dronediplomacy.errors import InputError
 
 RAW = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"

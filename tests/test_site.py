@@ -24,7 +24,9 @@ import nbformat
 import pytest
 from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook, new_output)
 
-from dronediplomacy import paths, pipeline, site
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.reporting import site
 
 NAMES = pipeline.names()
 NARRATIVE = next(n for n in NAMES if n.startswith("05-"))
@@ -198,7 +200,7 @@ def test_rerender_is_byte_identical_in_a_new_process(tree):
     stamps = {p.name: p.stat().st_mtime_ns for p in (tree / "site").iterdir()}
     # A second render in another process, with a different hash seed and time zone.
     env = {**os.environ, "PYTHONHASHSEED": "12345", "TZ": "Asia/Tokyo"}
-    code = ("import sys; from pathlib import Path; from dronediplomacy import site; "
+    code = ("import sys; from pathlib import Path; from dronediplomacy.reporting import site; "
             "t = Path(sys.argv[1]); "
             "site.render_site(t / 'notebooks', t / 'site', t / 'figures' / 'manifest.csv')")
     subprocess.run([sys.executable, "-c", code, str(tree)], check=True, env=env)
@@ -294,7 +296,7 @@ def test_committed_site_is_current():
     page (CI also rerenders and checks git status; this says which page is stale)."""
     fresh = site.render_pages()
     actual = sorted(p.name for p in [*paths.SITE.glob("*.html"), *paths.SITE.glob("*.css")])
-    hint = "run 'python3 repro.py run' (or '.venv/bin/python -m dronediplomacy.site') and commit site/"
+    hint = "run 'python3 repro.py run' (or '.venv/bin/python -m dronediplomacy.reporting.site') and commit site/"
     assert actual == sorted(fresh), f"site/ has other pages than notebooks/: {hint}"
     stale = [name for name, text in fresh.items()
              if (paths.SITE / name).read_bytes() != text.encode("utf-8")]

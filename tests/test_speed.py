@@ -16,7 +16,12 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from dronediplomacy import coder, memo, paths, pipeline, runner, site
+from dronediplomacy.coding import coder
+from dronediplomacy.inputs import memo
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.running import runner
+from dronediplomacy.reporting import site
 from dronediplomacy.errors import InputError
 from sandbox import processes_marked
 
@@ -97,7 +102,7 @@ def input_copy(tmp_path) -> Path:
 
 
 def test_memo_tables_are_load_tables_and_follow_file_changes(input_copy):
-    from dronediplomacy.tables import load_tables
+    from dronediplomacy.inputs.tables import load_tables
 
     first = memo.tables(input_copy)
     fresh = load_tables(input_copy)
@@ -126,7 +131,7 @@ def test_memo_tables_are_load_tables_and_follow_file_changes(input_copy):
 
 
 def test_memo_codebook_follows_file_changes(input_copy):
-    from dronediplomacy.codebook import load_codebook
+    from dronediplomacy.coding.codebook import load_codebook
 
     path = input_copy / "codebook.yaml"
     assert memo.codebook(path).data == load_codebook(path).data
@@ -168,7 +173,7 @@ def test_prerendering_fills_the_memory_and_survives_a_bad_notebook(tmp_path):
 def test_nbformat_loads_without_building_the_iri_parser_and_iri_checks_still_work():
     script = (
         "import sys\n"
-        "from dronediplomacy.lazyimports import defer_rfc3987_syntax\n"
+        "from dronediplomacy.running.lazyimports import defer_rfc3987_syntax\n"
         "defer_rfc3987_syntax()\n"
         "import nbformat, nbclient, jsonschema\n"
         "assert 'rfc3987_syntax.syntax_helpers' not in sys.modules\n"

@@ -11,7 +11,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.colors import to_rgb
 
-from dronediplomacy import style
+from dronediplomacy.reporting import style
 
 # The Okabe–Ito palette as published (Okabe and Ito 2008, "Color Universal Design").
 OKABE_ITO_PUBLISHED = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
@@ -111,7 +111,7 @@ def test_importing_style_changes_no_global_rcparam():
     import sys
 
     code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
-            "import dronediplomacy.style, dronediplomacy.figsave, dronediplomacy.figures; "
+            "import dronediplomacy.reporting.style, dronediplomacy.reporting.figsave, dronediplomacy.reporting.figures; "
             "changed = [k for k in before if mpl.rcParams[k] != before[k]]; "
             "print(changed); assert not changed")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

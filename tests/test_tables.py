@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dronediplomacy.errors import InputError
-from dronediplomacy.schemas import TABLE_SPECS
-from dronediplomacy.tables import Tables, load_tables
+from dronediplomacy.inputs.schemas import TABLE_SPECS
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 
 from dronediplomacy.errors import InputError
 from dronediplomacy.paths import DATA_INPUT, NOTEBOOKS, ROOT, SOURCES_DIR_ENV
-from dronediplomacy.tables import load_tables
-from dronediplomacy.verify import (SourceText, normalise, occurs_in, verification_plan,
+from dronediplomacy.inputs.tables import load_tables
+from dronediplomacy.inputs.verify import (SourceText, normalise, occurs_in, verification_plan,
                                    verify_sources, words)
 
 

@@ -14,7 +14,7 @@ class InputError(Exception):
 
     def __init__(self, file: str | Path, problem: str, *, row: object = None,
                  column: str | None = None, fix: str | None = None) -> None:
-        from .paths import relative
+        from dronediplomacy.paths import relative
 
         self.file = relative(Path(file)) if isinstance(file, Path) else str(file)
         self.row = row

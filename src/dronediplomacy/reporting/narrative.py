@@ -6,13 +6,13 @@ No number, name, list or count is typed here: each comes from the tables at run 
 notebook 03 (``data/derived/agreement.csv``), the SIPRI export and the figure manifest.
 Change a row and the text changes with it (``tests/test_narrative.py`` does exactly that).
 
-    from dronediplomacy import narrative
+    from dronediplomacy.reporting import narrative
     facts = narrative.gather()                 # or gather(Path("some/input/dir"))
     for title, text in narrative.sections(facts):
         ...
 
 Every function that writes prose takes ``source``: a :class:`Facts` from :func:`gather`,
-a :class:`~dronediplomacy.tables.Tables`, a folder of input tables, or None for
+a :class:`~dronediplomacy.inputs.tables.Tables`, a folder of input tables, or None for
 ``data/input/``.
 
 House style, applied by the helpers at the top of the module:
@@ -38,12 +38,13 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from . import agreement as agreement_stats
-from . import paths, sipri
-from .codebook import CODEBOOK_PATH, Codebook, load_codebook
-from .errors import InputError
-from .hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
-from .tables import Tables, load_tables
+from dronediplomacy.coding import agreement as agreement_stats
+from dronediplomacy import paths
+from dronediplomacy.inputs import sipri
+from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
+from dronediplomacy.errors import InputError
+from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
@@ -241,7 +242,7 @@ class Facts:
     def short(self, conflict_id: str) -> str:
         """A conflict's short name: the one the figures use, else its name in
         conflicts.csv without a trailing parenthesis."""
-        from .figures_article import CONFLICT_SHORT
+        from dronediplomacy.reporting.figures_article import CONFLICT_SHORT
         return CONFLICT_SHORT.get(conflict_id, re.sub(r"\s*\([^()]*\)$", "",
                                                       str(self.conflict(conflict_id)["name"])))
 
@@ -278,18 +279,18 @@ def _derived_agreement(fresh: pd.DataFrame) -> pd.DataFrame:
     from a stale table cannot be published."""
     if not AGREEMENT_CSV.is_file():
         raise InputError(AGREEMENT_CSV, "is missing: the narrative reads the agreement from it.",
-                         fix="run notebook 03 (python -m dronediplomacy.runner 03).")
+                         fix="run notebook 03 (python -m dronediplomacy.running.runner 03).")
     written = AGREEMENT_CSV.read_text(encoding="utf-8")
     if written != fresh.to_csv(index=False, lineterminator="\n"):
         raise InputError(AGREEMENT_CSV, "differs from the agreement computed from the current "
                          "statements, hand coding, codebook and dictionary (it is stale).",
-                         fix="rerun notebook 03 (python -m dronediplomacy.runner 03).")
+                         fix="rerun notebook 03 (python -m dronediplomacy.running.runner 03).")
     return pd.read_csv(AGREEMENT_CSV, keep_default_na=False, na_values=[""])
 
 
 def _fresh_agreement(statements: pd.DataFrame, wide: pd.DataFrame, codebook: Codebook,
                      input_dir: Path) -> pd.DataFrame:
-    from .coder import PATTERNS_PATH, code_statements, load_dictionary
+    from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 
     dictionary = load_dictionary(input_dir / PATTERNS_PATH.name, codebook=codebook)
     rules = code_statements(statements, dictionary, id_column="statement_id", text_column="text")
@@ -308,7 +309,7 @@ def gather(source: Tables | Path | str | None = None, *,
     for ``data/input/`` it must equal the one notebook 03 wrote
     (``data/derived/agreement.csv``), which is then read (InputError if it is stale).
     """
-    from .coding import speaker_sides
+    from dronediplomacy.coding.codings import speaker_sides
 
     tables = source if isinstance(source, Tables) else load_tables(source or paths.DATA_INPUT)
     input_dir = Path(tables.input_dir)
@@ -363,7 +364,7 @@ def mode_count(n: int, mode: str) -> str:
 
 def modes_breakdown(frame: pd.DataFrame) -> str:
     """'three direct quotations and two reported statements' (schema order of modes)."""
-    from .schemas import MODES
+    from dronediplomacy.inputs.schemas import MODES
     counts = frame["mode"].value_counts()
     return join(mode_count(int(counts[m]), m) for m in MODES if m in counts)
 
@@ -781,7 +782,7 @@ def outside_the_wars(source=None) -> str:
 
 def claims_and_evidence(source=None) -> str:
     """The article's claims by type, what they rest on, and those not listed with a war."""
-    from .schemas import CLAIM_TYPES
+    from dronediplomacy.inputs.schemas import CLAIM_TYPES
 
     facts = _facts(source)
     claims = facts.tables.claims
@@ -1121,7 +1122,7 @@ def read_manifest(manifest: Path | str = MANIFEST_CSV) -> pd.DataFrame:
     manifest = Path(manifest)
     if not manifest.is_file():
         raise InputError(manifest, "is missing: the narrative takes the figures' captions "
-                         "from it.", fix="run notebook 04 (python -m dronediplomacy.runner 04).")
+                         "from it.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
     return pd.read_csv(manifest, dtype=str, keep_default_na=False)
 
 
@@ -1144,7 +1145,7 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
         raise InputError(manifest, f"has no figure {stem!r}.",
                          fix="run notebook 04, which writes the manifest.")
     row = row.iloc[0]
-    from .figsave import screen_png  # imports matplotlib: only when a figure is embedded
+    from dronediplomacy.reporting.figsave import screen_png  # imports matplotlib: only when a figure is embedded
 
     png, inches = screen_png(manifest.parent / f"{stem}.png")
     data = base64.b64encode(png).decode("ascii")
@@ -1159,12 +1160,12 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
 def comparison_display(path: Path | str = COMPARISON_CSV) -> pd.DataFrame:
     """The comparison table notebook 04 wrote, laid out for reading: one row per point,
     one column per war titled by its short name and id."""
-    from .comparison import column_titles
+    from dronediplomacy.analysis.comparison import column_titles
 
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "is missing.",
-                         fix="run notebook 04 (python -m dronediplomacy.runner 04).")
+                         fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     return (table.drop(columns="point").rename(columns=column_titles()).set_index("label")
             .rename_axis(None))

@@ -23,7 +23,7 @@ Description, PNG Title/Description), so they travel with a copied file. The figu
 saved at its declared size: no ``bbox_inches="tight"``, which would change the width.
 
 The manifest (``figures/manifest.csv``) is not written here: it is generated from the
-registry in :mod:`dronediplomacy.figures`.
+registry in :mod:`dronediplomacy.reporting.figures`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from . import atomic, paths, style
+from dronediplomacy import atomic
+from dronediplomacy import paths
+from dronediplomacy.reporting import style
 
 #: A figure's stem: ``fig-NN-slug`` (NN two digits, slug lower-case words with hyphens).
 STEM_PATTERN = re.compile(r"fig-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -88,7 +90,7 @@ class SavedFigure:
 
     def _repr_png_(self) -> tuple[bytes, dict[str, int | str]]:
         """The screen copy, its width on the page and its alt text (which the site's
-        pages give the image; see dronediplomacy.site)."""
+        pages give the image; see dronediplomacy.reporting.site)."""
         png, inches = screen_png(self.png)
         shown: dict[str, int | str] = {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH)}
         if self.alt_text:
@@ -278,7 +280,7 @@ def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt
     shows and its main finding, for screen readers) go into each file's metadata;
     ``inputs`` (the tables read, repository-relative) and ``notebook`` (the notebook
     that shows the figure) are checked to be non-empty. Normally called through
-    :func:`dronediplomacy.figures.save`, which takes all of these from the figure's
+    :func:`dronediplomacy.reporting.figures.save`, which takes all of these from the figure's
     registry entry and rewrites the manifest; call it directly only for figures that
     are not part of the published set.
     """

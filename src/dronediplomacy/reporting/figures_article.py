@@ -1,12 +1,12 @@
 """Figures 1–7: the article's tables and the coding, drawn for papers.
 
 Each figure is one builder function registered with
-:func:`dronediplomacy.figures.register` (the registry, the saving and the manifest
-live in :mod:`dronediplomacy.figures`, which imports this module so every figure is
+:func:`dronediplomacy.reporting.figures.register` (the registry, the saving and the manifest
+live in :mod:`dronediplomacy.reporting.figures`, which imports this module so every figure is
 registered once the package's ``figures`` module is imported). A builder takes no
-arguments, reads the tables through the package (:func:`dronediplomacy.memo.tables`,
-which is :func:`dronediplomacy.tables.load_tables` remembered per process, and the coding
-module), draws with :mod:`dronediplomacy.style` and returns ``(fig, data)``: ``data`` is
+arguments, reads the tables through the package (:func:`dronediplomacy.inputs.memo.tables`,
+which is :func:`dronediplomacy.inputs.tables.load_tables` remembered per process, and the coding
+module), draws with :mod:`dronediplomacy.reporting.style` and returns ``(fig, data)``: ``data`` is
 exactly what the figure plots, one row per drawn mark. No number in a figure is typed
 here; every count, date and id comes from the tables.
 
@@ -26,9 +26,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import memo, style
-from .figures import WarPeriod, decimal_year, period_label, register, war_periods
-from .tables import Tables
+from dronediplomacy.inputs import memo
+from dronediplomacy.reporting import style
+from dronediplomacy.reporting.figures import WarPeriod, decimal_year, period_label, register, war_periods
+from dronediplomacy.inputs.tables import Tables
 
 # -- shared helpers ---------------------------------------------------------------------------
 
@@ -86,7 +87,7 @@ def _year_after(day: date) -> float:
 
 
 #: The derived coded tables (written by notebook 03 through
-#: ``dronediplomacy.coding.write_derived``) that figures 2–5 and 7 read.
+#: ``dronediplomacy.coding.codings.write_derived``) that figures 2–5 and 7 read.
 CODED_HAND_CSV = "data/derived/coded_hand.csv"
 AGREEMENT_CSV = "data/derived/agreement.csv"
 
@@ -95,14 +96,15 @@ def read_derived(name: str) -> pd.DataFrame:
     """A derived table of the coding module (``coding.DERIVED_FILES`` name), as written
     to data/derived/. Cells are read as text (``none`` is a code, not a missing value);
     an empty cell is missing. InputError, with the fix, if the file is not there."""
-    from . import coding, paths
-    from .errors import InputError
+    from dronediplomacy.coding import codings as coding
+    from dronediplomacy import paths
+    from dronediplomacy.errors import InputError
 
     path = paths.DATA_DERIVED / coding.DERIVED_FILES[name]
     if not path.is_file():
         raise InputError(path, "is missing: the figures read the coding from it.",
-                         fix="run notebook 03 (python -m dronediplomacy.runner 03), which writes "
-                             "it through dronediplomacy.coding.write_derived().")
+                         fix="run notebook 03 (python -m dronediplomacy.running.runner 03), which writes "
+                             "it through dronediplomacy.coding.codings.write_derived().")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return frame.replace("", np.nan)
 
@@ -117,7 +119,7 @@ def coded_statements(tables: Tables, codebook=None) -> pd.DataFrame:
     moves = codebook.move_ids
     missing = sorted(set(tables.statements["statement_id"]) - set(hand["statement_id"]))
     if missing:
-        from .errors import InputError
+        from dronediplomacy.errors import InputError
         raise InputError(CODED_HAND_CSV, f"has no coding for {', '.join(missing)}.",
                          fix="rerun notebook 03 after coding every statement.")
     frame = tables.statements[["statement_id"]].merge(hand, on="statement_id", how="left")
@@ -526,7 +528,7 @@ def evidence_matrix(tables: Tables) -> pd.DataFrame:
     type (in the schema's order) then id; evidence by kind then id. ``row`` and
     ``column`` are the cell's position in the drawn matrix (0 = top, left).
     """
-    from .schemas import CLAIM_TYPES
+    from dronediplomacy.inputs.schemas import CLAIM_TYPES
 
     claims = tables.claims.copy()
     claims["_type"] = claims["claim_type"].map({t: i for i, t in enumerate(CLAIM_TYPES)})

@@ -44,7 +44,7 @@ Speed
 
 Usage::
 
-    python -m dronediplomacy.site
+    python -m dronediplomacy.reporting.site
 """
 
 from __future__ import annotations
@@ -59,8 +59,10 @@ import sys
 import threading
 from pathlib import Path
 
-from . import atomic, paths, pipeline
-from .errors import InputError
+from dronediplomacy import atomic
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.errors import InputError
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
 NARRATIVE_PREFIX = "05-"
@@ -131,7 +133,7 @@ def page_name(notebook_name: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _exporter(narrative: bool):
-    from .lazyimports import defer_rfc3987_syntax
+    from dronediplomacy.running.lazyimports import defer_rfc3987_syntax
 
     defer_rfc3987_syntax()  # before nbformat/nbconvert: saves a second (see lazyimports)
     from jinja2 import DictLoader
@@ -161,7 +163,7 @@ def _link_shared_css(body: str) -> str:
         inlined = f'<style type="text/css">\n{css}</style>'  # as nbconvert's include_css writes it
         if body.count(inlined) != 1:
             raise RuntimeError(f"nbconvert's lab template no longer inlines {SHARED_CSS[name]} "
-                               "once per page; update dronediplomacy.site.SHARED_CSS")
+                               "once per page; update dronediplomacy.reporting.site.SHARED_CSS")
         body = body.replace(inlined, f'<link rel="stylesheet" href="{name}">')
     return body
 

@@ -12,7 +12,7 @@ made by decorating its builder function with :func:`register`::
         return fig, plotted_data
 
 A builder takes no arguments, reads its inputs (``paths``), draws the figure with
-:func:`dronediplomacy.style.new_figure` at ``style.ONE_COLUMN`` or
+:func:`dronediplomacy.reporting.style.new_figure` at ``style.ONE_COLUMN`` or
 ``style.TWO_COLUMN`` width (it runs inside ``style.figure_style()``), puts no title in
 it, and returns the figure and a DataFrame of exactly what it plots. ``caption`` and
 ``alt_text`` are strings, or functions of that DataFrame *as read back from its CSV*
@@ -24,11 +24,11 @@ The manifest is never edited by hand: tests/test_figures.py checks that the file
 disk equals :func:`manifest_frame` and that every registered stem has its four files.
 
 Figure 8 (SIPRI deliveries) is built in this module; figures 1–7 (the article's
-tables and the coding) are built in :mod:`dronediplomacy.figures_article`, which this
-module imports at its end, so importing ``dronediplomacy.figures`` registers the whole
+tables and the coding) are built in :mod:`dronediplomacy.reporting.figures_article`, which this
+module imports at its end, so importing ``dronediplomacy.reporting.figures`` registers the whole
 set. In a notebook, ``show_and_save(stem)`` saves a figure and shows the PNG it wrote.
 
-Run ``python -m dronediplomacy.figures`` to rebuild every registered figure.
+Run ``python -m dronediplomacy.reporting.figures`` to rebuild every registered figure.
 """
 
 from __future__ import annotations
@@ -45,8 +45,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import atomic, figsave, paths, pipeline, sipri, style
-from .errors import InputError
+from dronediplomacy import atomic
+from dronediplomacy.reporting import figsave
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
+from dronediplomacy.inputs import sipri
+from dronediplomacy.reporting import style
+from dronediplomacy.errors import InputError
 
 TextSource = Union[str, Callable[[pd.DataFrame], str]]
 Builder = Callable[[], "tuple[Figure, pd.DataFrame]"]
@@ -185,7 +190,7 @@ def manifest_frame(out_dir: Path | str | None = None, *,
         csv_path = out / f"{stem}.csv"
         if not csv_path.is_file():
             raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
-                                    f"run dronediplomacy.figures.save({stem!r})")
+                                    f"run dronediplomacy.reporting.figures.save({stem!r})")
         data = pd.read_csv(csv_path)
         rows.append({
             "stem": stem,
@@ -242,7 +247,7 @@ class WarPeriod:
 
 
 CONFLICTS_CSV = paths.DATA_INPUT / "conflicts.csv"
-#: Columns of the conflicts table read for the war periods (see dronediplomacy.schemas).
+#: Columns of the conflicts table read for the war periods (see dronediplomacy.inputs.schemas).
 CONFLICT_ID_COLUMN = "conflict_id"
 CONFLICT_LABEL_COLUMN = "name"
 CONFLICT_START_COLUMN = "date_start"
@@ -252,7 +257,7 @@ CONFLICT_END_COLUMN = "date_end"
 def war_periods(conflicts: pd.DataFrame | Path | str = CONFLICTS_CSV) -> list[WarPeriod]:
     """The wars of the conflicts table as shaded periods: the rows with a start date.
 
-    ``conflicts`` is the table (e.g. the validated frame from ``dronediplomacy.tables``)
+    ``conflicts`` is the table (e.g. the validated frame from ``dronediplomacy.inputs.tables``)
     or the path of its CSV (default data/input/conflicts.csv). Dates are ISO
     (YYYY-MM-DD); an empty end date means the war is going on (or its end is unknown),
     and it is shaded to the end of the figure. The context row has no dates and is
@@ -324,7 +329,7 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods: Sequence[WarPeriod]
                           width: float = style.TWO_COLUMN) -> tuple[Figure, pd.DataFrame]:
     """Grouped bars of armed-UAV deliveries per year, estimates hatched, wars shaded.
 
-    ``deliveries`` is :func:`dronediplomacy.sipri.armed_uav_deliveries`'s result;
+    ``deliveries`` is :func:`dronediplomacy.inputs.sipri.armed_uav_deliveries`'s result;
     ``periods`` the wars to shade (see :func:`war_periods`); ``generated`` the export's
     "Data generated" text for the credit line. The x axis runs over exactly the years
     in ``deliveries`` (year Y drawn over [Y, Y+1), so a war's dates fall inside their
@@ -502,11 +507,11 @@ def fig_08_sipri_deliveries(periods: Sequence[WarPeriod] | None = None) -> tuple
 # -- figures 1-7 --------------------------------------------------------------------------
 # Registered by their own module (one builder per figure, from the article's tables and
 # the coding); imported here so that importing this module registers the whole set.
-from . import figures_article  # noqa: E402,F401  (import for its registrations)
+from dronediplomacy.reporting import figures_article  # noqa: E402,F401  (import for its registrations)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dronediplomacy.figures [stem ...]``: save the named (default: all) figures."""
+    """``python -m dronediplomacy.reporting.figures [stem ...]``: save the named (default: all) figures."""
     stems = (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY)
     try:
         for stem in stems:

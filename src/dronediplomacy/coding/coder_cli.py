@@ -1,7 +1,7 @@
 """Code new statements with the rule-based coder.
 
     code-statements INPUT.csv OUTPUT.csv
-    python -m dronediplomacy.coder_cli INPUT.csv OUTPUT.csv
+    python -m dronediplomacy.coding.coder_cli INPUT.csv OUTPUT.csv
 
 INPUT is a UTF-8 CSV (a byte order mark and CRLF line endings are fine) with at least
 the columns id, conflict, speaker and text; other columns are ignored, and conflict
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import atomic
-from .coder import code_statements, default_dictionary
-from .csvfile import read_records
-from .errors import InputError
+from dronediplomacy import atomic
+from dronediplomacy.coding.coder import code_statements, default_dictionary
+from dronediplomacy.inputs.csvfile import read_records
+from dronediplomacy.errors import InputError
 
 REQUIRED_COLUMNS = ("id", "conflict", "speaker", "text")
 EXIT_BAD_INPUT = 1

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .codebook import Codebook, load_codebook
-from .csvfile import read_records
-from .errors import InputError
+from dronediplomacy import paths
+from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.inputs.csvfile import read_records
+from dronediplomacy.errors import InputError
 
 HAND_CODING_PATH = paths.DATA_INPUT / "hand_coding.csv"
 COLUMNS = ("statement_id", "dimension", "code", "rationale", "codebook_version")

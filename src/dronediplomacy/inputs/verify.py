@@ -42,10 +42,10 @@ from typing import Iterator, Sequence
 
 import pandas as pd
 
-from .errors import InputError
-from .paths import SOURCES_DIR_ENV, sources_dir
-from .schemas import TABLE_SPECS, Problem, free_text_columns, raise_problems
-from .tables import Tables, load_tables
+from dronediplomacy.errors import InputError
+from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
+from dronediplomacy.inputs.schemas import TABLE_SPECS, Problem, free_text_columns, raise_problems
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 COPY_RUN_WORDS = 10
 
@@ -362,7 +362,7 @@ def tell_terminal(lines: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dronediplomacy.verify``: load, validate and verify; exit 1 on a problem."""
+    """``python -m dronediplomacy.inputs.verify``: load, validate and verify; exit 1 on a problem."""
     try:
         verify_sources(load_tables())
     except InputError as error:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from . import readme, runner, site
-from .errors import InputError
+from dronediplomacy.reporting import readme
+from dronediplomacy.running import runner
+from dronediplomacy.reporting import site
+from dronediplomacy.errors import InputError
 
 
 def _write_dictionary() -> None:
-    from . import dictionary  # imports pandera: a second off the first notebook's start
+    from dronediplomacy.reporting import data_dictionary as dictionary  # imports pandera: a second off the first notebook's start
 
     dictionary.write_dictionary()
 

@@ -48,7 +48,7 @@ def _is_valid_syntax(term: str, value: str) -> bool:
     return _real_module().is_valid_syntax(term, value)
 
 
-_STAND_IN = _Deferred(_NAME, "Stand-in for rfc3987_syntax (see dronediplomacy.lazyimports).")
+_STAND_IN = _Deferred(_NAME, "Stand-in for rfc3987_syntax (see dronediplomacy.running.lazyimports).")
 _STAND_IN.is_valid_syntax = _is_valid_syntax
 
 

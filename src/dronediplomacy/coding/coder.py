@@ -9,7 +9,7 @@ and the alignment. Speaker side and stance need the tables and are not coded her
 
 Speed (the target is 100,000 statements in under 3 s): every regular expression is
 compiled once, when the dictionary is loaded; identical texts are coded once; an exact
-word-level prefilter (:mod:`dronediplomacy.wordfilter`) skips the (text, rule) pairs
+word-level prefilter (:mod:`dronediplomacy.coding.wordfilter`) skips the (text, rule) pairs
 that cannot match, so the expressions run only where they might; and they run in an
 equivalent form that Python's engine searches faster (:func:`fast_equivalent`). Memory
 stays bounded (a million statements in well under 1 GB): the distinct texts are coded
@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .codebook import Codebook, line_of, load_codebook, load_yaml_strictly
-from .errors import InputError
-from .wordfilter import WordFilter
+from dronediplomacy import paths
+from dronediplomacy.coding.codebook import Codebook, line_of, load_codebook, load_yaml_strictly
+from dronediplomacy.errors import InputError
+from dronediplomacy.coding.wordfilter import WordFilter
 
 PATTERNS_PATH = paths.DATA_INPUT / "coder_patterns.yaml"
 

@@ -29,7 +29,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import InputError
+from dronediplomacy.errors import InputError
 
 # --- patterns -----------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from importlib import metadata
 
 import pandas as pd
 
-from . import paths
+from dronediplomacy import paths
 
 REQUIREMENTS_IN = paths.ROOT / "requirements.in"
 REQUIREMENTS_LOCK = paths.ROOT / "requirements.lock"
@@ -69,7 +69,7 @@ def expected_sources() -> pd.DataFrame:
     This is read from the data, never from the file on this machine, so the notebook's
     output is the same whether or not the text is present.
     """
-    from .tables import load_tables
+    from dronediplomacy.inputs.tables import load_tables
 
     sources = load_tables().sources
     return sources[["source_id", "author", "text_file", "sha256"]].reset_index(drop=True)

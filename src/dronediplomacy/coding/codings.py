@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import agreement, atomic, paths
-from .codebook import Codebook, load_codebook
-from .coder import Dictionary, code_statements, load_dictionary
-from .hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
-from .tables import Tables, load_tables
+from dronediplomacy.coding import agreement
+from dronediplomacy import atomic
+from dronediplomacy import paths
+from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.coding.coder import Dictionary, code_statements, load_dictionary
+from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 DERIVED_FILES = {
     "coded_hand": "coded_hand.csv",

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from dronediplomacy.errors import InputError
 
 
 @dataclass(frozen=True)

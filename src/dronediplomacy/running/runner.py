@@ -17,9 +17,9 @@ whose output depended on it would fail them.
 
 Usage::
 
-    python -m dronediplomacy.runner            # every notebook, in order
-    python -m dronediplomacy.runner 03         # one notebook, by number or name
-    python -m dronediplomacy.runner 02-04      # a range, inclusive
+    python -m dronediplomacy.running.runner            # every notebook, in order
+    python -m dronediplomacy.running.runner 03         # one notebook, by number or name
+    python -m dronediplomacy.running.runner 02-04      # a range, inclusive
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from . import atomic, paths, pipeline
+from dronediplomacy import atomic
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
 
 #: Environment every kernel starts with, so set iteration order, time zone and
 #: locale-dependent formatting do not depend on the machine.
@@ -248,7 +250,7 @@ def stop_kernel(kernel: Kernel) -> None:
 
 def read_notebook(path: Path):
     """The notebook at ``path`` (nbformat v4); NotebookFailed if it is not there."""
-    from .lazyimports import defer_rfc3987_syntax
+    from dronediplomacy.running.lazyimports import defer_rfc3987_syntax
 
     defer_rfc3987_syntax()  # before nbformat: saves a second per process (see lazyimports)
     import nbformat

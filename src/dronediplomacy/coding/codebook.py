@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import paths
-from .errors import InputError
+from dronediplomacy import paths
+from dronediplomacy.errors import InputError
 
 CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
 

@@ -1,7 +1,7 @@
 """Figure style: one colour-blind-safe palette, the print sizes, pinned rcParams.
 
 Every figure of the repository is drawn inside :func:`figure_style` (a context
-manager) and saved by :func:`dronediplomacy.figsave.save_figure`, which applies the
+manager) and saved by :func:`dronediplomacy.reporting.figsave.save_figure`, which applies the
 same style again while writing. Importing this module changes nothing: the user's
 global ``matplotlib.rcParams`` are only changed inside the ``with`` block, and
 restored on exit.
@@ -160,7 +160,7 @@ def conflict_colour(conflict_id: str) -> str:
         raise KeyError(
             f"no colour for conflict id {conflict_id!r}: known conflict ids are {known}. "
             "Fix: use an id from data/input/conflicts.csv, or give a new conflict a colour "
-            "in dronediplomacy.style.CONFLICT_COLOURS."
+            "in dronediplomacy.reporting.style.CONFLICT_COLOURS."
         ) from None
 
 

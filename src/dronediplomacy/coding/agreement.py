@@ -34,7 +34,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook
+from dronediplomacy.coding.codebook import Codebook
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20201110  # fixed, so every run gives the same interval
@@ -346,7 +346,7 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
     ``hand`` and ``rules`` are wide codings keyed by statement_id; ``hand_long`` has the
     rationales; ``statements`` gives conflict, speaker and text.
     """
-    from .coder import default_dictionary, explain
+    from dronediplomacy.coding.coder import default_dictionary, explain
 
     dictionary = dictionary or default_dictionary()
     merged = hand.merge(rules, on="statement_id", suffixes=("_hand", "_rules"),

@@ -27,7 +27,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .errors import InputError
+from dronediplomacy.errors import InputError
 
 #: The first characters of the header line; everything before it is preamble.
 HEADER_START = "SIPRI AT Database ID"

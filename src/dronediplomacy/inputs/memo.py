@@ -3,8 +3,8 @@
 Notebook 04 draws eight figures, and most figure builders (and their captions, alt
 texts and the comparison table) read the same input tables and codebook: loading and
 validating them each time cost more than a second of the notebook's run. These
-functions return the same result as :func:`dronediplomacy.tables.load_tables` and
-:func:`dronediplomacy.codebook.load_codebook`, remembered per process and keyed on the
+functions return the same result as :func:`dronediplomacy.inputs.tables.load_tables` and
+:func:`dronediplomacy.coding.codebook.load_codebook`, remembered per process and keyed on the
 *bytes* of the files read (every file of the input folder, or the codebook file), so an
 edited file is always read and validated afresh, whatever its modification time. A
 load that fails is not remembered: it fails again, with the same message, every time.
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import Codebook, load_codebook
-from .tables import Tables, load_tables
+from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 _MAX_ENTRIES = 4
 _tables: dict[tuple, Tables] = {}

@@ -1,6 +1,6 @@
 """Load the hand-written tables in ``data/input/`` into one validated, frozen bundle.
 
-    from dronediplomacy.tables import load_tables
+    from dronediplomacy.inputs.tables import load_tables
     tables = load_tables()          # every table read, validated, cross-checked
     tables.statements               # a plain pandas DataFrame
 
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .paths import DATA_INPUT
-from .schemas import SPECS_BY_NAME, TABLE_SPECS, Located, TableSpec, check_across_tables, \
+from dronediplomacy.errors import InputError
+from dronediplomacy.paths import DATA_INPUT
+from dronediplomacy.inputs.schemas import SPECS_BY_NAME, TABLE_SPECS, Located, TableSpec, check_across_tables, \
     validate_table
 
 
@@ -187,7 +187,7 @@ def read_table(spec: TableSpec, input_dir: Path) -> Located:
         if name not in expected:
             raise InputError(path, f"unknown column {name!r}", row="line 1", column=name,
                              fix="remove it, or add it to the table's schema in "
-                                 "src/dronediplomacy/schemas.py and regenerate data/README.md")
+                                 "src/dronediplomacy/inputs/schemas.py and regenerate data/README.md")
     if not rows and spec.rows_required:
         raise InputError(path, "the table has a header but no rows", row="line 2",
                          column=spec.id_column or expected[0],

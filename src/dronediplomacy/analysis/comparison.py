@@ -24,10 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import atomic, memo, paths, sipri
-from .figures_article import (TURKISH_SIDE, code_labels, coded_statements,
+from dronediplomacy import atomic
+from dronediplomacy.inputs import memo
+from dronediplomacy import paths
+from dronediplomacy.inputs import sipri
+from dronediplomacy.reporting.figures_article import (TURKISH_SIDE, code_labels, coded_statements,
                               conflict_short)
-from .tables import Tables
+from dronediplomacy.inputs.tables import Tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"

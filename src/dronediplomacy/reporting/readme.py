@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from . import atomic, paths, pipeline
+from dronediplomacy import atomic
+from dronediplomacy import paths
+from dronediplomacy.running import pipeline
 
 README = paths.ROOT / "README.md"
 
@@ -38,7 +40,7 @@ def _rows(path) -> int:
 
 def data_products() -> str:
     """Every table in data/: what it is, who writes it, how many rows it has now."""
-    from .schemas import TABLE_SPECS
+    from dronediplomacy.inputs.schemas import TABLE_SPECS
 
     lines = ["| file | rows | made by |", "|---|---|---|"]
     for spec in TABLE_SPECS:
@@ -70,15 +72,15 @@ def figure_table() -> str:
 
 
 def findings() -> str:
-    from . import narrative
+    from dronediplomacy.reporting import narrative
 
     return narrative.point_by_point().rstrip("\n")
 
 
 def bad_inputs() -> str:
-    """The catalogue of bad inputs (src/dronediplomacy/catalogue.py; each case is a test in
+    """The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.py; each case is a test in
     tests/test_bad_inputs.py) and the harmless variants."""
-    from .catalogue import CASES, HARMLESS
+    from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS
 
     def row(text: str) -> str:
         if text.isdigit():
