@@ -145,31 +145,6 @@ def test_memo_codebook_follows_file_changes(input_copy):
 # --------------------------------------------------------------------------- site pages
 
 
-def test_a_page_is_rendered_again_only_when_its_notebook_changes(tmp_path):
-    path = tmp_path / "01-example.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), path)
-    first = site.render_notebook(path)
-    assert site.render_notebook(path) is first                 # remembered
-    nbformat.write(new_notebook(cells=[new_code_cell("2 + 2")]), path)
-    second = site.render_notebook(path)
-    assert second != first and second == site._render_notebook(path.read_bytes(), path.stem, False, frozenset())
-    assert site.render_notebook(path, narrative=True) != second  # options are part of the key
-
-
-def test_prerendering_fills_the_memory_and_survives_a_bad_notebook(tmp_path):
-    good, bad = tmp_path / "01-good.ipynb", tmp_path / "02-bad.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("3 * 3")]), good)
-    bad.write_text("{ not a notebook", encoding="utf-8")
-    with site.prerender_in_background(tmp_path) as prerender:
-        prerender(good)
-        prerender(bad)  # fails quietly; render_site would render (and report) it again
-    key_stems = {key[0] for key in site._PAGES}
-    assert "01-good" in key_stems
-
-
-# --------------------------------------------------------------------------- deferred import
-
-
 def test_nbformat_loads_without_building_the_iri_parser_and_iri_checks_still_work():
     script = (
         "import sys\n"

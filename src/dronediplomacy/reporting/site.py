@@ -36,12 +36,6 @@ Reproducible
     byte-identical. HTML files in ``site/`` that no longer belong to a notebook are
     removed.
 
-Speed
-    A page is remembered per process by the bytes of its notebook (and the options that
-    shape it), so :func:`prerender_in_background` can render each notebook's page on a
-    second core while the runner executes the next notebook, and :func:`render_site`
-    then only renders what changed since (``python3 repro.py run`` does this).
-
 Usage::
 
     python -m dronediplomacy.reporting.site
@@ -51,12 +45,10 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import html
 import os
 import re
 import sys
-import threading
 from pathlib import Path
 
 from dronediplomacy import atomic
@@ -133,9 +125,6 @@ def page_name(notebook_name: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _exporter(narrative: bool):
-    from dronediplomacy.running.lazyimports import defer_rfc3987_syntax
-
-    defer_rfc3987_syntax()  # before nbformat/nbconvert: saves a second (see lazyimports)
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -251,43 +240,21 @@ def off_host_references(page: str) -> list[str]:
     return found
 
 
-#: Pages rendered in this process, by what they depend on (see render_notebook).
-_PAGES: dict[tuple, str] = {}
-_PAGES_LOCK = threading.Lock()
-_PAGES_KEPT = 32
-
-
 def render_notebook(path: Path, *, narrative: bool | None = None,
                     rendered: set[str] = frozenset()) -> str:
     """The HTML page of the notebook at ``path`` (code hidden if it is the narrative).
 
-    A page depends only on the notebook's bytes, its name, ``narrative`` and
-    ``rendered``; it is remembered per process under exactly those, so asking again for
-    an unchanged notebook returns the same page without rendering it again."""
+    ``rendered`` names the notebooks that get pages, so links to them are rewritten.
+    The page depends only on the notebook's bytes, its name and these two options."""
+    import nbformat
+
     path = Path(path)
     if narrative is None:
         narrative = is_narrative(path.name)
-    data = path.read_bytes()
-    key = (path.stem, hashlib.sha256(data).hexdigest(), narrative, frozenset(rendered))
-    with _PAGES_LOCK:
-        page = _PAGES.get(key)
-    if page is None:
-        page = _render_notebook(data, path.stem, narrative, rendered)
-        with _PAGES_LOCK:
-            if len(_PAGES) >= _PAGES_KEPT:
-                _PAGES.pop(next(iter(_PAGES)))
-            _PAGES[key] = page
-    return page
-
-
-def _render_notebook(data: bytes, stem: str, narrative: bool, rendered) -> str:
-    exporter = _exporter(narrative)  # first: it defers a slow import nbformat would make
-    import nbformat
-
-    nb = nbformat.reads(data.decode("utf-8"), as_version=4)  # what nbformat.read(path) does
+    nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
     # Only the name goes into resources: nbconvert's own from_filename would add the
     # folder and the file's modification date.
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    body, _ = _exporter(narrative).from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     body = _relink_notebooks(_link_shared_css(body), set(rendered))
     return body.rstrip("\n") + "\n"
 
@@ -295,39 +262,6 @@ def _render_notebook(data: bytes, stem: str, narrative: bool, rendered) -> str:
 def _present(notebooks_dir: Path) -> list[str]:
     """The notebooks of the pipeline that exist in ``notebooks_dir``, in order."""
     return [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
-
-
-class prerender_in_background:
-    """Render notebook pages on a background thread while the caller does other work.
-
-    ``with prerender_in_background() as prerender: ... prerender(path) ...`` queues the
-    page of the notebook at ``path`` (as :func:`render_pages` will ask for it) and returns
-    at once; leaving the block waits for the queue. It only fills the per-process memory
-    of :func:`render_notebook`: nothing is written, and a page that fails here is simply
-    rendered (and its error raised) again by :func:`render_site`.
-    """
-
-    def __init__(self, notebooks_dir: Path | None = None) -> None:
-        self.notebooks_dir = Path(notebooks_dir or paths.NOTEBOOKS)
-        self._pool = None
-
-    def __enter__(self):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-prerender")
-        return self
-
-    def __call__(self, path: Path) -> None:
-        self._pool.submit(self._render, Path(path))
-
-    def _render(self, path: Path) -> None:
-        try:
-            render_notebook(path, rendered=set(_present(self.notebooks_dir)))
-        except Exception:  # noqa: BLE001 - render_site renders it again and reports
-            pass
-
-    def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
 
 
 def read_manifest(manifest: Path) -> list[dict[str, str]]:
