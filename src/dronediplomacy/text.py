@@ -1,0 +1,72 @@
+"""The one text normalisation: everything that compares or codes text uses :func:`normalise`.
+
+The coder, the verification of quotations and anchors against their sources, and the
+detection of duplicate quotations all compare text after this function, so a quotation
+that passes verification is coded exactly as the words it verified, whatever characters a
+web page, an editor or a spreadsheet used for them.
+
+The rule (:data:`RULE`, printed in the data dictionary), step by step:
+
+1. soft hyphens and zero-width characters are removed (they are invisible);
+2. apostrophe and quotation-mark variants become ``'`` and ``"`` (before step 3, which
+   would turn the acute accent ´ into a space and a combining accent);
+3. Unicode compatibility normalisation (NFKC): decomposed accents are composed, and
+   compatibility characters (no-break and thin spaces, ligatures, full-width letters)
+   become their plain forms;
+4. case folding that treats Turkish letters as one letter each: dotted capital İ folds to
+   ``i`` (Python's own folding leaves ``i`` plus a combining dot), and dotless ``ı`` folds
+   to ``i`` too, so "Kıran", "KIRAN" and "Kiran", or "TÜRKİYE" and "Türkiye", compare equal;
+5. every run of whitespace, line breaks included, becomes one space; ends are stripped.
+
+Letters keep their diacritics otherwise (``ş`` is not ``s``): a spelling difference in a
+name is a difference.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+RULE = (
+    "Text is compared after one normalisation: invisible characters (soft hyphen, zero-width "
+    "spaces and joiners, byte order mark) removed; apostrophe variants (’ ‘ ʼ ` ´ ′ ‛ ＇) "
+    "made ' and quotation-mark variants (“ ” „ ‟ « » ″ ＂) made \"; Unicode NFKC "
+    "normalisation (composed accents; no-break, thin and other spaces made plain); case folded, "
+    "with Turkish İ and ı folded to i; every run of whitespace, line breaks included, made one "
+    "space, and the ends stripped. Diacritics otherwise stay: ş is not s.")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u0060\u00b4\u2032\u201b\uff07"), "'")
+_QUOTATION_MARKS = dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02"), '"')
+_TURKISH_I = {ord("\u0130"): "i", ord("\u0131"): "i"}
+_TABLE = str.maketrans({**_INVISIBLE, **_APOSTROPHES, **_QUOTATION_MARKS, **_TURKISH_I})
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """``text`` under :data:`RULE`: the form in which texts are compared and coded.
+
+    Takes and returns ``str``; idempotent (``normalise(normalise(t)) == normalise(t)``).
+    Raises TypeError for anything but a string, so a date or number read from YAML or CSV
+    never slips through as text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalise() takes text (str), not {type(text).__name__}: {text!r}")
+    text = unicodedata.normalize("NFKC", text.translate(_TABLE))
+    # NFKC can produce characters of the table again (e.g. from compatibility forms),
+    # and folding may too (casefold("İ") is "i̇"): apply the table once more after both.
+    text = unicodedata.normalize("NFC", text.casefold().translate(_TABLE).replace("i\u0307", "i"))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def invisible_or_unusual(text: str) -> list[tuple[int, str]]:
+    """Characters a hand-edited table must not contain, as (position, Unicode name):
+    invisible ones, no-break and other non-ASCII spaces, and decomposed accents (a
+    combining mark: the table should hold the composed letter). [] when the cell is
+    canonical. Used by the input validation to report file, row, column and character."""
+    found = []
+    for position, char in enumerate(text):
+        if ord(char) in _INVISIBLE or (char.isspace() and char not in " \n") \
+                or unicodedata.combining(char):
+            found.append((position, unicodedata.name(char, f"U+{ord(char):04X}")))
+    return found
