@@ -189,8 +189,8 @@ def source_note_column(what: str = "the row") -> pa.Column:
 # --- row-wise rules -----------------------------------------------------------
 
 def _both_calendar_dates(first: pd.Series, second: pd.Series) -> pd.Series:
-    return first.map(lambda d: isinstance(d, str) and _is_calendar_date(d)) & \
-        second.map(lambda d: isinstance(d, str) and _is_calendar_date(d))
+    return first.map(lambda d: isinstance(d, str) and _is_calendar_date(d)).astype(bool) & \
+        second.map(lambda d: isinstance(d, str) and _is_calendar_date(d)).astype(bool)
 
 
 def _dates_ordered(frame: pd.DataFrame) -> pd.Series:

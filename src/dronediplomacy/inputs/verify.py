@@ -329,7 +329,7 @@ class VerificationReport:
 
     def lines(self) -> list[str]:
         corpus = [f"Verified {self.corpus_quotations} corpus quotations against their excerpts."]
-        return [result.line() for result in self.results] + corpus
+        return [result.line() for result in self.results] + (corpus if self.corpus_quotations else [])
 
 
 def _articles(tables: Tables) -> pd.DataFrame:
