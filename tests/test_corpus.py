@@ -203,3 +203,32 @@ def test_split_refuses_a_share_outside_zero_and_one():
     ids, strata = _strata(3, 3)
     with pytest.raises(ValueError):
         stratified_split(ids, strata, share=1.0)
+
+
+# --- the repository's own corpus -----------------------------------------------------------
+
+def test_the_repositorys_corpus_passes_every_check_and_its_hand_coding_validates():
+    """The committed corpus verifies against its excerpts, and its hand coding passes the same
+    validation as the article's (every statement coded on every hand-coded dimension)."""
+    from dronediplomacy.coding.hand_coding import load_hand_coding
+    from dronediplomacy.paths import DATA_INPUT
+
+    tables = load_tables()
+    assert check_corpus(tables) == []
+    ids = list(tables.corpus_statements["statement_id"])
+    coded = load_hand_coding(DATA_INPUT / "corpus_hand_coding.csv", statement_ids=ids)
+    assert set(coded["statement_id"]) == set(ids)
+
+
+def test_an_uncoded_corpus_statement_is_named(tmp_path):
+    from dronediplomacy.coding.hand_coding import load_hand_coding
+    from dronediplomacy.paths import DATA_INPUT
+
+    copy = tmp_path / "corpus_hand_coding.csv"
+    lines = (DATA_INPUT / "corpus_hand_coding.csv").read_text(encoding="utf-8").splitlines()
+    copy.write_text("\n".join(line for line in lines if not line.startswith("cs002,")) + "\n",
+                    encoding="utf-8")
+    ids = list(load_tables().corpus_statements["statement_id"])
+    with pytest.raises(InputError) as caught:
+        load_hand_coding(copy, statement_ids=ids)
+    assert "cs002" in str(caught.value) and "corpus_hand_coding.csv" in str(caught.value)
