@@ -186,7 +186,7 @@ MADE_UP_TEXT = (
 )
 
 MADE_UP_TABLES = {
-    "sources.csv": [dict(source_id="madeup-lamps", title="Invented Example: Lighthouse Lamps as Diplomacy",
+    "sources.csv": [dict(source_id="madeup-lamps", kind="article", title="Invented Example: Lighthouse Lamps as Diplomacy",
                          author="Test Author Who Does Not Exist", venue="", date="",
                          text_file="madeup.txt", sha256="", paragraph_count="3", title_line="1",
                          author_line="3", sections="opening:1;body:2-3",
@@ -249,7 +249,7 @@ def made_up_source(tmp_path) -> tuple[EditableTables, _Path]:
     tables.input_dir.mkdir()
     for spec in TABLE_SPECS:
         header = list(spec.schema.columns)
-        rows = [[row.get(name, "") for name in header] for row in MADE_UP_TABLES[spec.file]]
+        rows = [[row.get(name, "") for name in header] for row in MADE_UP_TABLES.get(spec.file, [])]
         tables._write(spec.file, header, rows)
     tables.set("sources.csv", "madeup-lamps", "sha256", digest)
     return tables, texts

@@ -138,7 +138,7 @@ def test_moving_a_statement_to_the_other_war_changes_the_text(tmp_path, base):
     assert f"The tables hold {count(n_ukr - 1, 'statement')} on this war" in \
         narrative.war(moved, "ukr2022")
     assert "Kıran" not in before_nk
-    assert "**Deputy Foreign Minister Yavuz Selim Kıran**, undated" in after_nk
+    assert "**Deputy Foreign Minister Yavuz Selim Kıran**, on 3 March 2022" in after_nk
     # The average alignment of the Turkish statements follows st09 into Nagorno-Karabakh.
     for facts in (base, moved):
         text = narrative.side_by_side(facts)

@@ -32,13 +32,15 @@ DERIVED_FILES = {
 }
 
 
-def speaker_sides(tables: Tables) -> pd.Series:
+def speaker_sides(tables: Tables, statements: pd.DataFrame | None = None) -> pd.Series:
     """statement_id -> speaker side, by the codebook's rule (dimension speaker_side):
     turkey if the speaker's country is Turkey; else buyer or target if it is the
-    country of the conflict's buyer or opposing state; else third_party."""
+    country of the conflict's buyer or opposing state; else third_party.
+    ``statements`` defaults to the article's (``tables.statements``); pass
+    ``tables.corpus_statements`` for the corpus."""
     country = tables.actors.set_index("actor_id")["country"]
     conflicts = tables.conflicts.set_index("conflict_id")
-    statements = tables.statements
+    statements = tables.statements if statements is None else statements
     speaker = statements["actor_id"].map(country)
     buyer = statements["conflict_id"].map(conflicts["buyer_actor_id"]).map(country)
     target = statements["conflict_id"].map(conflicts["opposing_actor_id"]).map(country)

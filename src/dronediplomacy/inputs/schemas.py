@@ -37,6 +37,10 @@ SLUG_PATTERN = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
 STATEMENT_ID_PATTERN = r"^st\d{2,}$"
 EVENT_ID_PATTERN = r"^ev\d{2,}$"
 CLAIM_ID_PATTERN = r"^cl\d{2,}$"
+CORPUS_ID_PATTERN = r"^cs\d{3,}$"
+EXCLUSION_ID_PATTERN = r"^cx\d{3,}$"
+QUERY_ID_PATTERN = r"^[a-zA-Z]+-q\d{2,}$"
+STATEMENT_LIST_PATTERN = r"^st\d{2,}(?:;st\d{2,})*$"
 ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 SECTIONS_PATTERN = r"^[a-z]+:\d+(?:-\d+)?(?:;[a-z]+:\d+(?:-\d+)?)*$"
@@ -60,6 +64,23 @@ UNITS = ("percent", "million USD")
 QUALIFIERS = ("almost", "about", "more than", "less than", "at least", "up to")
 CLAIM_TYPES = ("descriptive", "interpretive", "predictive", "normative")
 EVIDENCE_TYPES = ("statement", "event")
+SOURCE_KINDS = ("article", "corpus")
+#: Columns of sources.csv that describe a text checked paragraph by paragraph (kind article).
+TEXT_COLUMNS = ("text_file", "sha256", "paragraph_count", "title_line", "author_line", "sections")
+TRANSLATIONS = ("yes", "no", "unknown")
+DATE_BASES = ("statement_date", "page_date")
+HOST_QUALITIES = ("primary", "established", "weak")
+EXCLUSION_STAGES = ("collection", "review")
+#: The protocol's exclusion reasons (data/input/corpus_protocol.md), with its amendments.
+EXCLUSION_REASONS = ("duplicate", "no_named_speaker", "not_about_drones", "outside_period",
+                     "paraphrase_only", "article_quotation", "unreadable", "weak_host",
+                     "not_english", "speaker_not_in_scope")
+SPLIT_SETS = ("development", "test")
+LINKED_REASONS = ("duplicate", "article_quotation")
+MAX_EXCERPT_WORDS = 80
+#: The protocol's periods (corpus_protocol.md, inclusion rule 1): first and last day a corpus
+#: statement of each conflict may have; None = up to the date its page was read.
+CORPUS_PERIODS = {"nk2020": ("2020-07-01", "2021-12-31"), "ukr2022": ("2019-01-01", None)}
 
 
 # --- column builders ----------------------------------------------------------
@@ -124,28 +145,35 @@ def date_column(meaning: str, *, nullable: bool = True) -> pa.Column:
 
 
 def paragraph_column(meaning: str = "Paragraph of the source the row comes from (1 = the first "
-                                    "paragraph after the author line; see sources.paragraph_count)."
-                     ) -> pa.Column:
+                                    "paragraph after the author line; see sources.paragraph_count).",
+                     *, nullable: bool = False) -> pa.Column:
     return pa.Column("Int64", pa.Check.ge(1, error="paragraph numbers start at 1",
                                           description="count paragraphs from 1 (see data/README.md)"),
-                     coerce=True, nullable=False, description=meaning, metadata={"kind": "paragraph"})
+                     coerce=True, nullable=nullable, description=meaning,
+                     metadata={"kind": "paragraph"})
 
 
 def _anchor_length_ok(value: str) -> bool:
     return ANCHOR_MIN_WORDS <= len(value.split()) <= ANCHOR_MAX_WORDS
 
 
-def anchor_column() -> pa.Column:
+def anchor_column(*, nullable: bool = False) -> pa.Column:
     return pa.Column(
         str,
         _check(_anchor_length_ok, element_wise=True,
                error=f"an anchor must be {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} words",
                fix=f"copy {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} consecutive words from the paragraph"),
-        nullable=False,
+        nullable=nullable,
         description=(f"{ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} consecutive words copied from the "
                      "row's paragraph: a pointer for finding the passage, too short to reproduce it."),
         metadata={"kind": "anchor", "free_text": False,
                   "allowed": f"{ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} words"})
+
+
+def query_column() -> pa.Column:
+    return pa.Column(str, _pattern(QUERY_ID_PATTERN, what="a query id", example="nkT-q01"),
+                     description="The query that found the page (corpus_search_log.query_id).",
+                     metadata={"kind": "reference"})
 
 
 def source_column() -> pa.Column:
@@ -161,8 +189,8 @@ def source_note_column(what: str = "the row") -> pa.Column:
 # --- row-wise rules -----------------------------------------------------------
 
 def _both_calendar_dates(first: pd.Series, second: pd.Series) -> pd.Series:
-    return first.map(lambda d: isinstance(d, str) and _is_calendar_date(d)) & \
-        second.map(lambda d: isinstance(d, str) and _is_calendar_date(d))
+    return first.map(lambda d: isinstance(d, str) and _is_calendar_date(d)).astype(bool) & \
+        second.map(lambda d: isinstance(d, str) and _is_calendar_date(d)).astype(bool)
 
 
 def _dates_ordered(frame: pd.DataFrame) -> pd.Series:
@@ -248,6 +276,22 @@ def sections_problem(sections: object, paragraph_count: object) -> str | None:
     return None
 
 
+def _text_columns_fit_kind(frame: pd.DataFrame) -> pd.Series:
+    filled = frame[list(TEXT_COLUMNS)].notna()
+    return ((frame["kind"] == "article") & filled.all(axis=1)) | \
+        ((frame["kind"] != "article") & ~filled.any(axis=1))
+
+
+def _paragraph_or_page(frame: pd.DataFrame) -> pd.Series:
+    """paragraph and anchor come together; a row without them cites its page in source_note."""
+    has_paragraph, has_anchor = frame["paragraph"].notna(), frame["anchor"].notna()
+    return (has_paragraph == has_anchor) & (has_paragraph | frame["source_note"].notna())
+
+
+def _excerpt_short(value: str) -> bool:
+    return len(value.split()) <= MAX_EXCERPT_WORDS
+
+
 def _text_kind_fits_mode(frame: pd.DataFrame) -> pd.Series:
     verbatim_mode = frame["mode"].isin(VERBATIM_MODES)
     return (verbatim_mode & (frame["text_kind"] == "verbatim")) | \
@@ -279,34 +323,41 @@ def _conflict_dates_ordered(frame: pd.DataFrame) -> pd.Series:
 
 SOURCES = pa.DataFrameSchema(
     {
-        "source_id": id_column(SLUG_PATTERN, "author-topic", "Stable id of the source text."),
+        "source_id": id_column(SLUG_PATTERN, "author-topic", "Stable id of the source."),
+        "kind": choice_column(SOURCE_KINDS, "article: a text verified paragraph by paragraph (the "
+                              "text columns below are required); corpus: a collection of quotations "
+                              "verified against their stored excerpts (corpus_statements.csv; the "
+                              "text columns stay empty)."),
         "title": text_column("Title, copied from the title line of the text.", free_text=False),
         "author": text_column("Author, copied from the author line of the text.", free_text=False),
         "venue": text_column("Where it was published; empty when unknown (say so in note).",
                              nullable=True, free_text=False),
         "date": date_column("Publication date (YYYY-MM-DD); empty when unknown (say so in note)."),
         "text_file": pa.Column(str, _pattern(r"^[^/\\]+$", what="a bare file name",
-                                             example="text.txt"),
+                                             example="text.txt"), nullable=True,
                                description="File name of the text inside the source-texts folder "
                                            "($DRONE_SOURCES_DIR, default ../shared/source).",
                                metadata={"kind": "file"}),
         "sha256": pa.Column(str, _pattern(SHA256_PATTERN, what="a sha256 hex digest",
-                                          example="47fa…(64 hex digits)"),
+                                          example="47fa…(64 hex digits)"), nullable=True,
                             description="sha256 of the text file's bytes; verification compares it.",
                             metadata={"kind": "checksum"}),
         "paragraph_count": pa.Column("Int64", pa.Check.ge(1, error="must be at least 1",
                                                           description="count the paragraphs"),
-                                     coerce=True, description="Number of paragraphs (non-blank "
+                                     coerce=True, nullable=True, description="Number of paragraphs (non-blank "
                                      "lines after the author line)."),
         "title_line": pa.Column("Int64", pa.Check.ge(1, error="must be at least 1",
                                                      description="give the 1-based line number"),
-                                coerce=True, description="Line of the text file holding the title."),
+                                coerce=True, nullable=True,
+                                description="Line of the text file holding the title."),
         "author_line": pa.Column("Int64", pa.Check.ge(1, error="must be at least 1",
                                                       description="give the 1-based line number"),
-                                 coerce=True, description="Line of the text file holding the author; "
+                                 coerce=True, nullable=True,
+                                 description="Line of the text file holding the author; "
                                  "paragraphs are the non-blank lines after it."),
         "sections": pa.Column(str, _pattern(SECTIONS_PATTERN, what="a list of sections",
                                             example="introduction:1;background:2-8"),
+                              nullable=True,
                               description="Section structure: name:first-last paragraphs, "
                                           "separated by ';', covering every paragraph once.",
                               metadata={"kind": "sections"}),
@@ -315,9 +366,14 @@ SOURCES = pa.DataFrameSchema(
     },
     checks=[_check(_sections_cover_paragraphs, column="sections",
                    error="sections do not cover paragraphs 1..paragraph_count in order, once each",
-                   fix="make the ranges contiguous from 1 to paragraph_count")],
+                   fix="make the ranges contiguous from 1 to paragraph_count"),
+            _check(_text_columns_fit_kind, column="kind",
+                   error="an article needs every text column (" + ", ".join(TEXT_COLUMNS) + "); "
+                         "a corpus has none of them",
+                   fix="fill in the text columns for an article, or empty them for a corpus")],
     strict=True, name="sources",
-    description="The source texts: one row per article, with the checksum its facts were coded from.",
+    description="The sources: one row per article (with the checksum its facts were coded from) or "
+                "corpus of quotations.",
 )
 
 CONFLICTS = pa.DataFrameSchema(
@@ -363,11 +419,18 @@ ACTORS = pa.DataFrameSchema(
             "Relation to the Turkish state. Empty when neither the source nor a cited outside "
             "source settles it (the note says why).", nullable=True),
         "role": text_column("Office or role as the source gives it.", nullable=True),
-        "paragraph": paragraph_column("Paragraph where the source introduces or describes the actor."),
-        "anchor": anchor_column(),
+        "paragraph": paragraph_column("Paragraph where the source introduces or describes the actor; "
+                                      "required for an article's actors, empty for a corpus's "
+                                      "speakers (their source_note cites the page).", nullable=True),
+        "anchor": anchor_column(nullable=True),
         "note": text_column("What the source does and does not say about the actor.", nullable=True),
         "source_note": source_note_column("relation_to_turkish_state or role"),
     },
+    checks=[_check(_paragraph_or_page, column="paragraph",
+                   error="give paragraph and anchor together; a row without them needs a "
+                         "source_note citing the page that names the actor",
+                   fix="fill in paragraph and anchor (an article's actor) or source_note (a "
+                       "corpus speaker)")],
     strict=True, name="actors",
     description="Speakers and organisations: type, country and relation to the Turkish state.",
 )
@@ -491,6 +554,136 @@ CLAIM_EVIDENCE = pa.DataFrameSchema(
 )
 
 
+CORPUS_STATEMENTS = pa.DataFrameSchema(
+    {
+        "statement_id": id_column(CORPUS_ID_PATTERN, "cs001", "Stable id of the corpus statement."),
+        "source_id": source_column(),
+        "candidate_id": text_column("Id the collector gave the row when staging it (e.g. nkT-001), "
+                                    "or rev-NNN for a row found in review: provenance only.",
+                                    free_text=False),
+        "conflict_id": ref_column("Conflict the statement belongs to (conflicts.conflict_id)."),
+        "actor_id": ref_column("The speaker (actors.actor_id)."),
+        "role": text_column("The speaker's role as the page gives it; empty if it gives none.",
+                            nullable=True, free_text=False),
+        "quotation": text_column("The speaker's words exactly as printed inside quotation marks on "
+                                 "the page (outer quotation marks left out).", free_text=False),
+        "translation": choice_column(TRANSLATIONS, "yes: the page says it is a translation, or the "
+                                     "speaker spoke another language and the page prints English; "
+                                     "no: said or written in English; unknown."),
+        **date_columns("the statement"),
+        "date_basis": choice_column(DATE_BASES, "statement_date: the page dates the statement; "
+                                    "page_date: only the page's own date is known."),
+        "outlet": text_column("The outlet whose page prints the quotation.", free_text=False),
+        "page_title": text_column("The page's headline as printed; empty if the excerpt read did not "
+                                  "show it.", nullable=True, free_text=False),
+        "url": pa.Column(str, _pattern(r"^https?://\S+$", what="a web address",
+                                       example="https://example.org/page"),
+                         description="Address of the page, as the stored copy gives it.",
+                         metadata={"kind": "url"}),
+        "date_read": date_column("Date the stored copy of the page was read (YYYY-MM-DD).",
+                                 nullable=False),
+        "excerpt": pa.Column(str, _check(_excerpt_short, element_wise=True,
+                                         error=f"is longer than {MAX_EXCERPT_WORDS} words",
+                                         fix=f"cut the excerpt to at most {MAX_EXCERPT_WORDS} words "
+                                             "around the quotation"),
+                             description=f"At most {MAX_EXCERPT_WORDS} words of the page, copied "
+                                         "exactly, containing the quotation: kept so that anyone can "
+                                         "check the quotation without the page.",
+                             metadata={"kind": "text", "free_text": False,
+                                       "allowed": f"at most {MAX_EXCERPT_WORDS} words"}),
+        "host_quality": choice_column(HOST_QUALITIES, "primary (the speaker's own or official "
+                                      "site), established (wire services, established newspapers "
+                                      "and broadcasters), weak (aggregator, blog or partisan site, "
+                                      "kept only when nothing better carries the words)."),
+        "query_id": query_column(),
+        "linked_ids": pa.Column(str, _pattern(STATEMENT_LIST_PATTERN,
+                                              what="statement ids separated by ';'",
+                                              example="st09;st10"),
+                                nullable=True, description="Statements of the article "
+                                "(statements.statement_id) made in the same remarks, as the page "
+                                "shows; empty if none.", metadata={"kind": "reference list"}),
+        "note": text_column("What a reader needs: how the date was read, other pages carrying the "
+                            "words, caveats.", nullable=True),
+    },
+    checks=DATE_ROW_CHECKS,
+    strict=True, name="corpus_statements",
+    description="The statement corpus: one quotation about Turkish armed drones per row, copied from "
+                "a stored web page, with its excerpt for verification (collected by "
+                "corpus_protocol.md).",
+)
+
+CORPUS_SEARCH_LOG = pa.DataFrameSchema(
+    {
+        "query_id": id_column(QUERY_ID_PATTERN, "nkT-q01", "Stable id of the query: the collection "
+                              "pass (or rev for the review) and a number."),
+        "query_text": text_column("The query exactly as run.", free_text=False),
+        "corpus": text_column("Which stored collection was searched (pages: stored public web "
+                              "pages).", free_text=False),
+        "date_run": date_column("Date the query was run (YYYY-MM-DD).", nullable=False),
+        "pages_screened": pa.Column("Int64", pa.Check.ge(0, error="cannot be negative",
+                                                         description="count the pages read"),
+                                    coerce=True, description="Pages the query returned and the "
+                                    "collector read."),
+        "rows_kept": pa.Column("Int64", pa.Check.ge(0, error="cannot be negative",
+                                                    description="count the rows kept"),
+                               coerce=True, description="Statements the collector kept from the "
+                               "query (some were dropped in review: see corpus_exclusions.csv)."),
+        "note": text_column("What the query returned or could not find.", nullable=True),
+    },
+    strict=True, name="corpus_search_log",
+    description="Every query run to collect the corpus, so the collection can be repeated and its "
+                "gaps seen.",
+)
+
+CORPUS_EXCLUSIONS = pa.DataFrameSchema(
+    {
+        "exclusion_id": id_column(EXCLUSION_ID_PATTERN, "cx001", "Stable id of the excluded "
+                                  "candidate."),
+        "stage": choice_column(EXCLUSION_STAGES, "collection: screened out by the collector; review: "
+                               "staged by a collector and dropped when the project reviewed it."),
+        "candidate_id": text_column("The staged row's id (review stage only).", nullable=True,
+                                    free_text=False),
+        "candidate": text_column("The first words of the quoted or reported words.",
+                                 free_text=False),
+        "url": pa.Column(str, _pattern(r"^https?://\S+$", what="a web address",
+                                       example="https://example.org/page"),
+                         nullable=True, description="Address of the page screened (empty when "
+                         "the search returned none; the note says so).", metadata={"kind": "url"}),
+        "reason": choice_column(EXCLUSION_REASONS, "Why it was not kept (the protocol's reasons; "
+                                "speaker_not_in_scope from its amendment 1)."),
+        "query_id": query_column(),
+        "linked_id": pa.Column(str, _pattern(r"^(?:cs|st|cx)\d{2,}$", what="a row id",
+                                             example="cs001"),
+                               nullable=True, description="For duplicates and the article's own "
+                               "quotations: the kept row it repeats (corpus_statements.statement_id "
+                               "or statements.statement_id), or the exclusion of the row it repeats "
+                               "(corpus_exclusions.exclusion_id). Required at the review stage.",
+                               metadata={"kind": "reference"}),
+        "note": text_column("Details: the page's date, where the kept words are, why the reason "
+                            "applies.", nullable=True),
+    },
+    checks=[_check(lambda f: ~((f["stage"] == "review") & f["reason"].isin(LINKED_REASONS))
+                   | f["linked_id"].notna(), column="linked_id",
+                   error="a duplicate or article quotation dropped in review must name the row it "
+                         "repeats", fix="give the kept row's id in linked_id")],
+    strict=True, name="corpus_exclusions",
+    description="Every candidate statement screened and not kept, with its reason.",
+)
+
+CORPUS_SPLIT = pa.DataFrameSchema(
+    {
+        "statement_id": id_column(CORPUS_ID_PATTERN, "cs001", "The corpus statement "
+                                  "(corpus_statements.statement_id)."),
+        "set": choice_column(SPLIT_SETS, "development (for building the coder) or test (NOT to be "
+                             "looked at while the coder is built; reported on once)."),
+    },
+    strict=True, name="corpus_split",
+    description="The corpus's development and test sets, fixed before work on the coder began "
+                "(seeded and stratified by conflict and speaker side; README, 'The statement "
+                "corpus'). The test set is not to be looked at while the coder is built.",
+)
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -500,8 +693,10 @@ class TableSpec:
     #: A header-only file is refused (a table emptied by accident, e.g. a spreadsheet saved
     #: without its rows). Link tables may be empty: a source can have no responses.
     rows_required: bool = True
+    origin: str = "hand (the article's facts)"  # for the README's Data products table
 
 
+CORPUS = "hand (the statement corpus)"
 TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec("sources", "sources.csv", SOURCES, "source_id"),
     TableSpec("conflicts", "conflicts.csv", CONFLICTS, "conflict_id"),
@@ -512,6 +707,14 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec("statement_responses", "statement_responses.csv", STATEMENT_RESPONSES, None,
               rows_required=False),
     TableSpec("claim_evidence", "claim_evidence.csv", CLAIM_EVIDENCE, None, rows_required=False),
+    TableSpec("corpus_statements", "corpus_statements.csv", CORPUS_STATEMENTS, "statement_id",
+              rows_required=False, origin=CORPUS),
+    TableSpec("corpus_search_log", "corpus_search_log.csv", CORPUS_SEARCH_LOG, "query_id",
+              rows_required=False, origin=CORPUS),
+    TableSpec("corpus_exclusions", "corpus_exclusions.csv", CORPUS_EXCLUSIONS, "exclusion_id",
+              rows_required=False, origin=CORPUS),
+    TableSpec("corpus_split", "corpus_split.csv", CORPUS_SPLIT, "statement_id",
+              rows_required=False, origin=CORPUS),
 )
 SPECS_BY_NAME = {spec.name: spec for spec in TABLE_SPECS}
 
@@ -546,6 +749,13 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("claim_evidence", "evidence_id", "statements", "statement_id",
               when=("evidence_type", "statement")),
     Reference("claim_evidence", "evidence_id", "events", "event_id", when=("evidence_type", "event")),
+    Reference("corpus_statements", "source_id", "sources", "source_id"),
+    Reference("corpus_statements", "conflict_id", "conflicts", "conflict_id"),
+    Reference("corpus_statements", "actor_id", "actors", "actor_id"),
+    Reference("corpus_statements", "query_id", "corpus_search_log", "query_id"),
+    Reference("corpus_statements", "linked_ids", "statements", "statement_id", many=True),
+    Reference("corpus_exclusions", "query_id", "corpus_search_log", "query_id"),
+    Reference("corpus_split", "statement_id", "corpus_statements", "statement_id"),
 )
 
 
@@ -684,20 +894,65 @@ def check_references(tables: Mapping[str, Located]) -> list[Problem]:
 
 
 def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[Problem]:
-    """A row's paragraph exists in its source (1..sources.paragraph_count)."""
-    counts = dict(zip(tables["sources"].frame["source_id"], tables["sources"].frame["paragraph_count"]))
+    """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus
+    has none (it cites its page instead)."""
+    sources = tables["sources"].frame.set_index("source_id")
     problems = []
     for spec in TABLE_SPECS:
-        frame = tables[spec.name].frame
-        if "paragraph" not in frame or "source_id" not in frame:
+        located = tables[spec.name]
+        if "paragraph" not in located.frame or "source_id" not in located.frame:
             continue
-        for position, (source_id, paragraph) in enumerate(zip(frame["source_id"], frame["paragraph"])):
-            count = counts.get(source_id)
-            if count is not None and not 1 <= paragraph <= count:
-                problems.append(Problem(
-                    tables[spec.name].file, f"paragraph {paragraph} is outside 1..{count} of "
-                    f"source {source_id}", row=tables[spec.name].row_name(position),
-                    column="paragraph", fix="count paragraphs as data/README.md describes"))
+        for position, (source_id, paragraph) in enumerate(zip(located.frame["source_id"],
+                                                              located.frame["paragraph"])):
+            if source_id not in sources.index:
+                continue  # reported by check_references
+            count, kind = sources.at[source_id, "paragraph_count"], sources.at[source_id, "kind"]
+            if kind == "article" and (pd.isna(paragraph) or not pd.isna(count)
+                                      and not 1 <= paragraph <= count):
+                problem = f"paragraph {_describe_value(paragraph)} is outside 1..{count} of " \
+                          f"source {source_id}"
+            elif kind != "article" and not pd.isna(paragraph):
+                problem = f"source {source_id} is a {kind}: it has no paragraphs"
+            else:
+                continue
+            problems.append(Problem(located.file, problem, row=located.row_name(position),
+                                    column="paragraph", fix="count paragraphs as data/README.md "
+                                    "describes; a corpus row cites its page in source_note"))
+    return problems
+
+
+def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[Problem]:
+    """Corpus statements fall in their conflict's period (CORPUS_PERIODS) and not after their
+    page was read; no query keeps more rows than its log says; every linked_id of an exclusion
+    names an existing row."""
+    statements, log = tables["corpus_statements"], tables["corpus_search_log"]
+    problems = []
+    for position, row in enumerate(statements.frame.to_dict("records")):
+        first, last = CORPUS_PERIODS.get(row["conflict_id"], (None, None))
+        last = min(filter(None, (last, row["date_read"])), default=None)
+        earliest = row["date_earliest"] if isinstance(row["date_earliest"], str) else None
+        latest = row["date_latest"] if isinstance(row["date_latest"], str) else earliest
+        if earliest and (first and latest < first or last and earliest > last):
+            problems.append(Problem(statements.file, f"dated {row['date_earliest']}..{row['date_latest']}, "
+                                    f"outside {row['conflict_id']}'s period {first}..{last or 'read'}",
+                                    row=statements.row_name(position), column="date_earliest",
+                                    fix="check the date; a statement outside the period goes to "
+                                        "corpus_exclusions.csv as outside_period"))
+    kept = statements.frame["query_id"].value_counts()
+    for position, row in enumerate(log.frame.to_dict("records")):
+        if kept.get(row["query_id"], 0) > row["rows_kept"]:
+            problems.append(Problem(log.file, f"{kept[row['query_id']]} corpus statements cite this "
+                                    f"query, which kept {row['rows_kept']}", row=log.row_name(position),
+                                    column="rows_kept", fix="correct rows_kept or the statements' "
+                                    "query_id"))
+    exclusions = tables["corpus_exclusions"]
+    known = set(statements.frame["statement_id"]) | set(tables["statements"].frame["statement_id"]) \
+        | set(exclusions.frame["exclusion_id"])
+    for position, linked in enumerate(exclusions.frame["linked_id"]):
+        if isinstance(linked, str) and linked not in known:
+            problems.append(Problem(exclusions.file, f"no corpus statement, article statement or "
+                                    f"exclusion has id {linked!r}", row=exclusions.row_name(position),
+                                    column="linked_id", fix="give the id of the row it repeats"))
     return problems
 
 
@@ -773,7 +1028,7 @@ def check_responses_not_before_answers(tables: Mapping[str, Located]) -> list[Pr
 
 CROSS_TABLE_CHECKS = (check_references, check_paragraphs_in_range, check_attribution_fits_actor,
                       check_claims_have_evidence, check_war_dates_match_events,
-                      check_responses_not_before_answers)
+                      check_responses_not_before_answers, check_corpus_against_protocol)
 
 
 def check_across_tables(tables: Mapping[str, Located]) -> None:

@@ -39,6 +39,10 @@ class Tables:
     claims: pd.DataFrame
     statement_responses: pd.DataFrame
     claim_evidence: pd.DataFrame
+    corpus_statements: pd.DataFrame
+    corpus_search_log: pd.DataFrame
+    corpus_exclusions: pd.DataFrame
+    corpus_split: pd.DataFrame
     input_dir: Path
 
     def frame(self, name: str) -> pd.DataFrame:
@@ -69,14 +73,20 @@ class Tables:
     def cite(self, row_id: str) -> str:
         """How to cite a row: author, title, paragraph, then the table and row id.
 
-        e.g. ``Author, "Title", para. 5 (statements.csv, st04)``.
+        e.g. ``Author, "Title", para. 5 (statements.csv, st04)``; a corpus statement by its
+        page: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``.
         """
         table, row = self.find_row(row_id)
+        where = f"({SPECS_BY_NAME[table].file}, {row_id})"
         if table == "sources":
-            return f'{row["author"]}, "{row["title"]}" ({SPECS_BY_NAME[table].file}, {row_id})'
+            return f'{row["author"]}, "{row["title"]}" {where}'
+        if "url" in row and "date_read" in row:
+            title = f' "{row["page_title"]}",' if isinstance(row.get("page_title"), str) else ""
+            return f'{row["outlet"]},{title} {row["url"]}, read {row["date_read"]} {where}'
         source = self.sources.set_index("source_id").loc[row["source_id"]]
-        return (f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} '
-                f'({SPECS_BY_NAME[table].file}, {row_id})')
+        if pd.isna(row.get("paragraph")):
+            return f'{source["author"]}, "{source["title"]}" {where}'
+        return f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} {where}'
 
 
 def read_csv_cells(path: Path, expected: list[str] | None = None, id_column: str | None = None

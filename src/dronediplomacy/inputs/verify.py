@@ -15,6 +15,10 @@ found, ``verify_sources`` runs one function per check:
   ``COPY_RUN_WORDS`` or more consecutive words with the source's prose outside
   quotation marks.
 
+The statement corpus (``corpus_statements.csv``) needs no text: ``check_corpus`` checks each
+quotation against the excerpt stored beside it, and that no quotation is kept twice. It runs
+every time.
+
 Any mismatch raises one InputError naming the CSV, the row id and the column.
 A source whose text is absent is skipped and the report says so; nothing else
 changes, so outputs are the same with or without the text.
@@ -257,6 +261,42 @@ def check_no_copied_prose(tables: Tables, text: SourceText) -> list[Problem]:
 
 CHECKS = (check_checksum, check_structure, check_quotations, check_anchors, check_no_copied_prose)
 
+#: Two corpus quotations sharing this many consecutive words are near-duplicates.
+NEAR_DUPLICATE_WORDS = 8
+
+
+def check_corpus(tables: Tables) -> list[Problem]:
+    """The statement corpus against its own excerpts (no source text needed): every quotation
+    occurs in its excerpt (comparison rule); no quotation is kept twice, and no two share
+    NEAR_DUPLICATE_WORDS consecutive words (the same sentence from two pages is kept once and
+    the other page logged in corpus_exclusions.csv as a duplicate linked to it); every
+    statement is in the development or the test set."""
+    file = tables.file("corpus_statements")
+    problems, first_with = [], {}
+    for row in tables.corpus_statements.to_dict("records"):
+        name = row["statement_id"]
+        if not occurs_in(row["quotation"], row["excerpt"]):
+            problems.append(Problem(file, "the quotation is not in the excerpt (after normalising "
+                                    "quotes and whitespace only)", row=name, column="quotation",
+                                    fix="copy the quoted words exactly as the page prints them, and "
+                                        "an excerpt that contains them"))
+        quoted = words(row["quotation"])
+        runs = word_runs(quoted, NEAR_DUPLICATE_WORDS) or {tuple(quoted)}
+        earlier = sorted({first_with[run] for run in runs if run in first_with})
+        if earlier:
+            problems.append(Problem(file, f"repeats the words of {', '.join(earlier)} (the same "
+                                    "quotation, or a near-duplicate)", row=name, column="quotation",
+                                    fix="keep one row; log the other page in corpus_exclusions.csv "
+                                        "as a duplicate with linked_id naming the kept row"))
+        for run in runs:
+            first_with.setdefault(run, name)
+    in_split = set(tables.corpus_split["statement_id"])
+    problems += [Problem(file, f"{name} is in neither the development nor the test set", row=name,
+                         column="statement_id", fix="add it to corpus_split.csv (README, 'The "
+                         "statement corpus', says how)")
+                 for name in tables.corpus_statements["statement_id"] if name not in in_split]
+    return problems
+
 
 # --- the run -------------------------------------------------------------------
 
@@ -277,6 +317,7 @@ class SourceResult:
 @dataclass(frozen=True)
 class VerificationReport:
     results: tuple[SourceResult, ...]
+    corpus_quotations: int = 0
 
     @property
     def skipped(self) -> tuple[str, ...]:
@@ -287,7 +328,13 @@ class VerificationReport:
         return tuple(r.source_id for r in self.results if r.verified)
 
     def lines(self) -> list[str]:
-        return [result.line() for result in self.results]
+        corpus = [f"Verified {self.corpus_quotations} corpus quotations against their excerpts."]
+        return [result.line() for result in self.results] + (corpus if self.corpus_quotations else [])
+
+
+def _articles(tables: Tables) -> pd.DataFrame:
+    """The sources verified against a text (kind article); a corpus is checked by check_corpus."""
+    return tables.sources[tables.sources["kind"] == "article"]
 
 
 def verify_source(tables: Tables, text: SourceText) -> None:
@@ -305,15 +352,16 @@ def verify_sources(tables: Tables, texts_dir: Path | str | None = None, *,
     ``tell_terminal``.
     """
     folder = Path(texts_dir) if texts_dir is not None else sources_dir()
+    raise_problems(check_corpus(tables))
     results = []
-    for row in tables.sources.to_dict("records"):
+    for row in _articles(tables).to_dict("records"):
         path = folder / row["text_file"]
         if path.is_file():
             text = SourceText.read(row["source_id"], path, int(row["title_line"]),
                                    int(row["author_line"]))
             verify_source(tables, text)
         results.append(SourceResult(row["source_id"], path, path.is_file()))
-    report = VerificationReport(tuple(results))
+    report = VerificationReport(tuple(results), len(tables.corpus_statements))
     if announce:
         tell_terminal(report.lines())
     return report
@@ -327,7 +375,7 @@ def verification_plan(tables: Tables) -> pd.DataFrame:
     """
     cells = list(paraphrased_cells(tables))
     rows = []
-    for source in tables.sources.to_dict("records"):
+    for source in _articles(tables).to_dict("records"):
         sid = source["source_id"]
         quotations = sum(int((frame.get("text_kind") == "verbatim")
                              [frame["source_id"] == sid].sum())

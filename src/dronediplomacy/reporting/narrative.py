@@ -481,7 +481,7 @@ def introduction(source=None) -> str:
     and mode, and how they were coded."""
     facts = _facts(source)
     t = facts.tables
-    sources = t.sources
+    sources = t.sources[t.sources["kind"] == "article"]  # the statement corpus is not narrated
     source_words = join(f"{md(s['author'])}'s article {quote(str(s['title']).rstrip('.'))}"
                         for _, s in sources.iterrows())
     paragraphs = int(sources["paragraph_count"].sum())
@@ -839,10 +839,11 @@ def _dimension_name(facts: Facts, row) -> str:
 def limit_source(facts: Facts) -> str:
     """One source, chosen by its author."""
     t, st = facts.tables, facts.statements
-    sources = t.sources
+    sources = t.sources[t.sources["kind"] == "article"]  # the statement corpus is not narrated
     missing = [what for what in ("venue", "date") if not sources[what].map(_present).any()]
     notes = [md(n) for n in sources["note"] if _present(n)]
-    outside = {name: int(t.frame(name)["source_note"].map(_present).sum())
+    outside = {name: int(t.frame(name).loc[t.frame(name)["source_id"].isin(sources["source_id"]),
+                                           "source_note"].map(_present).sum())
                for name in ("conflicts", "actors", "events", "statements")
                if "source_note" in t.frame(name).columns}
     war_dates = int(t.conflicts.loc[t.conflicts["date_start"].notna(), "source_note"]

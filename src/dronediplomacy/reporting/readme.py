@@ -45,11 +45,13 @@ def data_products() -> str:
     lines = ["| file | rows | made by |", "|---|---|---|"]
     for spec in TABLE_SPECS:
         path = paths.DATA_INPUT / spec.file
-        lines.append(f"| `{paths.relative(path)}` | {_rows(path)} | hand (the article's facts) |")
+        lines.append(f"| `{paths.relative(path)}` | {_rows(path)} | {spec.origin} |")
+    lines.append("| `data/input/corpus_protocol.md` | | hand (the statement corpus) |")
     for name in ("codebook.yaml", "coder_patterns.yaml"):
         lines.append(f"| `data/input/{name}` | | hand (coding) |")
-    lines.append(f"| `data/input/hand_coding.csv` | {_rows(paths.DATA_INPUT / 'hand_coding.csv')} "
-                 "| hand (coding) |")
+    for name in ("hand_coding.csv", "corpus_hand_coding.csv"):
+        lines.append(f"| `data/input/{name}` | {_rows(paths.DATA_INPUT / name)} | hand (coding) |")
+    lines.append("| `data/input/corpus_codebook_gaps.md` | | hand (coding) |")
     for path in sorted(paths.DATA_RAW.glob("*.csv")):
         lines.append(f"| `{paths.relative(path)}` | | third party, unchanged (see `data/raw/README.md`) |")
     for path in sorted(paths.DATA_DERIVED.glob("*.csv")):

@@ -72,4 +72,5 @@ def expected_sources() -> pd.DataFrame:
     from dronediplomacy.inputs.tables import load_tables
 
     sources = load_tables().sources
+    sources = sources[sources["kind"] == "article"]  # a corpus has no text file
     return sources[["source_id", "author", "text_file", "sha256"]].reset_index(drop=True)

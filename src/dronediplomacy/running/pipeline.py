@@ -27,7 +27,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     ),
     Notebook(
         "01-load-facts.ipynb",
-        "Loads and validates the article's facts; verifies them against the source text.",
+        "Loads and validates the article's facts and the statement corpus; verifies them against "
+        "the source text and the corpus's excerpts.",
         reads=("data/input/*.csv", "source text (if present)"),
         writes=(),
     ),

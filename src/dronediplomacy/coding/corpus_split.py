@@ -1,0 +1,83 @@
+"""The corpus's development and test sets (``data/input/corpus_split.csv``), fixed once.
+
+The test set is not to be looked at while the coder is built; the coder's work reports on
+it once. The split was drawn on 2026-11-30, before any work on the coder, with
+
+    python -m dronediplomacy.coding.corpus_split
+
+which reads the corpus, draws the split and writes the file (atomically). It refuses to
+overwrite an existing split unless given ``--redraw``: redrawing after the coder work has
+started would leak the test set. A statement added later gets its set by hand (README,
+"The statement corpus").
+
+Procedure (:func:`stratified_split`): the statements are grouped by stratum (conflict and
+speaker side, the codebook's derived dimension); strata are taken in sorted order and the
+ids in each in sorted order; one ``numpy.random.Generator`` (PCG64) seeded with ``SEED``
+permutes each stratum in turn; the first ``round(n * DEVELOPMENT_SHARE)`` of each permuted
+stratum (halves rounded up) go to development, the rest to test.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pandas as pd
+
+from dronediplomacy import atomic, paths
+from dronediplomacy.coding.codings import speaker_sides
+from dronediplomacy.inputs.schemas import SPECS_BY_NAME
+from dronediplomacy.inputs.tables import Tables, load_tables
+
+SEED = 20261130          # the date the split was drawn
+DEVELOPMENT_SHARE = 2 / 3
+SPLIT_PATH = paths.DATA_INPUT / SPECS_BY_NAME["corpus_split"].file
+
+
+def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
+                     share: float = DEVELOPMENT_SHARE) -> pd.DataFrame:
+    """A seeded split stratified by ``strata`` (aligned with ``ids``): a frame with columns
+    statement_id and set ('development' or 'test'), sorted by id. Each stratum of n ids puts
+    floor(n * share + 0.5) in development. The same ids, strata and seed give the same split
+    on every machine (numpy's PCG64 stream is stable across platforms)."""
+    if not 0 < share < 1:
+        raise ValueError(f"share must be between 0 and 1, not {share}")
+    frame = pd.DataFrame({"statement_id": list(ids), "stratum": list(strata)})
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for _, group in sorted(frame.groupby("stratum", sort=False), key=lambda item: str(item[0])):
+        members = sorted(group["statement_id"])
+        order = rng.permutation(len(members))
+        n_development = math.floor(len(members) * share + 0.5)
+        chosen += [(members[i], "development" if rank < n_development else "test")
+                   for rank, i in enumerate(order)]
+    return pd.DataFrame(chosen, columns=["statement_id", "set"]) \
+        .sort_values("statement_id", ignore_index=True)
+
+
+def corpus_strata(tables: Tables) -> pd.Series:
+    """conflict/speaker side of each corpus statement, aligned with tables.corpus_statements."""
+    corpus = tables.corpus_statements
+    sides = speaker_sides(tables, corpus)
+    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(sides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Draw the split and write data/input/corpus_split.csv (``--redraw`` to replace it)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if SPLIT_PATH.exists() and "--redraw" not in argv:
+        print(f"{paths.relative(SPLIT_PATH)} exists: the split is fixed. Give new statements a "
+              "set by hand; pass --redraw only if no work on the coder has used the test set.",
+              file=sys.stderr)
+        return 1
+    if not SPLIT_PATH.exists():
+        atomic.write_text(SPLIT_PATH, "statement_id,set\n")  # loading needs the file
+    tables = load_tables()
+    split = stratified_split(tables.corpus_statements["statement_id"], corpus_strata(tables))
+    atomic.write_csv(SPLIT_PATH, split)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
