@@ -108,8 +108,15 @@ def check_figure(fig: Figure) -> None:
     height = fig.get_size_inches()[1]
     if box.x0 < -tol or box.y0 < -tol or box.x1 > width + tol or box.y1 > height + tol:
         page = fig.bbox.padded(1)
-        culprits = [t.get_text() for t in visible_texts(fig) if t.get_in_layout()
-                    and not all(page.contains(*corner) for corner in t.get_window_extent().corners())]
+
+        def outside(box) -> bool:
+            return box is not None and not all(page.contains(*c) for c in box.corners())
+        axes = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+        in_axes = {t for axis in axes for t in axis.findobj(Text)}  # tick labels: per axis
+        culprits = ([f"tick labels of {axis.get_label_text() or axis.axis_name + ' axis'}"
+                     for axis in axes if outside(axis.get_tightbbox())]
+                    + [t.get_text() for t in visible_texts(fig) if t not in in_axes
+                       and t.get_in_layout() and outside(t.get_window_extent())])
         raise FigureRuleError(f"text {culprits[0] if culprits else ''!r} reaches outside the "
                               "figure (it would be cut off); make room for it in the layout")
 

@@ -10,8 +10,9 @@ from its CSV* (so the numbers they state are the numbers plotted)::
     @register("fig-05-named-agent", caption=..., alt_text=lambda data: ..., inputs=(...))
     def fig_05_named_agent(): ...
 
-``save(stem)`` builds, checks and writes ``figures/<stem>.{pdf,svg,png,csv}`` and
-regenerates ``figures/manifest.csv`` from the registry (never edited by hand). Figure 8
+``save(stem)`` builds, checks and writes ``figures/<stem>.{pdf,svg,png,csv}``;
+``write_manifest()`` then generates ``figures/manifest.csv`` from the registry (never
+edited by hand). Figure 8
 (SIPRI deliveries) is built here; figures 1–7 in
 :mod:`dronediplomacy.reporting.figures_article`, imported at the end of this module so
 that importing it registers the whole set. ``python -m dronediplomacy.reporting.figures
@@ -116,15 +117,13 @@ def read_back(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
-    """Build figure ``stem``, save its four files to ``out_dir`` (default ``figures/``) and
-    regenerate the manifest. A notebook cell ending with the result shows the PNG."""
+    """Build figure ``stem`` and save its four files to ``out_dir`` (default ``figures/``).
+    A notebook cell ending with the result shows the PNG written."""
     entry = spec(stem)
     fig, data = entry.build()
     caption, alt_text = entry.describe(read_back(data))
-    saved = figsave.save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
-                                inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
-    write_manifest(out_dir)
-    return saved
+    return figsave.save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
+                               inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
 
 
 def manifest_frame(out_dir: Path | str | None = None, *,
@@ -342,11 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for stem in (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY):
             print(f"wrote {', '.join(paths.relative(p) for p in save(stem).files)}")
+        print(f"wrote {paths.relative(write_manifest())}")
     except (InputError, KeyError, figsave.FigureRuleError) as exc:
         print(f"figures: {exc}", file=sys.stderr)
         return 1
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run the imported module, whose registry holds every figure
+    from dronediplomacy.reporting.figures import main as imported_main
+
+    sys.exit(imported_main())
