@@ -152,9 +152,9 @@ def test_fig04_plots_alignment_against_the_summaries_ownership_score(built, tabl
 
 def test_arrow_bends_keep_clear_of_a_marker_in_the_way():
     points = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
-    bends = fa._arrow_bends(np.array([[0.0, 0.0, 2.0, 0.0]]), points, np.array([3.0, 3.0]))
+    bends = fa.arrow_bends(np.array([[0.0, 0.0, 2.0, 0.0]]), points, np.array([3.0, 3.0]))
     assert bends[0] != 0.0  # the straight line runs through the middle marker
-    assert fa._arrow_bends(np.array([[0.0, 0.0, 1.0, 0.0]]), points, np.array([3.0, 3.0])) == [0.0]
+    assert fa.arrow_bends(np.array([[0.0, 0.0, 1.0, 0.0]]), points, np.array([3.0, 3.0])) == [0.0]
 
 
 # -- figure 6: evidence map -------------------------------------------------------------------

@@ -59,12 +59,16 @@ class SavedFigure:
     def files(self) -> tuple[Path, ...]:
         return (self.pdf, self.svg, self.png, self.csv)
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, int | str]]:  # IPython's display protocol
+    def screen_copy(self) -> tuple[bytes, dict[str, int | str]]:
+        """The PNG shown on screen (:func:`screen_png`), its width in CSS pixels and alt text."""
         png, inches = screen_png(self.png)
         shown: dict[str, int | str] = {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH)}
         if self.alt_text:
             shown["alt"] = self.alt_text
         return png, shown
+
+    def _repr_png_(self):  # IPython's display protocol
+        return self.screen_copy()
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text form
         printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"

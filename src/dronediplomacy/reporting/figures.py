@@ -189,14 +189,6 @@ def war_periods(tables: Tables) -> list[WarPeriod]:
             for row in summaries.wars(tables).itertuples()]
 
 
-def wars_from_data(data: pd.DataFrame, label: str = "label") -> list[WarPeriod]:
-    """The wars as written in a figure's data (layer 'war period'; start/end as ISO text)."""
-    rows = data[data["layer"] == "war period"]
-    return [WarPeriod(r["conflict_id"], str(r[label]), date.fromisoformat(str(r["start"])),
-                      date.fromisoformat(str(r["end"])) if isinstance(r["end"], str) and r["end"]
-                      else None) for _, r in rows.iterrows()]
-
-
 def decimal_year(day: date) -> float:
     """A date as a position on a year axis where year Y spans [Y, Y+1)."""
     first = date(day.year, 1, 1)
@@ -228,9 +220,10 @@ def war_handles(periods: Sequence[WarPeriod]) -> list[Patch]:
 
 
 def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
-    """The shaded wars as rows of a figure's data (start and end as ISO text)."""
+    """The shaded wars as rows of a figure's data (label with the dates, start and end as
+    ISO text)."""
     return pd.DataFrame([{"layer": "war period", "conflict_id": p.conflict_id, **columns,
-                          "label": p.label, "start": p.start.isoformat(),
+                          "label": p.label_with_dates(), "start": p.start.isoformat(),
                           "end": p.end.isoformat() if p.end else ""} for p in periods])
 
 
@@ -297,7 +290,7 @@ def _fig08_caption(data: pd.DataFrame) -> str:
     first, last = int(bars["year"].min()), int(bars["year"].max())
     to = [f"to {s}" for s in dict.fromkeys(bars["series"]) if s != sipri.ALL_RECIPIENTS]
     to.append("to all recipients")
-    wars = "; ".join(p.label_with_dates() for p in wars_from_data(data))
+    wars = "; ".join(data.loc[data["layer"] == "war period", "label"])
     return (f"Turkish armed UAVs delivered per year, {first}–{last}, "
             f"{', '.join(to[:-1])} and {to[-1]} (SIPRI's “Numbers delivered”; hatched bars include SIPRI "
             f"estimates). Shaded: {wars}. The export's last delivery year is {last}. Context data "

@@ -30,7 +30,7 @@ from dronediplomacy.inputs.schemas import CLAIM_TYPES
 from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
 from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars, war_handles,
-                                              war_periods, war_rows, wars_from_data, year_after)
+                                              war_periods, war_rows, year_after)
 
 LABEL_SIZE = style.LABEL_SIZE
 #: Marker of a statement and of an event, in every figure that shows both.
@@ -85,9 +85,9 @@ def _colour_ticks(labels, conflicts: Sequence[str], bold: bool = True) -> None:
             tick.set_fontweight("bold")
 
 
-def _conflict_handles(conflicts: Sequence[str], **marker) -> list[Line2D]:
+def _conflict_handles(conflicts: Sequence[str], prefix: str = "") -> list[Line2D]:
     return [Line2D([], [], marker="o", linestyle="none", markersize=5,
-                   color=style.conflict_colour(c), label=conflict_short(c), **marker)
+                   color=style.conflict_colour(c), label=prefix + conflict_short(c))
             for c in conflicts]
 
 
@@ -303,8 +303,9 @@ def _fig01_caption(data: pd.DataFrame) -> str:
             "text; a dotted arrow an item known only to be after (or before) a date, drawn from "
             f"that bound to the axis edge ({items['drawn_as'].isin(['open_end', 'open_start']).sum()} "
             f"items). The {(items['drawn_as'] == 'undated').sum()} items the source does not date "
-            "are listed in the right-hand column. Shaded: the wars, dated from the sources cited "
-            "in conflicts.csv.")
+            "are listed in the right-hand column. Shaded: "
+            f"{'; '.join(data.loc[data['layer'] == 'war period', 'label'])} (dates from the "
+            "sources cited in conflicts.csv).")
     if not detail.empty:
         text += (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's "
                  f"{len(detail)} dated items at the scale of days.")
@@ -528,7 +529,7 @@ ARROW_BENDS = (0.0, 0.12, -0.12, 0.25, -0.25, 0.4, -0.4)
 ARROW_CLEARANCE = 0.03
 
 
-def _arrow_bends(arrows: np.ndarray, points: np.ndarray, scale: np.ndarray) -> list[float]:
+def arrow_bends(arrows: np.ndarray, points: np.ndarray, scale: np.ndarray) -> list[float]:
     """A curvature (``arc3`` rad) per arrow (x, y, x_to, y_to) that keeps it clear of
     the markers it does not join and of the arrows placed before it, measured in axis
     fractions (``scale``: the axis spans). Deterministic."""
@@ -622,7 +623,7 @@ def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
     fig.legend(handles=_conflict_handles(_conflicts(tables, points)) + _speaker_handles()
                + [arrow_key], loc="outside right center", handlelength=1.8)
     scale = np.array([x_lim[1] - x_lim[0], y_hi - y_lo + 1.2])
-    bends = _arrow_bends(arrows[["x", "y", "x_to", "y_to"]].to_numpy(float),
+    bends = arrow_bends(arrows[["x", "y", "x_to", "y_to"]].to_numpy(float),
                          points[["x", "y"]].to_numpy(float), scale)
     for arrow, rad in zip(arrows.itertuples(), bends):
         ax.annotate("", xy=(arrow.x_to, arrow.y_to), xytext=(arrow.x, arrow.y), zorder=2,
@@ -749,10 +750,8 @@ def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
                     xycoords=("data", "axes fraction"), xytext=(0, 24), textcoords="offset points",
                     ha="center", va="bottom", fontsize=7)
     cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
-    fig.legend(handles=[Line2D([], [], marker="o", linestyle="none", markersize=4.5,
-                               color=style.conflict_colour(c),
-                               label=f"Evidence from: {conflict_short(c)}") for c in cited],
-               loc="outside lower center", ncols=max(len(cited), 1))
+    fig.legend(handles=_conflict_handles(cited, "Evidence from: "), loc="outside lower center",
+               ncols=max(len(cited), 1))
     return fig, data
 
 
