@@ -68,6 +68,11 @@ def _signed(value: int) -> str:
     return f"{int(value):+d}".replace("-", "−") if value else "0"
 
 
+def _minus(label: str) -> str:
+    """A label's leading hyphen as a true minus sign ('-2 explicit ...' -> '−2 explicit ...')."""
+    return "−" + label[1:] if label.startswith("-") else label
+
+
 def _num(value: float) -> str:
     """Two decimals with a true minus sign."""
     return f"{value:.2f}".replace("-", "−")
@@ -611,9 +616,7 @@ def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
                                                              facecolor="white", edgecolor="none",
                                                              alpha=0.85))
     labels = code_labels(codebook, "alignment")
-    ax.set_xticks(list(values.values()), [textwrap.fill(labels[c].replace("-", "−", 1)
-                                                        if labels[c].startswith("-") else labels[c],
-                                                        14) for c in values])
+    ax.set_xticks(list(values.values()), [textwrap.fill(_minus(labels[c]), 14) for c in values])
     ax.set_yticks(range(y_lo, y_hi + 1), [_signed(v) for v in range(y_lo, y_hi + 1)])
     ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
     ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
@@ -637,10 +640,10 @@ def _fig04_caption(data: pd.DataFrame) -> str:
     points, arrows = data[data["layer"] == "statement"], data[data["layer"] == "response"]
     codebook = load_codebook()
     rule, scale = summaries.ownership_rule(codebook).rule, codebook.ordinal_values("alignment")
-    ends = [code_labels(codebook, "alignment")[c].replace("-", "−", 1)
-            for c in (min(scale, key=scale.get), max(scale, key=scale.get))]
+    low, high = (_minus(code_labels(codebook, "alignment")[c])
+                 for c in (min(scale, key=scale.get), max(scale, key=scale.get)))
     return (f"Positioning map: each of the {len(points)} statements by the alignment with the "
-            f"buyer's war effort it presents (x, hand code from {ends[0]} to {ends[1]}) and the ownership of the "
+            f"buyer's war effort it presents (x, hand code from {low} to {high}) and the ownership of the "
             f"transfer it asserts for Turkey (y). {rule} Statements at the same position are set "
             f"side by side. {len(arrows)} arrows run from each response to the statement it answers "
             "(statement_responses.csv). Colour: conflict; filled: Turkish speaker, open: other.")
