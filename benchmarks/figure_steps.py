@@ -1,11 +1,11 @@
 """Where notebook 04's time goes: each step of saving the eight figures, timed apart.
 
 For every registered figure, in a fresh process with the notebook's inline backend,
-the steps ``figures.show_and_save`` takes, one at a time: build the figure (its
-builder function), lay it out and check it (``figsave.check_figure``), write each
-format (PDF with the font subsetting of ``figsave.pdf_fonts_without_layout_tables``,
-SVG, 300-dpi PNG, all from the one layout, as ``figsave.save_figure`` does), make the
-screen copy the notebook shows (``figsave.screen_png``), and rewrite the manifest.
+the steps ``figures.save`` takes, one at a time: build the figure (its builder
+function), check it (``figsave.check_figure``), write each format (PDF, SVG, 300-dpi
+PNG, as ``figsave.save_figure`` does, each laid out by matplotlib as it saves), and make
+the screen copy the notebook shows (``figsave.screen_png``). The manifest, written once
+after the figures, is not timed.
 The files go to a temporary folder: nothing in the repository is touched.
 """
 
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("build", "layout and check", "pdf", "svg", "png", "screen copy", "manifest")
+STEPS = ("build", "layout and check", "pdf", "svg", "png", "screen copy")
 
 _WORKER = r"""
 import json, tempfile, time
@@ -42,14 +42,12 @@ for stem in sorted(figures.REGISTRY):
     with style.figure_style():
         fig, data = timed("build", entry.build)
         timed("layout and check", lambda: figsave.check_figure(fig))
-        with figsave.frozen_layout(fig), figsave.pdf_fonts_without_layout_tables():
-            for fmt in ("pdf", "svg", "png"):
-                target = out / f"{stem}.{fmt}"
-                timed(fmt, lambda: fig.savefig(target, format=fmt, dpi=style.PNG_DPI,
-                                               metadata=figsave.metadata(fmt, title="t", description="d")))
+        for fmt in ("pdf", "svg", "png"):
+            target = out / f"{stem}.{fmt}"
+            timed(fmt, lambda: fig.savefig(target, format=fmt, dpi=style.PNG_DPI,
+                                           metadata=figsave.metadata(fmt, title="t", description="d")))
     data.to_csv(out / f"{stem}.csv", index=False)
     timed("screen copy", lambda: figsave.screen_png(out / f"{stem}.png"))
-    timed("manifest", lambda: figures.write_manifest(out))
     rows.append(row)
 print(json.dumps(rows))
 """

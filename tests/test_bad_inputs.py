@@ -91,11 +91,12 @@ def set_cell(path: Path, row_key: str, column: str, value: str) -> None:
 
 
 def replace_once(path: Path, old: str, new: str, *, encoding: str = "utf-8") -> int:
-    """Replace the first ``old`` by ``new``; return the line on which ``new`` starts."""
+    """Replace the first ``old`` by ``new`` (``new`` alone written in ``encoding``, the rest of
+    the file stays UTF-8); return the line on which ``new`` starts."""
     text = path.read_text(encoding="utf-8")
     assert old in text, f"test setup: {old!r} not in {path.name}"
     start = text.index(old)
-    path.write_bytes(text.replace(old, new, 1).encode(encoding))
+    path.write_bytes(text[:start].encode() + new.encode(encoding) + text[start + len(old):].encode())
     return text[:start].count("\n") + 1
 
 

@@ -142,11 +142,11 @@ def test_moving_a_statement_to_the_other_war_changes_the_text(tmp_path, base):
     # The average alignment of the Turkish statements follows st09 into Nagorno-Karabakh.
     for facts in (base, moved):
         text = narrative.side_by_side(facts)
-        nk = _turkish(facts, "nk2020")["alignment"].mean()
-        ukr = _turkish(facts, "ukr2022")["alignment"].mean()
+        nk = _turkish(facts, "nk2020")["alignment_value"].astype(float).mean()
+        ukr = _turkish(facts, "ukr2022")["alignment_value"].astype(float).mean()
         assert f"{signed(nk, 1)} in Nagorno-Karabakh and {signed(ukr, 1)} in Ukraine" in text
-    assert _turkish(moved, "nk2020")["alignment"].mean() != \
-        _turkish(base, "nk2020")["alignment"].mean()
+    assert _turkish(moved, "nk2020")["alignment_value"].astype(float).mean() != \
+        _turkish(base, "nk2020")["alignment_value"].astype(float).mean()
 
 
 def test_changing_a_speaker_changes_the_text(tmp_path, base):
@@ -280,3 +280,51 @@ def test_a_stale_or_missing_agreement_table_stops_the_narrative(tmp_path, monkey
     copy.unlink()
     with pytest.raises(InputError, match=r"agreement\.csv.*is missing"):
         narrative.gather()
+
+
+# --------------------------------------------------------------------------- the templates
+
+def test_recipe_reword_a_sentence_of_the_narrative(tmp_path, base):
+    """README recipe: copy the templates, reword a sentence, and the prose follows; a
+    variable the facts do not define is an error naming the template and its line."""
+    folder = tmp_path / "templates"
+    shutil.copytree(narrative.TEMPLATES, folder)
+    intro = folder / "introduction.md.j2"
+    text = intro.read_text(encoding="utf-8")
+    assert "The statements by conflict:" in text
+    intro.write_text(text.replace("The statements by conflict:", "Statements, war by war:"),
+                     encoding="utf-8")
+    reworded = narrative.gather(base.tables, agreement_table=base.agreement, templates=folder)
+    assert "Statements, war by war:" in narrative.introduction(reworded)
+    assert "The statements by conflict:" in narrative.introduction(base)
+    # the numbers are the same: only the wording changed
+    digits = lambda s: re.findall(r"\d+", s)  # noqa: E731
+    assert digits(narrative.introduction(reworded)) == digits(narrative.introduction(base))
+
+    lines = text.splitlines()
+    lines.insert(3, "{{ no_such_number }}")
+    intro.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    broken = narrative.gather(base.tables, agreement_table=base.agreement, templates=folder)
+    with pytest.raises(Exception, match="no_such_number") as error:
+        narrative.introduction(broken)
+    where = "".join(__import__("traceback").format_exception(error.value))
+    assert 'introduction.md.j2", line 4' in where
+
+
+def test_with_two_sources_the_prose_names_them_and_cites_each_row_with_its_source(tmp_path, base):
+    folder = _copy_input(tmp_path)
+    sources = _read(folder, "sources.csv")
+    second = sources.iloc[[0]].assign(source_id="second-source", author="A. N. Other")
+    _write(folder, "sources.csv", pd.concat([sources, second]))
+    statements = _read(folder, "statements.csv")
+    statements.loc[statements.index[-1], "source_id"] = "second-source"  # one row from it
+    _write(folder, "statements.csv", statements)
+    two = narrative.gather(folder, agreement_table=base.agreement)
+    intro = narrative.introduction(two)
+    for author in two.sources["author"]:
+        assert author in intro
+    assert "second-source" in set(two.sources["source_id"])
+    assert "the article itself" not in intro
+    row = two.statements[two.statements["text_kind"] == "verbatim"].iloc[0]
+    surname = two.sources.set_index("source_id").loc[row["source_id"], "author"].split()[-1]
+    assert f"({row['statement_id']}, {surname} \u00b6{int(row['paragraph'])})" in narrative.document(two)

