@@ -25,12 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import atomic
-from dronediplomacy.inputs import memo
+from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy import paths
 from dronediplomacy.inputs import sipri
 from dronediplomacy.reporting.figures_article import (TURKISH_SIDE, code_labels, coded_statements,
                               conflict_short)
-from dronediplomacy.inputs.tables import Tables
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
@@ -195,8 +195,8 @@ def wars(tables: Tables) -> pd.DataFrame:
 def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI_CSV
                      ) -> pd.DataFrame:
     """The comparison: one row per point (POINTS), one column per war (its id)."""
-    tables = tables or memo.tables()
-    codebook = memo.codebook()
+    tables = tables or load_tables()
+    codebook = load_codebook()
     coded = coded_statements(tables, codebook)
     moves = codebook.move_ids
     move_labels = code_labels(codebook, "accountability_move")
@@ -229,7 +229,7 @@ def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI
 
 def column_titles(tables: Tables | None = None) -> dict[str, str]:
     """War id -> a column title for display: short name (id)."""
-    tables = tables or memo.tables()
+    tables = tables or load_tables()
     return {cid: f"{conflict_short(cid)} ({cid})" for cid in wars(tables)["conflict_id"]}
 
 

@@ -4,9 +4,8 @@ Each figure is one builder function registered with
 :func:`dronediplomacy.reporting.figures.register` (the registry, the saving and the manifest
 live in :mod:`dronediplomacy.reporting.figures`, which imports this module so every figure is
 registered once the package's ``figures`` module is imported). A builder takes no
-arguments, reads the tables through the package (:func:`dronediplomacy.inputs.memo.tables`,
-which is :func:`dronediplomacy.inputs.tables.load_tables` remembered per process, and the coding
-module), draws with :mod:`dronediplomacy.reporting.style` and returns ``(fig, data)``: ``data`` is
+arguments, reads the tables through the package (:func:`dronediplomacy.inputs.tables.load_tables`
+and the coding module), draws with :mod:`dronediplomacy.reporting.style` and returns ``(fig, data)``: ``data`` is
 exactly what the figure plots, one row per drawn mark. No number in a figure is typed
 here; every count, date and id comes from the tables.
 
@@ -26,10 +25,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from dronediplomacy.inputs import memo
+from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.reporting import style
 from dronediplomacy.reporting.figures import WarPeriod, decimal_year, period_label, register, war_periods
-from dronediplomacy.inputs.tables import Tables
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 # -- shared helpers ---------------------------------------------------------------------------
 
@@ -324,7 +323,7 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
     than a year (Nagorno-Karabakh, 45 days) gets a detail panel below, with its lane's
     dated items at a scale where intervals and days can be told apart.
     """
-    tables = memo.tables()
+    tables = load_tables()
     items = timeline_items(tables)
     periods = war_periods(tables.conflicts)
     lanes = conflict_order(tables)
@@ -571,7 +570,7 @@ def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
     of the evidence. Margins count the links of each claim (right) and the claims
     resting on each piece of evidence (bottom); a claim with no evidence says so.
     """
-    tables = memo.tables()
+    tables = load_tables()
     data = evidence_matrix(tables)
     claims = data.drop_duplicates("claim_id")[["claim_id", "claim_type", "paragraph", "row"]]
     evidence = data.drop_duplicates("evidence_id")[["evidence_id", "evidence_type",
@@ -678,7 +677,7 @@ def _fig06_alt_text(data: pd.DataFrame) -> str:
 # -- codes: labels, side colours, shared drawing ----------------------------------------------
 
 def _codebook():
-    return memo.codebook()
+    return load_codebook()
 
 
 def code_labels(codebook, dimension: str) -> dict[str, str]:
@@ -806,7 +805,7 @@ def fig_02_coded_matrix() -> tuple[Figure, pd.DataFrame]:
     """Figure 2: statements (rows, grouped by conflict, labelled by speaker) × the
     accountability moves of the codebook (columns), a dot where the hand coding
     assigns the move: filled for a Turkish speaker, open for any other speaker."""
-    tables = memo.tables()
+    tables = load_tables()
     codebook = _codebook()
     coded = coded_statements(tables, codebook)
     moves = codebook.move_ids
@@ -930,7 +929,7 @@ def move_counts(coded: pd.DataFrame, moves: Sequence[str], sides: Sequence[str],
 def fig_03_move_profile() -> tuple[Figure, pd.DataFrame]:
     """Figure 3: how many statements make each accountability move, one panel per
     conflict, each bar split by speaker side (counts, not shares)."""
-    tables = memo.tables()
+    tables = load_tables()
     codebook = _codebook()
     coded = coded_statements(tables, codebook)
     moves, sides = codebook.move_ids, codebook.code_ids("speaker_side")
@@ -1076,7 +1075,7 @@ def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
     Statements sharing a position sit side by side (deterministic offsets). Filled
     markers: Turkish speakers; open: others; colour: conflict.
     """
-    tables = memo.tables()
+    tables = load_tables()
     codebook = _codebook()
     points = positioning(tables, codebook)
     where = points.set_index("statement_id")
@@ -1298,7 +1297,7 @@ def agent_counts(coded: pd.DataFrame, agents: Sequence[str], sides: Sequence[str
 def fig_05_named_agent() -> tuple[Figure, pd.DataFrame]:
     """Figure 5: the agent of the transfer or use each statement names (hand code),
     one panel per conflict, bars split by speaker side, same colours as figure 3."""
-    tables = memo.tables()
+    tables = load_tables()
     codebook = _codebook()
     coded = coded_statements(tables, codebook)
     agents, sides = codebook.code_ids("named_agent"), codebook.code_ids("speaker_side")
