@@ -32,13 +32,17 @@ def codebook(version: str = "1.0.0") -> dict:
         "references": {r: {"short": r, "citation": f"Constructed reference {r}."} for r in REFERENCES},
         "dimensions": [
             _dimension("accountability_move", "multi_label", "nominal", ["hand", "rules"],
-                       [_code("credit_claiming"), _code("private_agency")], ["weaver1986", "hood2011"]),
+                       [_code("credit_claiming"), _code("private_agency"),
+                        _code("bloc_threat_perception")], ["weaver1986", "hood2011"]),
             _dimension("named_agent", "single", "nominal", ["hand", "rules"],
                        [_code("turkish_state"), _code("turkish_company"), _code("unspecified")],
                        ["semetko2000"]),
             _dimension("alignment", "single", "ordinal", ["hand", "rules"],
                        [_code("dissociation", -1), _code("no_alignment", 0), _code("support", 1)],
                        ["entman1993"]),
+            _dimension("speaker_side", "single", "nominal", ["derived"],
+                       [_code("turkey"), _code("third_party")], ["hood2011"],
+                       derived_from="The speaker's country."),
             _dimension("stance", "single", "nominal", ["hand"], [_code("contests"), _code("none")],
                        ["entman1993"], why_not_coded_by_the_dictionary="It needs the answered text."),
         ]}
@@ -63,6 +67,9 @@ accountability_move:
       - '\\bprivate (?:company|firm)\\b'
     rejection_patterns:
       - '\\brejected\\b'
+  bloc_threat_perception:
+    patterns:
+      - '\\b(?:hostile )?bloc\\b'
 named_agent:
   default: unspecified
   rules:

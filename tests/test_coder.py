@@ -35,7 +35,8 @@ def test_output_columns_types_and_order(dictionary):
     frame = pd.DataFrame({"id": ["b", "a", "c"],
                           "text": ["A private firm sold them.", None, "Turkey supports the war."]})
     out = coder.code_statements(frame, dictionary)
-    assert list(out.columns) == ["id", "credit_claiming", "private_agency", "named_agent", "alignment"]
+    assert list(out.columns) == ["id", "credit_claiming", "private_agency", "bloc_threat_perception",
+                                 "named_agent", "alignment"]
     assert out["id"].tolist() == ["b", "a", "c"]
     assert out["private_agency"].tolist() == [1, 0, 0]
     assert out["alignment"].tolist() == [-1, 0, 1]

@@ -17,7 +17,7 @@ import pytest
 from coding_fixture import write
 from dronediplomacy import paths
 
-MOVES = ["credit_claiming", "private_agency"]  # the tiny dictionary's (tests/coding_fixture.py)
+MOVES = ["credit_claiming", "private_agency", "bloc_threat_perception"]  # the tiny dictionary's (tests/coding_fixture.py)
 HEADER = ["id", *MOVES, "named_agent", "alignment"]
 
 
