@@ -100,7 +100,8 @@ def test_explain_is_the_evidence_of_the_codes(dictionary):
     (r"\bthe buyer'?s\b", {"the buyer"}),
     (r"(?:a\)|b)c", {"a", "b"}),
     (r"\bs?ide", None), (r"\b(?:a|b)*c", None), (r"\b\w+n't", None), (r"\b[ab]x", None),
-    (r"(?i)turkey", None), (r"\b(?:a|b)??c", None),
+    (r"(?i)turkey", None), (r"[\]|]x", None), (r"(?:[\])|]x|y)z", None),
+    (r"(?:a[)]|b)c", {"a", "b"}), (r"\b(?:a|b)??c", None),
 ])
 def test_literal_starts_are_read_from_the_pattern(source, starts):
     assert coder.literal_starts(source) == (None if starts is None else frozenset(starts))

@@ -95,9 +95,12 @@ def _alternatives(source: str) -> list[str] | None:
             if i + 1 == len(source):
                 return None  # an escape cut in two: not a group's end
             i += 1
-        elif char == "[":
-            i = source.find("]", i + (3 if source[i + 1:i + 2] == "^" else 2))
-            if i < 0:
+        elif char == "[":  # skip the class: a ']' first in it is literal; mind escapes
+            i += 2 if source[i + 1:i + 2] == "^" else 1
+            i += source[i:i + 1] == "]"
+            while i < len(source) and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            if i >= len(source):
                 return None
         elif char in "()":
             depth += 1 if char == "(" else -1
