@@ -106,10 +106,10 @@ def worker(n: int, repeats: int) -> dict:
     """Generate ``n`` statements, code them, report time and memory (one JSON line)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    from dronediplomacy.coding.coder import code_statements, default_dictionary
+    from dronediplomacy.coding.coder import code_statements, load_dictionary
 
     frame = synthetic_statements(n)
-    dictionary = default_dictionary()  # compiled once per process, as in the CLI
+    dictionary = load_dictionary()  # compiled once, as in the CLI
     base = _peak_rss_mb()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from machine import cpu_check

@@ -12,12 +12,20 @@ import pytest
 
 from dronediplomacy.coding import agreement
 from dronediplomacy.coding import codings as coding
+from coding_fixture import write
 from dronediplomacy.coding import codebook as cb
+from dronediplomacy.coding import coder
 
 
-@pytest.fixture(scope="module")
-def codebook():
-    return cb.load_codebook()
+@pytest.fixture
+def files(tmp_path):
+    return write(tmp_path)
+
+
+@pytest.fixture
+def codebook(files):
+    """The tiny codebook of tests/coding_fixture.py."""
+    return cb.load_codebook(files["codebook"])
 
 
 # --------------------------------------------------------------------------- alpha by hand
@@ -201,8 +209,8 @@ def small_codings(codebook):
     rules["bloc_threat_perception"] = [0, 0, 0, 1]
     hand["named_agent"] = ["turkish_company", "turkish_company", "turkish_state", "unspecified"]
     rules["named_agent"] = ["turkish_company", "turkish_state", "turkish_state", "unspecified"]
-    hand["alignment"] = [-2, -2, 1, 0]
-    rules["alignment"] = [-2, 0, 1, 0]
+    hand["alignment"] = [-1, -1, 1, 0]
+    rules["alignment"] = [-1, 0, 1, 0]
     return hand, rules
 
 
@@ -249,7 +257,7 @@ def test_every_missing_statistic_says_why(codebook):
                                                                       n_resamples=50))
 
 
-def test_disagreements_list_both_codes_and_the_hand_rationale(codebook):
+def test_disagreements_list_both_codes_and_the_hand_rationale(codebook, files):
     hand, rules = small_codings(codebook)
     hand_long = pd.DataFrame([
         {"statement_id": "a", "dimension": "accountability_move", "code": "private_agency",
@@ -258,7 +266,7 @@ def test_disagreements_list_both_codes_and_the_hand_rationale(codebook):
          "rationale": "A firm sold it too."},
         {"statement_id": "b", "dimension": "named_agent", "code": "turkish_company",
          "rationale": "The firm is the seller."},
-        {"statement_id": "b", "dimension": "alignment", "code": "explicit_dissociation",
+        {"statement_id": "b", "dimension": "alignment", "code": "dissociation",
          "rationale": "The state denies a part."},
         {"statement_id": "d", "dimension": "accountability_move", "code": "none",
          "rationale": "No move."},
@@ -266,12 +274,13 @@ def test_disagreements_list_both_codes_and_the_hand_rationale(codebook):
     statements = pd.DataFrame({"statement_id": list("abcd"), "conflict_id": "x", "actor_id": "y",
                                "text": ["A private company sold it.", "The firm's sale.",
                                         "Turkey supplied them.", "A hostile bloc."]})
-    table = agreement.disagreements(hand, rules, hand_long, statements, codebook)
+    dictionary = coder.load_dictionary(files["patterns"], codebook)
+    table = agreement.disagreements(hand, rules, hand_long, statements, codebook, dictionary)
     keyed = table.set_index(["statement_id", "dimension", "code"])
     assert len(table) == 4
     row = keyed.loc[("b", "accountability_move", "private_agency")]
     assert (row["hand"], row["rules"], row["hand_rationale"]) == ("1", "0", "A firm sold it too.")
-    assert keyed.loc[("b", "alignment", ""), "hand"] == "explicit_dissociation (-2)"
+    assert keyed.loc[("b", "alignment", ""), "hand"] == "dissociation (-1)"
     assert keyed.loc[("b", "alignment", ""), "rules"] == "no_alignment (0)"
     assert keyed.loc[("b", "named_agent", ""), "hand_rationale"] == "The firm is the seller."
     extra = keyed.loc[("d", "accountability_move", "bloc_threat_perception")]
@@ -291,6 +300,4 @@ def test_project_coding_builds_and_writes_identical_bytes(tmp_path, monkeypatch)
     assert_every_missing_value_has_a_reason(built.agreement)
     # every statement is coded both ways, and the hand codes keep the derived speaker side
     assert built.coded_hand["statement_id"].tolist() == built.coded_rules["statement_id"].tolist()
-    sides = dict(zip(built.coded_hand["statement_id"], built.coded_hand["speaker_side"]))
-    assert (sides["st02"], sides["st04"], sides["st11"], sides["st14"]) == (
-        "turkey", "buyer", "target", "third_party")
+    assert set(built.coded_hand["speaker_side"]) <= set(built.codebook.code_ids("speaker_side"))

@@ -14,16 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from dronediplomacy.coding import coder
+from coding_fixture import write
 from dronediplomacy import paths
 
-MOVES = list(coder.default_dictionary().move_ids)
+MOVES = ["credit_claiming", "private_agency", "bloc_threat_perception"]  # the tiny dictionary's (tests/coding_fixture.py)
 HEADER = ["id", *MOVES, "named_agent", "alignment"]
 
 
+def tiny(folder: Path) -> list[str]:
+    """The options that select the tiny dictionary and codebook written to ``folder``."""
+    files = write(folder)
+    return ["--patterns", str(files["patterns"]), "--codebook", str(files["codebook"])]
+
+
 def run(*args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dronediplomacy.coding.coder_cli", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "dronediplomacy.coding.coder_cli", *map(str, args),
+                           *tiny(cwd)], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def read_output(path: Path) -> list[dict]:
@@ -38,7 +44,7 @@ def test_codes_a_csv_it_has_never_seen(tmp_path):
         "\ufeffid,conflict,speaker,text,notes\r\n"
         "n2,Libya 2020,a defence minister,\"The drones were sold by a private company,\r\n"
         "not by the government.\",x\r\n"
-        "n1,a border war,an ambassador,Your drones are killing our soldiers.,\r\n"
+        "n1,a border war,an ambassador,Ankara's drones made our victory.,\r\n"
         "n3,,,\"The weather was mild.\",\r\n".encode("utf-8"))
     result = run(source, "OUTPUT.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -48,11 +54,11 @@ def test_codes_a_csv_it_has_never_seen(tmp_path):
     rows = read_output(output)
     assert [r["id"] for r in rows] == ["n2", "n1", "n3"]                # input order
     assert rows[0]["private_agency"] == "1" and rows[0]["named_agent"] == "turkish_company"
-    assert rows[0]["alignment"] == "-2"
-    assert rows[1]["responsibility_attribution"] == "1" and rows[1]["named_agent"] == "turkish_state"
+    assert rows[0]["alignment"] == "-1"
+    assert rows[1]["credit_claiming"] == "1" and rows[1]["named_agent"] == "turkish_state"
     assert all(rows[2][m] == "0" for m in MOVES) and rows[2]["alignment"] == "0"
     assert all(r[m] in {"0", "1"} for r in rows for m in MOVES)
-    assert all(int(r["alignment"]) in range(-2, 3) for r in rows)
+    assert all(int(r["alignment"]) in range(-1, 2) for r in rows)
 
 
 def test_header_only_input_gives_header_only_output(tmp_path):
@@ -117,9 +123,9 @@ def test_console_script_declared_in_pyproject_is_main():
 def test_main_returns_exit_codes_in_process(tmp_path, capsys):
     from dronediplomacy.coding.coder_cli import main
     source = tmp_path / "in.csv"
-    source.write_text("id,conflict,speaker,text\na,x,y,We stand with our brothers.\n", encoding="utf-8")
-    assert main([str(source), str(tmp_path / "out.csv")]) == 0
-    assert read_output(tmp_path / "out.csv")[0]["solidarity_appeal"] == "1"
+    source.write_text("id,conflict,speaker,text\na,x,y,Thanks to us.\n", encoding="utf-8")
+    assert main([str(source), str(tmp_path / "out.csv"), *tiny(tmp_path)]) == 0
+    assert read_output(tmp_path / "out.csv")[0]["credit_claiming"] == "1"
     source.write_text("id,conflict,speaker\n", encoding="utf-8")
     assert main([str(source), str(tmp_path / "out2.csv")]) == 1
     assert "column text" in capsys.readouterr().err
@@ -131,9 +137,9 @@ def test_installed_console_script_if_present(tmp_path):
         pytest.skip("the console script is not installed in this environment; install the "
                     "package (pip install -e .) to get .venv/bin/code-statements")
     script = script if script.exists() else Path(shutil.which("code-statements"))
-    (tmp_path / "INPUT.csv").write_text("id,conflict,speaker,text\n1,a,b,neutral mediator\n",
+    (tmp_path / "INPUT.csv").write_text("id,conflict,speaker,text\n1,a,b,a private firm\n",
                                         encoding="utf-8")
-    result = subprocess.run([str(script), "INPUT.csv", "OUTPUT.csv"], cwd=tmp_path,
+    result = subprocess.run([str(script), "INPUT.csv", "OUTPUT.csv", *tiny(tmp_path)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert read_output(tmp_path / "OUTPUT.csv")[0]["mediation_balancing"] == "1"
+    assert read_output(tmp_path / "OUTPUT.csv")[0]["private_agency"] == "1"

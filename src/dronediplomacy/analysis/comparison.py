@@ -25,12 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import atomic
-from dronediplomacy.inputs import memo
+from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy import paths
 from dronediplomacy.inputs import sipri
 from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.summaries import TURKISH_SIDE
-from dronediplomacy.inputs.tables import Tables
+from dronediplomacy.inputs.tables import Tables, load_tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
@@ -190,8 +190,8 @@ def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI
                      ) -> pd.DataFrame:
     """The comparison: one row per point (POINTS), one column per war (its id). Every
     count and list is read from :mod:`dronediplomacy.analysis.summaries`."""
-    tables = tables or memo.tables()
-    codebook = memo.codebook(tables.input_dir / "codebook.yaml")
+    tables = tables or load_tables()
+    codebook = load_codebook(tables.input_dir / "codebook.yaml")
     coded = summaries.coded_statements(tables, codebook)
     move_labels = summaries.code_labels(codebook, "accountability_move")
     agent_labels = summaries.code_labels(codebook, "named_agent")
@@ -223,7 +223,7 @@ def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI
 
 def column_titles(tables: Tables | None = None) -> dict[str, str]:
     """War id -> a column title for display: short name (id)."""
-    tables = tables or memo.tables()
+    tables = tables or load_tables()
     return {c.conflict_id: f"{summaries.conflict_short(c.conflict_id, c.name)} ({c.conflict_id})"
             for c in summaries.wars(tables).itertuples()}
 

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from dronediplomacy.coding.codebook import Codebook
+from dronediplomacy.coding.coder import Dictionary, explain
 
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20201110  # fixed, so every run gives the same interval
@@ -339,16 +340,14 @@ def _evidence(explained: pd.DataFrame, dimension: str, code: str, rules_fired: b
 
 
 def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFrame,
-                  statements: pd.DataFrame, codebook: Codebook, dictionary=None) -> pd.DataFrame:
+                  statements: pd.DataFrame, codebook: Codebook, dictionary: Dictionary
+                  ) -> pd.DataFrame:
     """Every disagreement, statement by statement: the code in question, the hand and
     the rule value, the hand coder's rationale, and what the dictionary matched.
 
     ``hand`` and ``rules`` are wide codings keyed by statement_id; ``hand_long`` has the
     rationales; ``statements`` gives conflict, speaker and text.
     """
-    from dronediplomacy.coding.coder import default_dictionary, explain
-
-    dictionary = dictionary or default_dictionary()
     merged = hand.merge(rules, on="statement_id", suffixes=("_hand", "_rules"),
                         validate="one_to_one")
     info = statements.set_index("statement_id")

@@ -1,6 +1,6 @@
 """Code new statements with the rule-based coder.
 
-    code-statements INPUT.csv OUTPUT.csv
+    code-statements INPUT.csv OUTPUT.csv [--patterns PATTERNS.yaml] [--codebook CODEBOOK.yaml]
     python -m dronediplomacy.coding.coder_cli INPUT.csv OUTPUT.csv
 
 INPUT is a UTF-8 CSV (a byte order mark and CRLF line endings are fine) with at least
@@ -12,7 +12,8 @@ and one row per input row, in input order: id, one 0/1 column per accountability
 Bad input (a missing column, an empty file, bad encoding, a duplicate or empty id)
 exits with status 1 and one message on stderr naming the file, the row (the line in
 the file; the header is line 1) and the column, and writes nothing. OUTPUT is written
-atomically, only after every row was coded.
+atomically, only after every row was coded. The dictionary and codebook default to the
+repository's (``data/input/coder_patterns.yaml``, ``data/input/codebook.yaml``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import atomic
-from dronediplomacy.coding.coder import code_statements, default_dictionary
+from dronediplomacy.coding.codebook import CODEBOOK_PATH, load_codebook
+from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.errors import InputError
 
@@ -59,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
                     "named_agent and alignment.")
     parser.add_argument("input", type=Path, help="INPUT.csv: columns id, conflict, speaker, text")
     parser.add_argument("output", type=Path, help="OUTPUT.csv: written only if every row is coded")
+    parser.add_argument("--patterns", type=Path, default=PATTERNS_PATH, help="the dictionary")
+    parser.add_argument("--codebook", type=Path, default=CODEBOOK_PATH, help="its codebook")
     args = parser.parse_args(argv)
     try:
         statements = read_statements(args.input)
-        dictionary = default_dictionary()
+        dictionary = load_dictionary(args.patterns, load_codebook(args.codebook))
     except InputError as error:
         print(f"code-statements: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

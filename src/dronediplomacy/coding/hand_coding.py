@@ -57,8 +57,9 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
             raise InputError(path, f"coded under codebook {values['codebook_version']}, but the "
                                    f"codebook is {codebook.version}.", row=record.line,
                              column="codebook_version",
-                             fix="re-check this code against the current definitions, then "
-                                 "update its version.")
+                             fix="re-check this code against the revised definition (python -m "
+                                 "dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what "
+                                 f"changed), then set its codebook_version to {codebook.version}.")
         if known_ids is not None and statement_id not in known_ids:
             raise InputError(path, f"unknown statement {statement_id!r} (not in statements.csv).",
                              row=record.line, column="statement_id",

@@ -316,11 +316,11 @@ def _fig08_alt_text(data: pd.DataFrame) -> str:
 def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
     """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone,
     from 2014 to the export's last delivery year, the wars of conflicts.csv shaded."""
-    from dronediplomacy.inputs import memo
+    from dronediplomacy.inputs.tables import load_tables
 
     export = sipri.read_trade_register(SIPRI_CSV)
     deliveries = sipri.armed_uav_deliveries(export, ("Azerbaijan", "Ukraine"), 2014)
-    return plot_sipri_deliveries(deliveries, war_periods(memo.tables()),
+    return plot_sipri_deliveries(deliveries, war_periods(load_tables()),
                                  generated=export.attrs.get("generated"))
 
 

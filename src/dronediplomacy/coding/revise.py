@@ -1,0 +1,145 @@
+"""Revise the codebook: which codes changed between two versions, and which hand-coding
+rows carry over to the new version.
+
+    git show HEAD:data/input/codebook.yaml > old-codebook.yaml   # before the edit
+    python -m dronediplomacy.coding.revise old-codebook.yaml           # list, change nothing
+    python -m dronediplomacy.coding.revise old-codebook.yaml --apply   # after review: re-stamp
+
+A code has changed when its definition, inclusion or exclusion rule, example, counter-
+example or ordinal value differs (whitespace aside), or when it was added or removed;
+``none`` (no move) of a multi-label dimension changes with any code of that dimension.
+A revision must bump the codebook's ``version``. ``--apply`` rewrites the hand coding
+atomically, touching only the ``codebook_version`` of rows coded under the old version
+with an unchanged code; the rows of changed codes keep the old version, and the
+hand-coding validation stops at each (file, row, column, fix) until a person has
+re-checked the code and updated its version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from dronediplomacy import atomic
+from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, line_of, load_codebook
+from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, NO_CODE
+from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.csvfile import read_records
+
+#: The fields of a code that carry its meaning.
+COMPARED = ("definition", "include", "exclude", "example", "counter_example", "value")
+
+
+def _meaning(code: dict) -> dict:
+    def flat(value):
+        return " ".join(value.split()) if isinstance(value, str) else \
+            {k: flat(v) for k, v in value.items()} if isinstance(value, dict) else value
+    return {field: flat(code.get(field)) for field in COMPARED}
+
+
+def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
+    """(dimension, code) -> what changed ("added", "removed", or the changed fields), for
+    every code of either codebook whose meaning differs between them."""
+    def codes(book: Codebook) -> dict:
+        return {(d["id"], c["id"]): _meaning(c) for d in book.dimensions for c in d["codes"]}
+    before, after = codes(old), codes(new)
+    changes = {key: "removed" for key in before.keys() - after.keys()}
+    changes.update({key: "added" for key in after.keys() - before.keys()})
+    for key in before.keys() & after.keys():
+        fields = [f for f in COMPARED if before[key][f] != after[key][f]]
+        if fields:
+            changes[key] = "changed: " + ", ".join(fields)
+    for dimension in new.dimensions:
+        touched = sorted(code for dim, code in changes if dim == dimension["id"])
+        if dimension["kind"] == "multi_label" and touched:
+            changes[(dimension["id"], NO_CODE)] = "changed with " + ", ".join(touched)
+    return dict(sorted(changes.items()))
+
+
+def plan(old: Codebook, new: Codebook, hand_coding: Path | str = HAND_CODING_PATH) -> pd.DataFrame:
+    """The hand-coding rows coded under the old version: line (header = 1), statement_id,
+    dimension, code, and action ("re-stamp", or "review: " and what changed).
+
+    InputError naming the new codebook's version if a change comes without a new version.
+    """
+    changes = changed_codes(old, new)
+    if changes and new.version == old.version:
+        raise InputError(new.path, f"codes changed ({', '.join(c for _, c in changes)}) but the "
+                                   f"version is still {old.version}.",
+                         row=line_of(new.data, "version"), column="version",
+                         fix="bump the version (e.g. a minor step for a changed definition).")
+    _header, records = read_records(hand_coding, ("statement_id", "dimension", "code",
+                                                   "codebook_version"))
+    rows = [{"line": r.line, **{k: r.values[k] for k in ("statement_id", "dimension", "code")},
+             "action": ("review: " + changes[key]) if (key := (r.values["dimension"],
+                        r.values["code"])) in changes else "re-stamp"}
+            for r in records if r.values["codebook_version"] == old.version]
+    return pd.DataFrame(rows, columns=["line", "statement_id", "dimension", "code", "action"])
+
+
+def restamp(planned: pd.DataFrame, old: Codebook, new: Codebook,
+            hand_coding: Path | str = HAND_CODING_PATH) -> int:
+    """Set codebook_version to the new version on the rows ``planned`` re-stamps, leaving
+    every other byte of the file as it was (atomic write). Returns how many rows changed."""
+    path = Path(hand_coding)
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader)]
+    if header[-1] != "codebook_version":
+        raise InputError(path, "codebook_version is not the last column.", row=1,
+                         column="codebook_version", fix="move the codebook_version column last.")
+    lines = text.splitlines(keepends=True)
+    restamped = set(planned.loc[planned["action"] == "re-stamp", "line"])
+    first = reader.line_num + 1
+    for _fields in reader:
+        last = reader.line_num  # the version ends the record's last physical line
+        if first in restamped:
+            line = lines[last - 1]
+            value = line.rstrip("\r\n").rstrip(' "')
+            cut = len(value) - len(old.version)
+            lines[last - 1] = line[:cut] + new.version + line[len(value):]
+        first = last + 1
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    atomic.write_bytes(path, (bom + "".join(lines)).encode("utf-8"))
+    return len(restamped)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dronediplomacy.coding.revise",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("old", type=Path, help="the codebook before the revision (a copy)")
+    parser.add_argument("--codebook", type=Path, default=CODEBOOK_PATH, help="the revised one")
+    parser.add_argument("--hand-coding", type=Path, default=HAND_CODING_PATH)
+    parser.add_argument("--apply", action="store_true",
+                        help="after review: re-stamp the rows of unchanged codes")
+    args = parser.parse_args(argv)
+    try:
+        old, new = load_codebook(args.old), load_codebook(args.codebook)
+        changes = changed_codes(old, new)
+        planned = plan(old, new, args.hand_coding)
+        print(f"Codebook {old.version} -> {new.version}: {len(changes)} code(s) changed.")
+        for (dimension, code), what in changes.items():
+            print(f"  {dimension}.{code}: {what}")
+        review = planned[planned["action"] != "re-stamp"]
+        print(f"{args.hand_coding}: {len(planned) - len(review)} row(s) carry over, "
+              f"{len(review)} need review:")
+        for row in review.itertuples():
+            print(f"  row {row.line}: {row.statement_id} {row.dimension} {row.code} ({row.action})")
+        if args.apply:
+            count = restamp(planned, old, new, args.hand_coding)
+            print(f"Re-stamped {count} row(s) to {new.version}. Re-check the rows listed above, "
+                  f"then set their codebook_version to {new.version}.")
+    except InputError as error:
+        print(f"revise: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
