@@ -131,9 +131,6 @@ def page_name(notebook_name: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _exporter(narrative: bool):
-    from .lazyimports import defer_rfc3987_syntax
-
-    defer_rfc3987_syntax()  # before nbformat/nbconvert: saves a second (see lazyimports)
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
