@@ -204,9 +204,13 @@ class _Execution:
     def wait(self) -> None:
         """Run to the end; Ctrl-C here interrupts (see the class description)."""
         self.thread.start()
-        while self.thread.is_alive():
+        while True:
+            # the whole loop inside the try: a Ctrl-C that lands in is_alive() must not
+            # return while the notebook's thread still runs (its kernel would outlive us)
             try:
-                self.thread.join(0.1)
+                while self.thread.is_alive():
+                    self.thread.join(0.1)
+                return
             except KeyboardInterrupt:
                 self.interrupt()
 
