@@ -171,6 +171,7 @@ class _Execution:
             resources={"metadata": {"path": str(folder)}},
             on_cell_execute=self._before_cell, on_cell_executed=self._after_cell)
         self.thread = threading.Thread(target=self._run, name="notebook", daemon=True)
+        self.done = threading.Event()
 
     def _before_cell(self, cell, cell_index) -> None:
         import asyncio
@@ -190,6 +191,8 @@ class _Execution:
             self.client.execute(cleanup_kc=True)
         except BaseException as error:  # handed to the main thread
             self.error = error
+        finally:
+            self.done.set()
 
     def interrupt(self) -> None:
         import asyncio
@@ -204,15 +207,15 @@ class _Execution:
     def wait(self) -> None:
         """Run to the end; Ctrl-C here interrupts (see the class description)."""
         self.thread.start()
-        while True:
-            # the whole loop inside the try: a Ctrl-C that lands in is_alive() must not
-            # return while the notebook's thread still runs (its kernel would outlive us)
+        # Waited for on an Event, not with Thread.join: in Python 3.11 a Ctrl-C that
+        # interrupts join() can mark a running thread as stopped (is_alive() turns False),
+        # and the run would end while nbclient still runs its kernel.
+        while not self.done.is_set():
             try:
-                while self.thread.is_alive():
-                    self.thread.join(0.1)
-                return
+                self.done.wait(0.1)
             except KeyboardInterrupt:
                 self.interrupt()
+        self.thread.join()
 
 
 def execute(path: Path) -> str:
