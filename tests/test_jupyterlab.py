@@ -28,6 +28,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +253,64 @@ def test_run_all_cells_in_jupyterlab(browser, lab, notebook):
 
     assert path.read_bytes() == before, f"{notebook} was changed on disk"
     assert path.stat().st_mtime_ns == mtime, f"{notebook} was rewritten"
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_repro_lab_offers_the_projects_kernel_and_stops_with_its_kernels(tmp_path, stop):
+    """`python3 repro.py lab`: its "dronediplomacy" kernel is this environment's interpreter
+    (even with another kernelspec of that name on JUPYTER_PATH), and stopping the command
+    stops the server and the kernels it started."""
+    from test_runner import hostile_kernelspecs
+
+    from sandbox import processes_marked
+
+    marker, port, token = uuid.uuid4().hex, free_port(), secrets.token_hex(24)
+    hostile = hostile_kernelspecs(tmp_path / "hostile", tmp_path / "hostile-started")
+    env = {**os.environ, "DRONE_LAB_TEST": marker, "JUPYTER_PATH": str(hostile),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "IPYTHONDIR": str(tmp_path / "ipython")}
+    command = [sys.executable, str(paths.ROOT / "repro.py"), "lab", "--no-browser", "--allow-root",
+               "--ServerApp.ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}",
+               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+               "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    log_path = tmp_path / "lab.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            assert process.poll() is None, log_path.read_text(errors="replace")[-3000:]
+            try:
+                specs = api(base, token, "/api/kernelspecs")
+                break
+            except (urllib.error.URLError, OSError):
+                assert time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
+                time.sleep(0.2)
+        spec = specs["kernelspecs"][runner.KERNEL_NAME]["spec"]
+        assert spec["display_name"] == runner.KERNEL_DISPLAY_NAME
+        assert Path(spec["argv"][0]) == Path(sys.executable)
+        request = urllib.request.Request(f"{base}/api/kernels?token={token}", method="POST",
+                                         data=json.dumps({"name": runner.KERNEL_NAME}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            assert json.load(answer)["name"] == runner.KERNEL_NAME
+        deadline = time.monotonic() + 60
+        while len(processes_marked("DRONE_LAB_TEST", marker, wait=0)) < 3:  # repro, server, kernel
+            assert time.monotonic() < deadline, "the kernel did not start"
+            time.sleep(0.2)
+        process.send_signal(stop)
+        assert process.wait(timeout=60) == 130
+        assert processes_marked("DRONE_LAB_TEST", marker) == [], "a server or kernel outlived it"
+        assert not (tmp_path / "hostile-started").exists()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid in processes_marked("DRONE_LAB_TEST", marker, wait=0):
+            os.kill(pid, signal.SIGKILL)

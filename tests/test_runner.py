@@ -1,6 +1,8 @@
 """The runner: order, selection, failure messages, and nothing half-written."""
 
 import json
+import uuid
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -9,6 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from dronediplomacy import paths
 from dronediplomacy.running import pipeline
 from dronediplomacy.running import runner
+from sandbox import processes_marked
 
 
 def write_notebook(path, *sources):
@@ -64,3 +67,97 @@ def test_executed_notebook_is_normalised_and_stable(tmp_path):
     assert nb["metadata"]["language_info"] == {"name": "python"}
     assert "".join(nb["cells"][1]["outputs"][0]["text"]) == "0 UTC\n"
     assert str(paths.ROOT) not in first
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("fails", [False, True])
+def test_each_notebook_runs_in_a_fresh_kernel_that_never_outlives_the_run(
+        tmp_path, monkeypatch, fails):
+    marker = uuid.uuid4().hex
+    monkeypatch.setenv("DRONE_RUNNER_TEST", marker)  # inherited by every kernel
+    names = ["00-a.ipynb", "01-b.ipynb"]
+    for index, name in enumerate(names):
+        source = f"assert 'x' not in globals()\nx = {index}\nimport os\nos.getpid()"
+        if fails and index == 0:  # 01-b must not start at all
+            source = "raise ValueError('stop here')"
+        nbformat.write(new_notebook(cells=[new_code_cell(source)]), tmp_path / name)
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
+    notebooks = [pipeline.Notebook(name, "test", (), ()) for name in names]
+    written = []
+    if fails:
+        with pytest.raises(runner.NotebookFailed, match="00-a.ipynb: cell 1 failed"):
+            runner.run(notebooks, on_written=written.append)
+        assert written == []
+    else:
+        runner.run(notebooks, on_written=written.append)
+        assert written == [tmp_path / name for name in names]
+        pids = [nbformat.read(tmp_path / name, as_version=4).cells[0].outputs[0]["data"]["text/plain"]
+                for name in names]
+        assert len(set(pids)) == 2  # one kernel per notebook
+    assert processes_marked("DRONE_RUNNER_TEST", marker) == []
+
+
+def hostile_kernelspecs(folder: Path, marker: Path) -> Path:
+    """A Jupyter data folder whose ``python3`` and ``dronediplomacy`` kernelspecs run
+    another program: it records that it was started, then exits."""
+    import sys
+
+    for name in ("python3", "dronediplomacy"):
+        spec = folder / "kernels" / name
+        spec.mkdir(parents=True)
+        argv = [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('started\\n')",
+                "{connection_file}"]
+        (spec / "kernel.json").write_text(json.dumps(
+            {"argv": argv, "display_name": f"hostile {name}", "language": "python"}))
+    return folder
+
+
+def test_a_kernelspec_on_the_jupyter_path_never_replaces_the_projects_interpreter(
+        tmp_path, monkeypatch):
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    marker = tmp_path / "hostile-kernel-started"
+    monkeypatch.setenv("JUPYTER_PATH", str(hostile_kernelspecs(tmp_path / "jupyter", marker)))
+    # the hostile specs are live: whoever asks the Jupyter path for these names gets them
+    assert KernelSpecManager().get_kernel_spec("python3").display_name == "hostile python3"
+    assert KernelSpecManager().get_kernel_spec(runner.KERNEL_NAME).display_name == \
+        f"hostile {runner.KERNEL_NAME}"
+    path = tmp_path / "01-which-python.ipynb"
+    write_notebook(path, "import sys\nprint(sys.executable)")
+    nb = json.loads(runner.execute(path))
+    assert "".join(nb["cells"][1]["outputs"][0]["text"]) == sys.executable + "\n"
+    assert nb["metadata"]["kernelspec"]["name"] == runner.KERNEL_NAME
+    assert not marker.exists()
+
+
+def test_strict_nbval_runs_the_projects_interpreter_whatever_the_jupyter_path_offers(tmp_path):
+    """The test command's nbval options (repro.py) start this interpreter, not a kernelspec."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    spec = importlib.util.spec_from_file_location("repro", paths.ROOT / "repro.py")
+    repro = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(repro)
+    marker = tmp_path / "hostile-kernel-started"
+    jupyter = hostile_kernelspecs(tmp_path / "jupyter", marker)
+    nb = new_notebook(cells=[new_code_cell("import sys\nprint(sys.executable)")],
+                      metadata={"kernelspec": {"name": runner.KERNEL_NAME,
+                                               "display_name": runner.KERNEL_DISPLAY_NAME,
+                                               "language": "python"}})
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                   text=sys.executable + "\n")]
+    nb.cells[0].execution_count = 1
+    nbformat.write(nb, tmp_path / "which.ipynb")
+    options = [option for option in repro.TEST_COMMAND if option.startswith("--nbval")
+               and option != "--nbval-sanitize-with"]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             *options, "which.ipynb"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300,
+                            env={**os.environ, "JUPYTER_PATH": str(jupyter)})
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 passed" in result.stdout
+    assert not marker.exists()

@@ -58,9 +58,25 @@ def stack_versions() -> pd.DataFrame:
                             for r in mismatched.itertuples())
         raise RuntimeError(f"the environment differs from requirements.lock: {listing}. "
                            "Rebuild it: delete .venv and run 'python3 repro.py run'.")
-    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    header = pd.DataFrame([{"package": "python", "locked": "3.11", "installed": python}])
+    header = pd.DataFrame([{"package": "python", **python_row()}])
     return pd.concat([header, table], ignore_index=True)
+
+
+#: The Pythons the lock is tested with (repro.py and .ci/run say the same).
+SUPPORTED_PYTHON = ((3, 11), (3, 13))
+
+
+def python_row(version: tuple[int, int] | None = None) -> dict[str, str]:
+    """Notebook 00's python row. Any supported Python shows the same (so the committed
+    notebook does not depend on which one ran it); another one shows its version."""
+    oldest, newest = SUPPORTED_PYTHON
+    supported = f"{oldest[0]}.{oldest[1]}–{newest[0]}.{newest[1]}"
+    major, minor = version or sys.version_info[:2]
+    if (major, minor) < oldest:
+        raise RuntimeError(f"Python {major}.{minor} is older than this project supports "
+                           f"({supported}).")
+    installed = f"within {supported}" if (major, minor) <= newest else f"{major}.{minor} (untested)"
+    return {"locked": supported, "installed": installed}
 
 
 def expected_sources() -> pd.DataFrame:
