@@ -43,7 +43,6 @@ Usage::
 
 from __future__ import annotations
 
-import csv
 import functools
 import html
 import os
@@ -55,11 +54,11 @@ from dronediplomacy import atomic
 from dronediplomacy import paths
 from dronediplomacy.running import pipeline
 from dronediplomacy.errors import InputError
+from dronediplomacy.reporting.figsave import MANIFEST_COLUMNS, read_manifest  # noqa: F401
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
 NARRATIVE_PREFIX = "05-"
 INDEX = "index.html"
-MANIFEST_COLUMNS = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 #: Formats a figure may be saved in, the first one found is shown on the index.
 IMAGE_FORMATS = ("png", "svg")
 OTHER_FORMATS = ("pdf",)
@@ -264,25 +263,6 @@ def _present(notebooks_dir: Path) -> list[str]:
     return [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
 
 
-def read_manifest(manifest: Path) -> list[dict[str, str]]:
-    """The rows of the figure manifest, in file order; [] when it does not exist yet."""
-    manifest = Path(manifest)
-    if not manifest.is_file():
-        return []
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(manifest, f"missing column(s) {', '.join(missing)}.",
-                             column=missing[0],
-                             fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
-        rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-    for line, row in enumerate(rows, start=2):
-        if not row["stem"]:
-            raise InputError(manifest, "empty figure stem.", row=line, column="stem")
-    return rows
-
-
 def _title() -> str:
     readme = paths.ROOT / "README.md"
     if readme.is_file():
@@ -394,7 +374,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
     contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
                      for name in present})
     contents[INDEX] = render_index(
-        pages, read_manifest(manifest), figures_dir=figures_dir, figures_href=figures_href,
+        pages, read_manifest(manifest, missing_ok=True), figures_dir=figures_dir, figures_href=figures_href,
         root=site_dir.parent, manifest=manifest)
     for page, text in contents.items():
         if page.endswith(".css"):
