@@ -1,44 +1,17 @@
 """Render the notebooks to a small website in ``site/`` that works offline.
 
-Every notebook of ``pipeline.NOTEBOOKS`` that exists becomes ``site/<stem>.html``
-(nbconvert's lab template), and ``site/index.html`` lists the notebooks in their
-order, with their purpose, and the figures of ``figures/manifest.csv`` with their
-captions and alt text.
+Every notebook of ``pipeline.NOTEBOOKS`` becomes ``site/<stem>.html`` (nbconvert's lab
+template); ``site/index.html`` lists them with their purpose, then the figures of the
+manifest with captions and alt texts. Offline: the template blanks the CDN scripts
+(require.js, MathJax, Mermaid, widgets), so LaTeX shows as typed; figures are linked
+relatively; every page is checked (:func:`off_host_references`) before anything is
+written; links a reader may click (``<a href>``) are free. Code is hidden on the
+narrative page (:data:`NARRATIVE_PREFIX`); a saved figure's alt text stays on its image.
+JupyterLab's stylesheets are written once (:data:`SHARED_CSS`) and linked from every
+page. Pages depend only on the notebooks and the manifest, are written atomically, and
+stale pages are removed, so a rerun leaves ``site/`` byte-identical.
 
-Offline
-    nbconvert's templates load require.js, MathJax and Mermaid from a CDN. The
-    template below extends the lab template and blanks those blocks (and the
-    widget-manager block, also a CDN script), so a page makes no request to any
-    other host. Inline figures are already ``data:`` URIs; figures on the index are
-    linked relatively (``../figures/<stem>.png``), so the site works from the
-    repository (open ``site/index.html``, or serve the repository root). LaTeX in
-    Markdown is therefore shown as typed, not typeset. Links a reader may click
-    (``<a href>``) may point anywhere: they make no request unless followed. Every
-    page is checked (:func:`off_host_references`) before anything is written.
-    Links between notebooks (``03-x.ipynb``) are rewritten to their pages, and every
-    page links back to the index.
-
-Code
-    Code cells are hidden (input and prompts excluded) on the narrative page, the
-    notebook whose name starts with :data:`NARRATIVE_PREFIX`; shown on every other.
-    An image output whose metadata has an ``alt`` text (a saved figure's, see
-    ``figsave.SavedFigure``) keeps it as the image's alt attribute.
-
-Shared style
-    nbconvert's lab template inlines JupyterLab's stylesheets (about 260 KB) into every
-    page. They are written once instead, as the files named in :data:`SHARED_CSS`,
-    and every page links them relatively; a page renders exactly as before.
-
-Reproducible
-    Pages depend only on the notebooks and the manifest: no timestamps, no random
-    ids, no absolute paths, a fixed order. Every file is written atomically, and
-    writing the same bytes leaves a file untouched, so a rerun leaves ``site/``
-    byte-identical. HTML files in ``site/`` that no longer belong to a notebook are
-    removed.
-
-Usage::
-
-    python -m dronediplomacy.reporting.site
+Usage: ``python -m dronediplomacy.reporting.site``
 """
 
 from __future__ import annotations
