@@ -1,42 +1,26 @@
 """Nagorno-Karabakh against Ukraine, point by point: the comparison table.
 
-One column per war (the conflicts of data/input/conflicts.csv that have a start date,
-in table order), one row per point of comparison:
-
-- Turkey's posture (conflicts.csv);
-- the accountability moves of Turkish speakers (hand coding);
-- the agent of the transfer the statements name, Turkish speakers and others;
-- the alignment with the buyer's war effort the statements present;
-- who pushed back and against what (statement_responses.csv, the responders' stance
-  and moves, the moves of the statements they answer);
-- the deliveries context from SIPRI (labelled SIPRI: context data, not the article).
-
-Every cell is a short text computed from the tables (counts and lists, nothing typed
-per conflict) and ends with the ids it rests on in brackets, e.g. ``[st01, st02]``;
-SIPRI cells cite the SIPRI deal ids, ``[SIPRI 63668]``. :func:`write_comparison`
-writes the table to data/derived/comparison.csv, atomically.
+One column per war (the conflicts with a start date, in table order), one row per point
+(:data:`POINTS`): Turkey's posture, the moves of Turkish speakers, the agent named, the
+alignment presented, who pushed back against what, and the SIPRI deliveries (context
+data, not the article). Every cell is computed from :mod:`summaries` and ends with the
+ids it rests on in brackets, ``[st01, st02]`` (SIPRI deal ids: ``[SIPRI 63668, 65290]``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from dronediplomacy import atomic
-from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy import paths
-from dronediplomacy.inputs import sipri
+from dronediplomacy import atomic, paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.summaries import TURKISH_SIDE
+from dronediplomacy.coding.codebook import load_codebook
+from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.tables import Tables, load_tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
-SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
-#: First year of the SIPRI deliveries summed in the context row (as in figure 8).
-SIPRI_FIRST_YEAR = 2014
-
 #: The points of comparison, in order: (key, label shown in the table).
 POINTS: tuple[tuple[str, str], ...] = (
     ("posture", "Turkey's posture"),
@@ -46,60 +30,36 @@ POINTS: tuple[tuple[str, str], ...] = (
     ("pushback", "Who pushed back, against what"),
     ("sipri", "Deliveries context (SIPRI)"),
 )
-#: Columns of comparison.csv before the one column per war.
-LEAD_COLUMNS = ("point", "label")
-
-#: An id citation at the end of a cell: ``[st01, st02]`` or ``[SIPRI 63668, 65290]``.
-CITATION = re.compile(r"\[([^\[\]]+)\]\s*$")
+GROUPS = ("Turkish speakers", "others")
 
 
 def cite(ids) -> str:
-    """``[a, b, c]``: the ids, unique, in first-seen order."""
+    """``[a, b, c]``: the ids, unique, in first-seen order (ValueError for none)."""
     ids = list(dict.fromkeys(str(i) for i in ids))
     if not ids:
         raise ValueError("a comparison cell must rest on at least one id")
     return "[" + ", ".join(ids) + "]"
 
 
-def cited_ids(cell: str) -> list[str]:
-    """The ids a cell cites (the bracket at its end); SIPRI ids keep their prefix
-    stripped and are returned as ``SIPRI <id>``."""
-    match = CITATION.search(cell)
-    if not match:
-        return []
-    parts = [p.strip() for p in match.group(1).split(",")]
-    if parts and parts[0].startswith("SIPRI"):
-        first = parts[0][len("SIPRI"):].strip()
-        return [f"SIPRI {p}" for p in ([first] if first else []) + parts[1:]]
-    return parts
-
-
-def _signed(value: float, decimals: int = 0) -> str:
-    text = f"{value:+.{decimals}f}" if round(value, decimals) else f"{0:.{decimals}f}"
-    return text.replace("-", "\u2212")
+def signed(value: float, decimals: int = 0) -> str:
+    """+2, 0, −1 (decimals=0); +1.5, −1.6, 0.0 (decimals=1): a true minus sign."""
+    rounded = round(float(value), decimals)
+    return (f"{rounded:+.{decimals}f}" if rounded else f"{0:.{decimals}f}").replace("-", "\u2212")
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _groups(frame: pd.DataFrame, side: str = "speaker_side") -> pd.Series:
-    """'Turkish speakers' or 'others', by speaker side."""
-    return frame[side].eq(TURKISH_SIDE).map({True: "Turkish speakers", False: "others"})
-
-
-# -- the cells (each reads the summaries of one war) -------------------------------------------
-
-def posture_cell(conflict: pd.Series) -> str:
-    return (f"{conflict['turkey_posture']}: {conflict['posture_description']} "
-            f"{cite([conflict['conflict_id']])}")
+def _group(side: str) -> str:
+    return GROUPS[0] if side == TURKISH_SIDE else GROUPS[1]
 
 
 def turkish_moves_cell(coded: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str]) -> str:
     """``coded``: the war's coded statements; ``moves``: its :func:`summaries.move_counts`."""
     turkish = coded[coded["speaker_side"] == TURKISH_SIDE]
     if turkish.empty:
-        raise ValueError("no Turkish statement in this conflict")
+        return f"no statement by a Turkish speaker {cite(coded['statement_id'])}"
     made = moves[(moves["speaker_side"] == TURKISH_SIDE) & (moves["count"] > 0)]
     counts = sorted(((labels[m].lower(), int(n)) for m, n in zip(made["move"], made["count"])),
                     key=lambda kv: (-kv[1], kv[0]))
@@ -113,10 +73,10 @@ def turkish_moves_cell(coded: pd.DataFrame, moves: pd.DataFrame, labels: dict[st
 
 def agent_cell(coded: pd.DataFrame, agents: pd.DataFrame, labels: dict[str, str]) -> str:
     """``agents``: the war's :func:`summaries.agent_counts`."""
-    agents = agents[agents["count"] > 0].assign(group=_groups(agents))
+    agents = agents[agents["count"] > 0]
     parts = []
-    for name in ("Turkish speakers", "others"):
-        mine = agents[agents["group"] == name]
+    for name in GROUPS:
+        mine = agents[agents["speaker_side"].map(_group) == name]
         ids = {a: sorted("; ".join(g["statement_ids"]).split("; "))
                for a, g in mine.groupby("named_agent")}
         items = [f"{labels[a]} ({', '.join(i)})"
@@ -126,17 +86,15 @@ def agent_cell(coded: pd.DataFrame, agents: pd.DataFrame, labels: dict[str, str]
 
 
 def alignment_cell(coded: pd.DataFrame) -> str:
-    grouped = coded.assign(speakers=_groups(coded))
+    grouped = coded.assign(speakers=coded["speaker_side"].map(_group))
     means = summaries.alignment_summary(grouped, by=("speakers",)).set_index("speakers")["mean"]
     parts = []
-    for name in ("Turkish speakers", "others"):
+    for name in GROUPS:
         values = grouped[grouped["speakers"] == name].sort_values("statement_id")
-        if values.empty:
-            parts.append(f"{name}: none")
-            continue
-        items = ", ".join(f"{r.statement_id} {_signed(int(r.alignment_value))}"
+        items = ", ".join(f"{r.statement_id} {signed(r.alignment_value)}"
                           for r in values.itertuples())
-        parts.append(f"{name} {items} (mean {_signed(means[name], 1)})")
+        parts.append(f"{name} {items} (mean {signed(means[name], 1)})" if items
+                     else f"{name}: none")
     return " | ".join(parts) + f" {cite(coded['statement_id'])}"
 
 
@@ -147,76 +105,59 @@ def pushback_cell(coded: pd.DataFrame, links: pd.DataFrame, labels: dict[str, st
 
     def moves_of(cells) -> str:
         made = {m for cell in cells for m in str(cell).split("; ") if m}
-        found = [labels[m].lower() for m in labels if m in made]
-        return ", ".join(found) if found else "no coded move"
+        return ", ".join(labels[m].lower() for m in labels if m in made) or "no coded move"
 
     parts, cited = [], []
     for response, group in links.groupby("response_id", sort=False):  # links, then the rest
         row = group.iloc[0]
-        side = row["responder_side"].replace("_", " ")
+        side, own = row["responder_side"].replace("_", " "), moves_of([row["response_moves"]])
         if group["answers_id"].isna().all():
             parts.append(f"{row['responder']} ({side}) contests, answering no listed statement, "
-                         f"with {moves_of([row['response_moves']])}")
+                         f"with {own}")
             cited.append(response)
             continue
         answered = sorted(group["answers_id"])
-        parts.append(f"{row['responder']} ({side}, {row['stance']}) answers "
-                     f"{', '.join(answered)} ({moves_of(group['answered_moves'])}) with "
-                     f"{moves_of([row['response_moves']])}")
+        parts.append(f"{row['responder']} ({side}, {row['stance']}) answers {', '.join(answered)} "
+                     f"({moves_of(group['answered_moves'])}) with {own}")
         cited += [response, *answered]
     return "; ".join(parts) + f" {cite(sorted(cited))}"
 
 
-def sipri_cell(deliveries: pd.DataFrame, country: str, war_start_year: int) -> str:
-    rows = deliveries[(deliveries["recipient"] == country)]
-    if rows.empty:
-        return f"SIPRI: no armed-UAV deliveries from Turkey to {country} recorded [SIPRI]"
-    first, last = int(rows["year"].min()), int(rows["year"].max())
-    total, estimated = int(rows["delivered"].sum()), int(rows["estimated"].sum())
-    before = int(rows.loc[rows["year"] < war_start_year, "delivered"].sum())
-    during = int(rows.loc[rows["year"] == war_start_year, "delivered"].sum())
-    after = int(rows.loc[rows["year"] > war_start_year, "delivered"].sum())
-    ids = sorted({i.strip() for cell in rows["sipri_ids"] for i in str(cell).split(";")
-                  if i.strip()}, key=int)
-    text = (f"SIPRI: {total} armed UAVs delivered by Turkey to {country} in {first}–{last} "
-            f"({estimated} of them SIPRI estimates): {before} before {war_start_year}, "
-            f"{during} in {war_start_year} (the war began), {after} after")
-    return f"{text} " + ("[SIPRI " + ", ".join(ids) + "]" if ids else "[SIPRI]")
+def sipri_cell(s: dict) -> str:
+    """``s``: one war's entry of :func:`summaries.war_deliveries`."""
+    if not s["total"]:
+        return f"SIPRI: no armed-UAV deliveries from Turkey to {s['recipient']} recorded [SIPRI]"
+    return (f"SIPRI: {s['total']} armed UAVs delivered by Turkey to {s['recipient']} in "
+            f"{s['first']}–{s['last']} ({s['estimated']} of them SIPRI estimates): {s['before']} "
+            f"before {s['start']}, {s['during']} in {s['start']} (the war began), {s['after']} "
+            f"after [SIPRI {', '.join(s['deals'])}]")
 
 
-# -- the table --------------------------------------------------------------------------------
-
-def comparison_table(tables: Tables | None = None, sipri_csv: Path | str = SIPRI_CSV
-                     ) -> pd.DataFrame:
-    """The comparison: one row per point (POINTS), one column per war (its id). Every
-    count and list is read from :mod:`dronediplomacy.analysis.summaries`."""
+def comparison_table(tables: Tables | None = None,
+                     sipri_csv: Path | str = summaries.SIPRI_CSV) -> pd.DataFrame:
+    """The comparison: one row per point (POINTS: columns point, label), one column per
+    war (its id). Every count and list is read from :mod:`summaries`."""
     tables = tables or load_tables()
     codebook = load_codebook(tables.input_dir / "codebook.yaml")
     coded = summaries.coded_statements(tables, codebook)
     move_labels = summaries.code_labels(codebook, "accountability_move")
-    agent_labels = summaries.code_labels(codebook, "named_agent")
     conflicts = summaries.wars(tables)
     moves = summaries.move_counts(coded, codebook, conflicts["conflict_id"])
     agents = summaries.agent_counts(coded, codebook, conflicts["conflict_id"])
     links = summaries.pushback(tables, coded)
-    country = tables.actors.set_index("actor_id")["country"]
-    buyers = [country[a] for a in conflicts["buyer_actor_id"]]
-    deliveries = sipri.armed_uav_deliveries(sipri.read_trade_register(sipri_csv),
-                                            tuple(dict.fromkeys(buyers)), SIPRI_FIRST_YEAR)
+    _, deliveries = summaries.war_deliveries(tables, sipri.read_trade_register(sipri_csv))
     columns = {}
-    for conflict, buyer in zip(conflicts.to_dict("records"), buyers):
+    for conflict in conflicts.to_dict("records"):
         cid = conflict["conflict_id"]
         mine = coded[coded["conflict_id"] == cid]
-        cells = {
-            "posture": posture_cell(pd.Series(conflict)),
-            "turkish_moves": turkish_moves_cell(mine, moves[moves["conflict_id"] == cid],
-                                                move_labels),
-            "named_agent": agent_cell(mine, agents[agents["conflict_id"] == cid], agent_labels),
-            "alignment": alignment_cell(mine),
-            "pushback": pushback_cell(mine, links[links["conflict_id"] == cid], move_labels),
-            "sipri": sipri_cell(deliveries, buyer, int(str(conflict["date_start"])[:4])),
-        }
-        columns[cid] = [cells[key] for key, _ in POINTS]
+        columns[cid] = [
+            f"{conflict['turkey_posture']}: {conflict['posture_description']} {cite([cid])}",
+            turkish_moves_cell(mine, moves[moves["conflict_id"] == cid], move_labels),
+            agent_cell(mine, agents[agents["conflict_id"] == cid],
+                       summaries.code_labels(codebook, "named_agent")),
+            alignment_cell(mine),
+            pushback_cell(mine, links[links["conflict_id"] == cid], move_labels),
+            sipri_cell(deliveries[cid])]
     return pd.DataFrame({"point": [k for k, _ in POINTS], "label": [l for _, l in POINTS],
                          **columns})
 

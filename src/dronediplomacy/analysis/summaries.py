@@ -28,7 +28,9 @@ import pandas as pd
 from dronediplomacy.coding.codebook import Codebook, line_of
 from dronediplomacy.coding.codings import speaker_sides
 from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy import paths
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.tables import Tables
 
 #: The speaker side of Turkish speakers (codebook dimension speaker_side).
@@ -48,6 +50,9 @@ CODED_LEAD = ("statement_id", "source_id", "conflict_id", "actor_id", "speaker",
 CODED_TAIL = ("moves", "named_agent", "alignment", "alignment_value", "stance", "ownership_score")
 #: The default grouping of the summaries.
 BY = ("source_id", "conflict_id", "speaker_side")
+#: The SIPRI export (context data) and the first delivery year counted, everywhere.
+SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
+SIPRI_FIRST_YEAR = 2014
 
 
 # --------------------------------------------------------------------------- labels
@@ -257,3 +262,30 @@ def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source_id", "conflict_id", "response_id", "responder",
                                        "responder_side", "stance", "response_moves",
                                        "answers_id", "answered_speaker", "answered_moves"])
+
+
+def war_deliveries(tables: Tables, export: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The SIPRI context of each war: Turkish armed-UAV deliveries to its buyer.
+    ``export``: :func:`dronediplomacy.inputs.sipri.read_trade_register`. Returns the
+    deliveries per recipient and year from SIPRI_FIRST_YEAR
+    (:func:`sipri.armed_uav_deliveries`) and, per war id, a dict: recipient, start (the
+    year the war began), first, last (years of the export), total, estimated, before,
+    during, after (systems delivered before, in and after the start year), deals (SIPRI
+    deal ids, sorted numerically)."""
+    country = tables.actors.set_index("actor_id")["country"]
+    conflicts = wars(tables)
+    buyers = [country[a] for a in conflicts["buyer_actor_id"]]
+    deliveries = sipri.armed_uav_deliveries(export, tuple(dict.fromkeys(buyers)), SIPRI_FIRST_YEAR)
+    per_war = {}
+    for cid, buyer, start in zip(conflicts["conflict_id"], buyers, conflicts["date_start"]):
+        start = int(str(start)[:4])
+        rows = deliveries[deliveries["recipient"] == buyer]
+        years, n = rows["year"], rows["delivered"]
+        per_war[cid] = {
+            "recipient": buyer, "start": start, "first": int(deliveries["year"].min()),
+            "last": int(deliveries["year"].max()), "total": int(n.sum()),
+            "estimated": int(rows["estimated"].sum()), "before": int(n[years < start].sum()),
+            "during": int(n[years == start].sum()), "after": int(n[years > start].sum()),
+            "deals": sorted({i.strip() for c in rows["sipri_ids"] for i in str(c).split(";")
+                             if i.strip()}, key=int)}
+    return deliveries, per_war

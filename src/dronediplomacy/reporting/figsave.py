@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from dronediplomacy import atomic, paths
+from dronediplomacy.errors import InputError
 from dronediplomacy.reporting import style
 
 #: A figure's stem: ``fig-NN-slug`` (NN two digits, slug lower-case words with hyphens).
@@ -35,6 +36,8 @@ SUFFIXES: tuple[str, ...] = (".pdf", ".svg", ".png", ".csv")
 SCREEN_DPI = 150
 SCREEN_COLOURS = 256
 SCREEN_SHOWN_PX_PER_INCH = 100
+#: Columns of figures/manifest.csv.
+MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 
 
 class FigureRuleError(ValueError):
@@ -175,3 +178,25 @@ def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt
                 fig.savefig(tmp[f".{fmt}"], format=fmt, dpi=style.PNG_DPI,
                             metadata=metadata(fmt, title=caption, description=alt_text))
     return SavedFigure(stem, *targets.values(), figure=fig, data=data, alt_text=alt_text)
+
+
+def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[str, str]]:
+    """The rows of figures/manifest.csv, in file order ([] if it is missing and
+    ``missing_ok``). InputError (file, line, column, fix) for a missing file or column or
+    an empty stem."""
+    manifest = Path(manifest)
+    if not manifest.is_file():
+        if missing_ok:
+            return []
+        raise InputError(manifest, "is missing.", fix="run notebook 04 (python -m "
+                         "dronediplomacy.running.runner 04), which writes the figures and it.")
+    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False)
+    missing = [c for c in MANIFEST_COLUMNS if c not in rows.columns]
+    if missing:
+        raise InputError(manifest, f"missing column(s) {', '.join(missing)}.", column=missing[0],
+                         fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
+    rows = [{k: v.strip() for k, v in row.items()} for row in rows.to_dict("records")]
+    for line, row in enumerate(rows, start=2):
+        if not row["stem"]:
+            raise InputError(manifest, "empty figure stem.", row=line, column="stem")
+    return rows

@@ -46,7 +46,7 @@ TextSource = Union[str, Callable[[pd.DataFrame], str]]
 #: The notebook that shows the figures (see pipeline.NOTEBOOKS).
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
 #: Columns of figures/manifest.csv, and the separator of its ``inputs`` cell.
-MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
+MANIFEST_COLUMNS = figsave.MANIFEST_COLUMNS
 MANIFEST_NAME = "manifest.csv"
 INPUTS_SEPARATOR = "; "
 
@@ -229,7 +229,6 @@ def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
 
 # -- figure 8: SIPRI deliveries --------------------------------------------------------
 
-SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 #: Each recipient series takes the colour of the conflict whose buyer it is.
 RECIPIENT_CONFLICT: dict[str, str] = {"Azerbaijan": "nk2020", "Ukraine": "ukr2022",
                                       sipri.ALL_RECIPIENTS: "context"}
@@ -318,9 +317,8 @@ def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
     from 2014 to the export's last delivery year, the wars of conflicts.csv shaded."""
     from dronediplomacy.inputs.tables import load_tables
 
-    export = sipri.read_trade_register(SIPRI_CSV)
-    deliveries = sipri.armed_uav_deliveries(export, ("Azerbaijan", "Ukraine"), 2014)
-    return plot_sipri_deliveries(deliveries, war_periods(load_tables()),
+    tables, export = load_tables(), sipri.read_trade_register(summaries.SIPRI_CSV)
+    return plot_sipri_deliveries(summaries.war_deliveries(tables, export)[0], war_periods(tables),
                                  generated=export.attrs.get("generated"))
 
 

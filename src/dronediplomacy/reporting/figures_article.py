@@ -23,12 +23,14 @@ from matplotlib.patches import Patch
 
 from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
+from dronediplomacy.analysis.comparison import signed as _signed
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.schemas import CLAIM_TYPES
 from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
+from dronediplomacy.reporting.narrative import decimal as _num, lower_first as _lower_first
 from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars, war_handles,
                                               war_periods, war_rows, year_after)
 
@@ -52,10 +54,6 @@ def _conflicts(tables: Tables, coded: pd.DataFrame) -> list[str]:
     return [c for c in tables.conflicts["conflict_id"] if (coded["conflict_id"] == c).any()]
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def _side_phrase(side: str) -> str:
     """'turkey' -> 'Turkish speakers', 'buyer' -> 'buyer-side speakers'."""
     if side == TURKISH_SIDE:
@@ -63,19 +61,9 @@ def _side_phrase(side: str) -> str:
     return f"{side.replace('_', '-')}{'' if side == 'third_party' else '-side'} speakers"
 
 
-def _signed(value: int) -> str:
-    """+1, 0, −1 (a true minus sign)."""
-    return f"{int(value):+d}".replace("-", "−") if value else "0"
-
-
 def _minus(label: str) -> str:
     """A label's leading hyphen as a true minus sign ('-2 explicit ...' -> '−2 explicit ...')."""
     return "−" + label[1:] if label.startswith("-") else label
-
-
-def _num(value: float) -> str:
-    """Two decimals with a true minus sign."""
-    return f"{value:.2f}".replace("-", "−")
 
 
 def _strip_spines(ax) -> None:

@@ -1,23 +1,19 @@
 """The comparison told in prose: Markdown from Jinja2 templates filled from the summaries.
 
-The sentences live in ``templates/narrative/*.md.j2`` beside this module: a researcher
-rewords a sentence by editing a template, not Python. This module only gathers the facts
-(from :mod:`dronediplomacy.analysis.summaries`, the tables, the agreement table of notebook
-03 and the SIPRI export) and provides the small language helpers as Jinja filters. The
-templates are rendered with ``StrictUndefined``: a misspelt variable is an error naming the
-template and line, never a silent blank.
+The sentences live in ``templates/narrative/*.md.j2``: a researcher rewords a sentence by
+editing a template, not Python. This module gathers the facts (:mod:`summaries`, the
+tables, the agreement table of notebook 03, SIPRI) and gives the templates small language
+helpers as filters. Templates run with ``StrictUndefined``: a misspelt variable is an
+error naming the template and line.
 
-    from dronediplomacy.reporting import narrative
     facts = narrative.gather()                 # or gather(Path("some/input/dir"))
-    for title, text in narrative.sections(facts):
-        ...
+    for title, text in narrative.sections(facts): ...
 
-House style (the filters): counts from zero to nine are words, 10 and above digits
-(``number``, ``count``); statistics, years, dates, paragraph numbers and SIPRI deal ids are
-always digits; lists are joined "A, B and C" (``join``); quotations are verbatim, in curly
-quotes, followed by the row's id and paragraph, "(st09, ¶6)" — with more than one source
-the source is named too, "(st09, Oliver ¶6)"; paraphrases are never quoted and are marked
-as ours; a negative value takes a true minus sign (−1.6).
+House style: counts from zero to nine are words, 10 and above digits (``number``,
+``count``); statistics, years, dates and ids are digits; an undefined statistic is the
+word "undefined", never "nan"; lists are joined "A, B and C"; quotations are verbatim in
+curly quotes followed by "(st09, ¶6)" ("(st09, Oliver ¶6)" with several sources);
+paraphrases are marked as ours; a negative value takes a true minus sign.
 """
 
 from __future__ import annotations
@@ -35,31 +31,30 @@ import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
+from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
+from dronediplomacy.inputs.schemas import CLAIM_TYPES, MODES
 from dronediplomacy.inputs.tables import Tables, load_tables
 
 AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
-COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
-SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 #: The templates of the prose (shipped with the package, see pyproject.toml).
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
-#: First year of the SIPRI deliveries counted (the same as the comparison table's).
-SIPRI_FIRST_YEAR = 2014
 #: CSS pixels per inch of figure on the page.
 CSS_PX_PER_INCH = 120
-#: Title of the closing section.
 LIMITS_TITLE = "What the data can and cannot support"
+#: A web address or a row of the corpus tables cited in a date_derivation: the date rests
+#: (at least in part) on a source outside the one the statement comes from.
+OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 # --------------------------------------------------------------------------- language helpers
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-MINUS = "\u2212"
 #: Words that keep their capital inside a sentence when they begin a codebook label.
 PROPER_WORDS = ("Turkish", "Turkey")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
@@ -67,10 +62,16 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 UNWRAP = re.compile(r"(?<=[^\n])\n(?=[^\n-])")
 
 
+def present(value) -> bool:
+    """A cell holds something (not None, NaN or blank)."""
+    return value is not None and not (not isinstance(value, str) and pd.isna(value)) \
+        and str(value).strip() != ""
+
+
 def number(n: int) -> str:
     """A count as the prose writes it: words from zero to nine, digits from 10."""
     n = int(n)
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n).replace("-", MINUS)
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n).replace("-", "\u2212")
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -95,13 +96,11 @@ def join(items: Iterable, conjunction: str = "and") -> str:
 
 
 def capitalise(text: str) -> str:
-    """The first letter in upper case, the rest untouched."""
     return text[:1].upper() + text[1:]
 
 
 def lower_first(text: str) -> str:
-    """'Insisted that …' -> 'insisted that …'; 'NATO …' stays (only a capital followed by
-    a lower-case letter is lowered)."""
+    """'Insisted that …' -> 'insisted that …'; 'NATO …' stays."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
@@ -112,20 +111,17 @@ def label_in_sentence(label: str) -> str:
 
 
 def signed(value: float, decimals: int = 0) -> str:
-    """+2, 0, −1 (decimals=0); +1.5, −1.6, 0.0 (decimals=1). True minus sign."""
-    rounded = round(float(value), decimals)
-    text = f"{rounded:+.{decimals}f}" if rounded else f"{0:.{decimals}f}"
-    return text.replace("-", MINUS)
+    """+2, 0, −1; +1.5, −1.6 (decimals=1); 'undefined' for a missing value."""
+    return _signed(value, decimals) if present(value) else "undefined"
 
 
 def decimal(value: float, decimals: int = 2) -> str:
-    """0.78, −0.07: a statistic, always in digits."""
-    return f"{float(value):.{decimals}f}".replace("-", MINUS)
+    """0.78, −0.07: a statistic, in digits; 'undefined' for a missing value."""
+    return f"{float(value):.{decimals}f}".replace("-", "\u2212") if present(value) else "undefined"
 
 
 def md(text: object) -> str:
-    """Text from a table, safe in Markdown: characters Markdown (or JupyterLab's maths)
-    would interpret are escaped."""
+    """Text from a table, safe in Markdown (characters Markdown would interpret escaped)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
@@ -140,34 +136,25 @@ def day(value: str) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def present(value) -> bool:
-    """A cell holds something (not None, NaN or blank)."""
-    return value is not None and not (not isinstance(value, str) and pd.isna(value)) \
-        and str(value).strip() != ""
+def day_range(first: str, last: str) -> str:
+    """'27 September to 10 November 2020'; the first year is written only if it differs."""
+    a, b = date.fromisoformat(str(first)), date.fromisoformat(str(last))
+    return f"{a.day} {_MONTHS[a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
 
 
 def date_phrase(earliest, latest, precision: str) -> str:
     """'on 24 February 2026', 'in February 2026', 'in 2014', 'between 27 September and
     10 November 2020', 'no earlier than …', 'no later than …', or 'undated'."""
     early, late = present(earliest), present(latest)
-    if not early and not late:
-        return "undated"
-    if early and late:
-        first, last = date.fromisoformat(str(earliest)), date.fromisoformat(str(latest))
-        if precision == "day" or first == last:
-            return f"on {day(earliest)}"
-        if precision == "month":
-            return f"in {_MONTHS[first.month - 1]} {first.year}"
-        if precision == "year":
-            return f"in {first.year}"
-        return f"between {day_range(earliest, latest).replace(' to ', ' and ')}"
-    return f"no earlier than {day(earliest)}" if early else f"no later than {day(latest)}"
-
-
-def day_range(first: str, last: str) -> str:
-    """'27 September to 10 November 2020'; the first year is written only if it differs."""
-    a, b = date.fromisoformat(str(first)), date.fromisoformat(str(last))
-    return f"{a.day} {_MONTHS[a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
+    if not (early and late):
+        return ("undated" if not (early or late) else
+                f"no earlier than {day(earliest)}" if early else f"no later than {day(latest)}")
+    first = date.fromisoformat(str(earliest))
+    if precision == "day" or str(earliest) == str(latest):
+        return f"on {day(earliest)}"
+    if precision in ("month", "year"):
+        return f"in {_MONTHS[first.month - 1] + ' ' if precision == 'month' else ''}{first.year}"
+    return f"between {day_range(earliest, latest).replace(' to ', ' and ')}"
 
 
 def ids(values: Iterable) -> str:
@@ -178,7 +165,6 @@ def ids(values: Iterable) -> str:
 FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first,
                                    label_in_sentence, signed, decimal, md, quote, day, day_range,
                                    ids, present)}
-
 MODE_NOUNS = {
     "direct_quote": ("direct quotation", "direct quotations"),
     "reported": ("reported statement", "reported statements"),
@@ -196,7 +182,7 @@ SIDE_PHRASES = {"turkey": "Turkish", "buyer": "on the buyer's side",
 class Facts:
     """Everything the prose is computed from. ``statements``: one row per statement, its
     row of statements.csv joined to :func:`summaries.coded_statements` and the speaker's
-    names; the other frames are the summaries of :mod:`dronediplomacy.analysis.summaries`."""
+    names; the other frames are the summaries of :mod:`summaries`."""
 
     tables: Tables
     codebook: Codebook
@@ -205,7 +191,8 @@ class Facts:
     agents: pd.DataFrame          # summaries.agent_counts
     pushback: pd.DataFrame        # summaries.pushback
     agreement: pd.DataFrame       # the agreement table of notebook 03
-    deliveries: pd.DataFrame      # SIPRI armed-UAV deliveries to each war's buyer, per year
+    deliveries: pd.DataFrame      # SIPRI armed-UAV deliveries per recipient and year
+    sipri: dict                   # summaries.war_deliveries: war id -> its SIPRI context
     sipri_generated: str | None
     templates: Path = TEMPLATES
     env: jinja2.Environment = field(init=False, repr=False)
@@ -215,20 +202,19 @@ class Facts:
                                  undefined=jinja2.StrictUndefined, trim_blocks=True,
                                  lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
                                  extensions=["jinja2.ext.do"])
-        env.filters.update(FILTERS)
-        env.filters["rows"] = lambda frame: frame.to_dict("records")
+        env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
+                           side=lambda side: SIDE_PHRASES.get(side, str(side).replace("_", " ")))
         env.tests["present"] = present
-        env.filters["side"] = lambda side: SIDE_PHRASES.get(side, str(side).replace("_", " "))
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
-                           date_phrase=date_phrase, moves_of=self.moves_of, labels=lambda dimension, codes: [
-                               self.label(dimension, c) for c in codes])
+                           date_phrase=date_phrase, moves_of=self.moves_of,
+                           labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
         object.__setattr__(self, "env", env)
 
     def render(self, template: str, **values) -> str:
         """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts).
-        A line break inside a paragraph becomes a space (templates wrap their sentences);
-        a blank line ends a paragraph, a line starting with '- ' is a list item.
-        jinja2.UndefinedError (naming the variable) for a variable that is not defined."""
+        A line break inside a paragraph becomes a space; a blank line ends a paragraph,
+        a line starting with '- ' is a list item. jinja2.UndefinedError for a variable
+        that is not defined."""
         text = self.env.get_template(f"{template}.md.j2").render(**values)
         return UNWRAP.sub(" ", text).rstrip() + "\n"
 
@@ -242,8 +228,7 @@ class Facts:
 
     @property
     def sources(self) -> pd.DataFrame:
-        """The rows of sources.csv that the narrated tables (statements, events, claims)
-        come from: the statement corpus, narrated by no section yet, is not among them."""
+        """The rows of sources.csv the narrated tables (statements, events, claims) come from."""
         used = set().union(*(self.tables.frame(name)["source_id"]
                              for name in ("statements", "events", "claims")))
         return self.tables.sources[self.tables.sources["source_id"].isin(used)]
@@ -288,7 +273,6 @@ class Facts:
 
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
-        from dronediplomacy.inputs.schemas import MODES
         n = frame["mode"].value_counts()
         return join(count(int(n[m]), *MODE_NOUNS.get(m, (m.replace("_", " "),) * 2))
                     for m in MODES if m in n)
@@ -314,14 +298,13 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     name, in parentheses after an organisation's), speaker_country."""
     rows = []
     for actor_id, a in tables.actors.set_index("actor_id").iterrows():
-        bare = re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip()
         role, titled = (a["role"] if present(a["role"]) else ""), str(a["name"])
         if a["actor_type"] == "person" and role and a["relation_to_turkish_state"] in ("state", "foreign"):
             then = re.search(r"\s*\(then\)$", role)
             titled = f"{'then ' + role[:then.start()] if then else role} {a['name']}"
         elif role:
             titled = f"{a['name']} ({lower_first(role)})"
-        rows.append({"actor_id": actor_id, "speaker_bare": bare,
+        rows.append({"actor_id": actor_id, "speaker_bare": re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip(),
                      "speaker_short": summaries.speaker_label(a["name"], a["actor_type"]),
                      "speaker_titled": titled, "speaker_country": a["country"]})
     return pd.DataFrame(rows)
@@ -352,7 +335,7 @@ def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
 
 
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
-           sipri_csv: Path | str = SIPRI_CSV, templates: Path | str = TEMPLATES) -> Facts:
+           sipri_csv: Path | str = summaries.SIPRI_CSV, templates: Path | str = TEMPLATES) -> Facts:
     """Read everything the prose needs. ``source``: a Tables bundle or a folder of input
     tables (default data/input/; the codebook and hand coding are read from it). The
     agreement table is ``agreement_table`` if given, else computed from the folder's
@@ -365,15 +348,14 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
                   .merge(coded, on="statement_id").merge(_speakers(tables), on="actor_id", how="left"))
     statements["move_list"] = [tuple(m.split("; ")) if m else () for m in statements["moves"]]
     export = sipri.read_trade_register(sipri_csv)
-    country = tables.actors.set_index("actor_id")["country"]
-    buyers = tuple(dict.fromkeys(country[a] for a in summaries.wars(tables)["buyer_actor_id"]))
+    deliveries, per_war = summaries.war_deliveries(tables, export)
     return Facts(tables=tables, codebook=codebook, statements=statements,
                  moves=summaries.move_counts(coded, codebook),
                  agents=summaries.agent_counts(coded, codebook),
                  pushback=summaries.pushback(tables, coded),
                  agreement=agreement_table if agreement_table is not None else _agreement(tables, codebook),
-                 deliveries=sipri.armed_uav_deliveries(export, buyers, SIPRI_FIRST_YEAR),
-                 sipri_generated=export.attrs.get("generated"), templates=Path(templates))
+                 deliveries=deliveries, sipri=per_war, sipri_generated=export.attrs.get("generated"),
+                 templates=Path(templates))
 
 
 def _facts(source) -> Facts:
@@ -382,42 +364,19 @@ def _facts(source) -> Facts:
 
 # --------------------------------------------------------------------------- the sections
 
-def _claim_scopes(facts: Facts) -> dict[str, frozenset[str]]:
-    """claim_id -> the conflicts its evidence (statements and events) belongs to."""
-    t = facts.tables
+def _claims_where(facts: Facts, keep) -> list[dict]:
+    """The claims whose evidence's conflicts satisfy ``keep`` (a frozenset -> bool), each
+    with the list of its evidence (statements first)."""
+    t, ev = facts.tables, facts.tables.claim_evidence
     conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                    **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
-    ev = t.claim_evidence
-    return {c: frozenset(conflict_of[e] for e in ev.loc[ev["claim_id"] == c, "evidence_id"])
-            for c in t.claims["claim_id"]}
-
-
-def _claims_where(facts: Facts, keep) -> list[dict]:
-    scopes = _claim_scopes(facts)
-    ev = facts.tables.claim_evidence
     out = []
-    for claim in facts.tables.claims.to_dict("records"):
-        if keep(scopes[claim["claim_id"]]):
-            rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
-                ["evidence_type", "evidence_id"], ascending=[False, True])
+    for claim in t.claims.to_dict("records"):
+        rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
+            ["evidence_type", "evidence_id"], ascending=[False, True])
+        if keep(frozenset(conflict_of[e] for e in rows["evidence_id"])):
             out.append({**claim, "evidence": list(rows["evidence_id"])})
     return out
-
-
-def _deliveries(facts: Facts, conflict_id: str) -> dict:
-    conflict = facts.conflict(conflict_id)
-    recipient = facts.tables.actors.set_index("actor_id").loc[conflict["buyer_actor_id"], "country"]
-    start = int(str(conflict["date_start"])[:4])
-    rows = facts.deliveries[facts.deliveries["recipient"] == recipient]
-    years = rows["year"]
-    return {"recipient": recipient, "start": start, "total": int(rows["delivered"].sum()),
-            "first": int(years.min()), "last": int(years.max()),
-            "before": int(rows.loc[years < start, "delivered"].sum()),
-            "during": int(rows.loc[years == start, "delivered"].sum()),
-            "after": int(rows.loc[years > start, "delivered"].sum()),
-            "estimated": int(rows["estimated"].sum()),
-            "deals": sorted({i.strip() for c in rows["sipri_ids"] for i in str(c).split(";")
-                             if i.strip()}, key=int)}
 
 
 def introduction(source=None) -> str:
@@ -425,21 +384,21 @@ def introduction(source=None) -> str:
     and mode, and how they were coded."""
     facts = _facts(source)
     values = facts.codebook.ordinal_values("alignment")
-    by_value = {v: c for c, v in values.items()}
     return facts.render("introduction", low=min(values.values()), high=max(values.values()),
-                        by_value=by_value, conflicts=facts.wars() + facts.outside())
+                        by_value={v: c for c, v in values.items()},
+                        conflicts=facts.wars() + facts.outside())
 
 
 def war(source, conflict_id: str) -> str:
     """One war told in prose: posture, statements, what the Turkish speakers said and how
-    it is coded, who pushed back, the SIPRI context and the article's claims about it."""
+    it is coded, who pushed back, the SIPRI context and the source's claims about it."""
     facts = _facts(source)
     links = facts.pushback[(facts.pushback["conflict_id"] == conflict_id)
                            & facts.pushback["answers_id"].notna()]
     others = facts.of_conflict(conflict_id, "others")
     return facts.render("war", conflict_id=conflict_id, links=links,
                         rest=others[~others["statement_id"].isin(links["response_id"])],
-                        sipri=_deliveries(facts, conflict_id),
+                        sipri=facts.sipri[conflict_id],
                         claims=_claims_where(facts, lambda s: s == frozenset({conflict_id})))
 
 
@@ -449,19 +408,16 @@ def point_by_point(source=None) -> str:
     facts = _facts(source)
     turkish = {w: facts.of_conflict(w, "turkey") for w in facts.wars()}
     means = {w: float(t["alignment_value"].astype(int).mean()) for w, t in turkish.items() if len(t)}
-    shared = set.intersection(*({m for m in facts.codebook.move_ids if t[m].sum()}
-                                for t in turkish.values())) if turkish else set()
+    shared = [m for m in facts.codebook.move_ids if turkish and all(t[m].sum() for t in turkish.values())]
     answers = facts.pushback[facts.pushback["answers_id"].notna()]
-    return facts.render("point_by_point", turkish=turkish, means=means,
+    return facts.render("point_by_point", turkish=turkish, means=means, shared=shared,
                         gap=abs(max(means.values()) - min(means.values())) if means else 0,
                         answers={w: answers[answers["conflict_id"] == w] for w in facts.wars()},
-                        shared=[m for m in facts.codebook.move_ids if m in shared],
-                        scale=list(facts.codebook.ordinal_values("alignment").values()),
-                        sipri={w: _deliveries(facts, w) for w in facts.wars()})
+                        scale=list(facts.codebook.ordinal_values("alignment").values()))
 
 
 def side_by_side(source=None) -> str:
-    """The wars compared point by point, then the article's claims that span them."""
+    """The wars compared point by point, then the source's claims that span them."""
     facts = _facts(source)
     return facts.render("side_by_side", points=point_by_point(facts),
                         claims=_claims_where(facts, lambda s: set(facts.wars()) <= s))
@@ -477,7 +433,8 @@ def outside_the_wars(source=None) -> str:
 
 def _claim_support(facts: Facts) -> dict:
     """How the claims rest on the tables: with_rows (claims with evidence), events_only,
-    bare (no evidence), per_claim (claim -> its statements), uses (statement -> claims)."""
+    bare (no evidence), per_claim (claim -> its statements), uses (statement -> number of
+    claims), others (claim -> its other evidence)."""
     ev, order = facts.tables.claim_evidence, list(facts.tables.claims["claim_id"])
     statement_rows = ev[ev["evidence_type"] == "statement"]
     per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(sorted).to_dict()
@@ -491,11 +448,8 @@ def _claim_support(facts: Facts) -> dict:
 
 def claims_and_evidence(source=None) -> str:
     """The claims by type, what they rest on, and those not listed with a war."""
-    from dronediplomacy.inputs.schemas import CLAIM_TYPES
-
     facts = _facts(source)
-    wars = set(facts.wars())
-    support = _claim_support(facts)
+    wars, support = set(facts.wars()), _claim_support(facts)
     top = max(support["uses"].values(), default=0)
     return facts.render("claims", claim_types=CLAIM_TYPES, top=top, s=support,
                         most=sorted(i for i, n in support["uses"].items() if n == top),
@@ -503,71 +457,96 @@ def claims_and_evidence(source=None) -> str:
                                            and not wars <= s))
 
 
-def _limit_values(facts: Facts, name: str) -> dict:
-    """What the limit ``name``'s template needs beyond the facts."""
-    st, t = facts.statements, facts.tables
-    if name == "source":
-        wars = t.conflicts.loc[t.conflicts["date_start"].notna()]
-        return {"missing": [w for w in ("venue", "date") if not facts.sources[w].map(present).any()],
-                "outside": sum(int(t.frame(n)["source_note"].map(present).sum())
-                               for n in ("conflicts", "actors", "events", "statements")
-                               if "source_note" in t.frame(n).columns),
-                "war_dates": int(wars["source_note"].map(present).sum())}
-    if name == "dates":
-        interval = st[st["date_precision"] == "interval"]
-        unplaced = [i for w in facts.wars() for i, e in
-                    zip(facts.of_conflict(w)["statement_id"], facts.of_conflict(w)["date_earliest"])
-                    if not present(e) or str(e) < str(facts.conflict(w)["date_start"])]
-        wars = summaries.wars(t)
-        return {"interval": interval, "unplaced": unplaced, "open_ended": int(
-                    (interval["date_earliest"].map(present) != interval["date_latest"].map(present)).sum()),
-                "cited": int(wars["source_note"].map(present).sum()),
-                "no_end": [facts.short(w) for w, end in zip(wars["conflict_id"], wars["date_end"])
-                           if not present(end)]}
-    if name == "agreement":
-        table = facts.agreement
-        rows = table[table["row_type"].isin(["pooled_moves", "dimension"])].copy()
-        rows["width"] = rows["alpha_ci_high"] - rows["alpha_ci_low"]
-        rows["name"] = ["the accountability moves (pooled)" if r["row_type"] == "pooled_moves" else
-                        "the " + label_in_sentence(facts.codebook.dimension(r["dimension"])["label"])
-                        for _, r in rows.iterrows()]
-        per_code = table[table["row_type"] == "binary_code"]
-        low, high = per_code["alpha_ci_low"], per_code["alpha_ci_high"]
-        to_chance = per_code[low.notna() & (low <= 0)]
-        return {"rows": rows, "widest": rows.loc[rows["width"].idxmax()], "per_code": per_code,
-                "to_chance": to_chance, "undefined": per_code[per_code["alpha"].isna()],
-                "never": to_chance[(to_chance["rules_count"].fillna(0) == 0) & (to_chance["hand_count"] > 0)],
-                "perfect": per_code[low.notna() & (low == 1) & (high == 1)],
-                "not_coded": [label_in_sentence(facts.codebook.dimension(d)["label"])
-                              for d in table.loc[table["row_type"] == "not_coded", "dimension"]]}
-    if name == "claims":
-        s = _claim_support(facts)
-        speaker = st.set_index("statement_id")["speaker_short"]
-        per = s["per_claim"]
-        return {"s": s, "speaker": speaker, "single": [c for c in t.claims["claim_id"] if len(per.get(c, ())) == 1],
-                "one_speaker": [c for c in t.claims["claim_id"] if len(per.get(c, ())) > 1
-                                and speaker[per[c]].nunique() == 1]}
-    return {}
+# --------------------------------------------------------------------------- the limits
+
+def _source_limit(facts: Facts) -> dict:
+    t = facts.tables
+    return {"missing": [w for w in ("venue", "date") if not facts.sources[w].map(present).any()],
+            "outside": sum(int(t.frame(n)["source_note"].map(present).sum())
+                           for n in ("conflicts", "actors", "events", "statements")
+                           if "source_note" in t.frame(n).columns),
+            "war_dates": int(summaries.wars(t)["source_note"].map(present).sum())}
 
 
-def _limit(name: str):
-    def limit(source=None) -> str:
-        facts = _facts(source)
-        return facts.render(f"limit_{name}", **_limit_values(facts, name)).strip()
-    limit.__name__ = limit.__qualname__ = f"limit_{name}"
-    limit.__doc__ = f"The limit '{name}', from templates/narrative/limit_{name}.md.j2."
-    return limit
+def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The statements whose dates rest, for at least one bound, on a source outside their
+    own: ``direct`` (the date_derivation cites a web address or a corpus table row,
+    :data:`OUTSIDE_CITATION`) and ``through`` (it names, by id, a statement so dated)."""
+    derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
+    direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
+    outside = set(direct)
+    while True:
+        more = {i for i, text in derivation.items() if i not in outside
+                and any(re.search(rf"\b{re.escape(o)}\b", text) for o in outside)}
+        if not more:
+            return direct, [i for i in derivation if i in outside and i not in direct]
+        outside |= more
 
 
-LIMITS = ("source", "statements", "translation", "dates", "agreement", "claims")
-limit_source, limit_statements, limit_translation, limit_dates, limit_agreement, limit_claims = \
-    (_limit(name) for name in LIMITS)
+def _dates_limit(facts: Facts) -> dict:
+    st, wars = facts.statements, summaries.wars(facts.tables)
+    interval = st[st["date_precision"] == "interval"]
+    placed = {"before": [], "unplaced": []}
+    for w, start in zip(wars["conflict_id"], wars["date_start"]):
+        for r in facts.of_conflict(w).itertuples():
+            if present(r.date_latest) and str(r.date_latest) < str(start):
+                placed["before"].append(r.statement_id)
+            elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
+                placed["unplaced"].append(r.statement_id)
+    direct, through = dated_outside(st)
+    exact = st.loc[st["date_precision"] == "day", "statement_id"]
+    return {"interval": interval, **placed, "direct": direct, "through": through,
+            "exact": len(exact), "own_day": int((~exact.isin(direct + through)).sum()),
+            "corpus": any("corpus" in str(d) for d in st.loc[st["statement_id"].isin(direct),
+                                                             "date_derivation"]),
+            "open_ended": int((interval["date_earliest"].map(present)
+                               != interval["date_latest"].map(present)).sum()),
+            "cited": int(wars["source_note"].map(present).sum()),
+            "no_end": [facts.short(w) for w, end in zip(wars["conflict_id"], wars["date_end"])
+                       if not present(end)]}
+
+
+def _agreement_limit(facts: Facts) -> dict:
+    table, dims = facts.agreement, facts.codebook
+    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])].copy()
+    rows["width"] = rows["alpha_ci_high"] - rows["alpha_ci_low"]
+    rows["name"] = ["the accountability moves (pooled)" if r["row_type"] == "pooled_moves" else
+                    "the " + label_in_sentence(dims.dimension(r["dimension"])["label"])
+                    for _, r in rows.iterrows()]
+    per_code = table[table["row_type"] == "binary_code"]
+    low, high = per_code["alpha_ci_low"], per_code["alpha_ci_high"]
+    to_chance = per_code[low.notna() & (low <= 0)]
+    return {"rows": rows, "widest": rows.loc[rows["width"].idxmax()] if rows["width"].notna().any() else None,
+            "per_code": per_code, "to_chance": to_chance, "undefined": per_code[per_code["alpha"].isna()],
+            "never": to_chance[(to_chance["rules_count"].fillna(0) == 0) & (to_chance["hand_count"] > 0)],
+            "perfect": per_code[low.notna() & (low == 1) & (high == 1)],
+            "not_coded": [label_in_sentence(dims.dimension(d)["label"])
+                          for d in table.loc[table["row_type"] == "not_coded", "dimension"]]}
+
+
+def _claims_limit(facts: Facts) -> dict:
+    s, claims = _claim_support(facts), facts.tables.claims["claim_id"]
+    speaker, per = facts.statements.set_index("statement_id")["speaker_short"], s["per_claim"]
+    return {"s": s, "speaker": speaker, "single": [c for c in claims if len(per.get(c, ())) == 1],
+            "one_speaker": [c for c in claims if len(per.get(c, ())) > 1
+                            and speaker[per[c]].nunique() == 1]}
+
+
+#: The limits, in reading order: name -> what its template needs beyond the facts.
+LIMITS = {"source": _source_limit, "statements": lambda f: {}, "translation": lambda f: {},
+          "dates": _dates_limit, "agreement": _agreement_limit, "claims": _claims_limit}
+
+
+def limit(name: str, source=None) -> str:
+    """The limit ``name`` (a key of LIMITS), from templates/narrative/limit_<name>.md.j2."""
+    facts = _facts(source)
+    return facts.render(f"limit_{name}", **LIMITS[name](facts)).strip()
 
 
 def limits(source=None) -> str:
     """What the data can and cannot support, with the numbers."""
     facts = _facts(source)
-    return "\n\n".join(_limit(name)(facts) for name in LIMITS) + "\n"
+    return "\n\n".join(limit(name, facts) for name in LIMITS) + "\n"
 
 
 def _catalogue(facts: Facts) -> list[tuple[str, str, object]]:
@@ -578,17 +557,13 @@ def _catalogue(facts: Facts) -> list[tuple[str, str, object]]:
               for w in facts.wars()),
             ("side_by_side", f"{join(names, 'against')}, point by point", side_by_side),
             ("outside", f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
-            ("claims", "The article's claims and what they rest on", claims_and_evidence),
+            ("claims", "The source's claims and what they rest on", claims_and_evidence),
             ("limits", LIMITS_TITLE, limits)]
 
 
-def section_keys(source=None) -> list[str]:
-    """The keys of :func:`section`, in reading order ('introduction', 'war:nk2020', …)."""
-    return [key for key, _, _ in _catalogue(_facts(source))]
-
-
 def war_keys(source=None) -> list[str]:
-    return [key for key in section_keys(source) if key.startswith("war:")]
+    """The keys of :func:`section` of the wars ('war:nk2020', …), in reading order."""
+    return [key for key, _, _ in _catalogue(_facts(source)) if key.startswith("war:")]
 
 
 def heading(title: str, level: int = 2) -> str:
@@ -598,10 +573,11 @@ def heading(title: str, level: int = 2) -> str:
 def section(source, key: str) -> str:
     """One section as Markdown, its heading first (KeyError for an unknown key)."""
     facts = _facts(source)
-    for item_key, title, function in _catalogue(facts):
+    catalogue = _catalogue(facts)
+    for item_key, title, function in catalogue:
         if item_key == key:
             return f"{heading(title)}\n{function(facts)}"
-    raise KeyError(f"no section {key!r}; the sections are {', '.join(section_keys(facts))}")
+    raise KeyError(f"no section {key!r}; the sections are {', '.join(k for k, _, _ in catalogue)}")
 
 
 def sections(source=None) -> list[tuple[str, str]]:
@@ -617,58 +593,36 @@ def document(source=None) -> str:
 
 # --------------------------------------------------------------------------- figures, table
 
-def read_manifest(manifest: Path | str = MANIFEST_CSV) -> pd.DataFrame:
-    manifest = Path(manifest)
-    if not manifest.is_file():
-        raise InputError(manifest, "is missing: the narrative takes the figures' captions from it.",
-                         fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
-    return pd.read_csv(manifest, dtype=str, keep_default_na=False)
-
-
-def figure_number(stem: str) -> int:
-    """'fig-03-move-profile' -> 3."""
-    match = re.match(r"fig-(\d+)", stem)
-    if not match:
-        raise ValueError(f"not a figure stem: {stem!r}")
-    return int(match.group(1))
-
-
 def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
     """A figure for the narrative page: the committed PNG (resampled for the screen)
-    embedded as a data URI, with the manifest's alt text and caption (offline)."""
+    embedded as a data URI, with the manifest's alt text and caption (offline).
+    InputError if the manifest or its row is missing."""
+    from dronediplomacy.reporting.figsave import read_manifest, screen_png  # imports matplotlib
+
     manifest = Path(manifest)
     rows = read_manifest(manifest)
-    row = rows[rows["stem"] == stem]
-    if row.empty:
-        raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes the manifest.")
-    row = row.iloc[0]
-    from dronediplomacy.reporting.figsave import screen_png  # imports matplotlib: only when needed
-
+    row = next((r for r in rows if r["stem"] == stem), None)
+    if row is None:
+        raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
     png, inches = screen_png(manifest.parent / f"{stem}.png")
     data, e = base64.b64encode(png).decode("ascii"), html.escape
     return (f'<figure style="margin: 1.5em 0;">'
             f'<img src="data:image/png;base64,{data}" alt="{e(row["alt_text"])}" '
             f'style="width: 100%; max-width: {round(inches * CSS_PX_PER_INCH)}px; height: auto;">'
             f'<figcaption style="max-width: {round(7.2 * CSS_PX_PER_INCH)}px;"><strong>Figure '
-            f'{figure_number(stem)}.</strong> {e(row["caption"])}</figcaption></figure>')
+            f'{int(stem[4:6])}.</strong> {e(row["caption"])}</figcaption></figure>')
 
 
-def comparison_display(path: Path | str = COMPARISON_CSV) -> pd.DataFrame:
-    """The comparison table notebook 04 wrote, laid out for reading: one row per point,
-    one column per war titled by its short name and id."""
-    from dronediplomacy.analysis.comparison import column_titles
-
+def comparison_styled(path: Path | str = COMPARISON_CSV):
+    """The comparison table notebook 04 wrote, one row per point and one column per war,
+    as a pandas Styler: text left- and top-aligned, cells escaped, a fixed id (the same
+    HTML on every run). InputError if the table is missing."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
-
-
-def comparison_styled(path: Path | str = COMPARISON_CSV):
-    """:func:`comparison_display` as a pandas Styler: text left- and top-aligned, cells
-    escaped, a fixed id so the HTML is the same on every run."""
-    return (comparison_display(path).style.format(escape="html").set_uuid("comparison")
+    table = table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
+    return (table.style.format(escape="html").set_uuid("comparison")
             .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})
             .set_table_styles([{"selector": "th", "props": [("text-align", "left"),
                                                             ("vertical-align", "top")]}]))

@@ -1,49 +1,21 @@
 """Render the notebooks to a small website in ``site/`` that works offline.
 
-Every notebook of ``pipeline.NOTEBOOKS`` that exists becomes ``site/<stem>.html``
-(nbconvert's lab template), and ``site/index.html`` lists the notebooks in their
-order, with their purpose, and the figures of ``figures/manifest.csv`` with their
-captions and alt text.
+Every notebook of ``pipeline.NOTEBOOKS`` becomes ``site/<stem>.html`` (nbconvert's lab
+template); ``site/index.html`` lists them with their purpose, then the figures of the
+manifest with captions and alt texts. Offline: the template blanks the CDN scripts
+(require.js, MathJax, Mermaid, widgets), so LaTeX shows as typed; figures are linked
+relatively; every page is checked (:func:`off_host_references`) before anything is
+written; links a reader may click (``<a href>``) are free. Code is hidden on the
+narrative page (:data:`NARRATIVE_PREFIX`); a saved figure's alt text stays on its image.
+JupyterLab's stylesheets are written once (:data:`SHARED_CSS`) and linked from every
+page. Pages depend only on the notebooks and the manifest, are written atomically, and
+stale pages are removed, so a rerun leaves ``site/`` byte-identical.
 
-Offline
-    nbconvert's templates load require.js, MathJax and Mermaid from a CDN. The
-    template below extends the lab template and blanks those blocks (and the
-    widget-manager block, also a CDN script), so a page makes no request to any
-    other host. Inline figures are already ``data:`` URIs; figures on the index are
-    linked relatively (``../figures/<stem>.png``), so the site works from the
-    repository (open ``site/index.html``, or serve the repository root). LaTeX in
-    Markdown is therefore shown as typed, not typeset. Links a reader may click
-    (``<a href>``) may point anywhere: they make no request unless followed. Every
-    page is checked (:func:`off_host_references`) before anything is written.
-    Links between notebooks (``03-x.ipynb``) are rewritten to their pages, and every
-    page links back to the index.
-
-Code
-    Code cells are hidden (input and prompts excluded) on the narrative page, the
-    notebook whose name starts with :data:`NARRATIVE_PREFIX`; shown on every other.
-    An image output whose metadata has an ``alt`` text (a saved figure's, see
-    ``figsave.SavedFigure``) keeps it as the image's alt attribute.
-
-Shared style
-    nbconvert's lab template inlines JupyterLab's stylesheets (about 260 KB) into every
-    page. They are written once instead, as the files named in :data:`SHARED_CSS`,
-    and every page links them relatively; a page renders exactly as before.
-
-Reproducible
-    Pages depend only on the notebooks and the manifest: no timestamps, no random
-    ids, no absolute paths, a fixed order. Every file is written atomically, and
-    writing the same bytes leaves a file untouched, so a rerun leaves ``site/``
-    byte-identical. HTML files in ``site/`` that no longer belong to a notebook are
-    removed.
-
-Usage::
-
-    python -m dronediplomacy.reporting.site
+Usage: ``python -m dronediplomacy.reporting.site``
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import html
 import os
@@ -55,11 +27,11 @@ from dronediplomacy import atomic
 from dronediplomacy import paths
 from dronediplomacy.running import pipeline
 from dronediplomacy.errors import InputError
+from dronediplomacy.reporting.figsave import MANIFEST_COLUMNS, read_manifest  # noqa: F401
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
 NARRATIVE_PREFIX = "05-"
 INDEX = "index.html"
-MANIFEST_COLUMNS = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 #: Formats a figure may be saved in, the first one found is shown on the index.
 IMAGE_FORMATS = ("png", "svg")
 OTHER_FORMATS = ("pdf",)
@@ -264,25 +236,6 @@ def _present(notebooks_dir: Path) -> list[str]:
     return [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
 
 
-def read_manifest(manifest: Path) -> list[dict[str, str]]:
-    """The rows of the figure manifest, in file order; [] when it does not exist yet."""
-    manifest = Path(manifest)
-    if not manifest.is_file():
-        return []
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(manifest, f"missing column(s) {', '.join(missing)}.",
-                             column=missing[0],
-                             fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
-        rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-    for line, row in enumerate(rows, start=2):
-        if not row["stem"]:
-            raise InputError(manifest, "empty figure stem.", row=line, column="stem")
-    return rows
-
-
 def _title() -> str:
     readme = paths.ROOT / "README.md"
     if readme.is_file():
@@ -394,7 +347,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
     contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
                      for name in present})
     contents[INDEX] = render_index(
-        pages, read_manifest(manifest), figures_dir=figures_dir, figures_href=figures_href,
+        pages, read_manifest(manifest, missing_ok=True), figures_dir=figures_dir, figures_href=figures_href,
         root=site_dir.parent, manifest=manifest)
     for page, text in contents.items():
         if page.endswith(".css"):
