@@ -325,7 +325,7 @@ def _problems_from_failures(schema: pa.DataFrameSchema, failures: pd.DataFrame, 
         else:  # anything pandera adds in future: still one readable line
             rank, problem, fix = 4, f"{value} failed {check}", "see data/README.md"
         position = -1 if case.index is None or pd.isna(case.index) else int(case.index)
-        order = (columns.index(column) if column in columns else len(columns), position)
+        order = (position, columns.index(column) if column in columns else len(columns))
         if (position, column) not in found or found[position, column][0] > rank:
             found[position, column] = (rank, order, Problem(
                 file, problem, row=row_name(position) if position >= 0 else None, column=column,

@@ -23,14 +23,9 @@ Any mismatch raises one InputError naming the CSV, the row id and the column.
 A source whose text is absent is skipped and the report says so; nothing else
 changes, so outputs are the same with or without the text.
 
-Comparison rule (the only normalisation, applied to both sides; see ``normalise``):
-typographic quotes and apostrophes become plain ones (’ ‘ to ', “ ” to ") and
-every run of whitespace (spaces, tabs, line breaks, non-breaking spaces) becomes
-one space. Nothing else is changed: case, punctuation, brackets, diacritics and
-spelling must match exactly. A match must start and end at word boundaries.
-
-Paragraph rule: paragraphs are the lines after the author line (``author_line``)
-that hold any non-whitespace character; a line of only spaces is not one.
+Comparison rule: both sides go through ``text.normalise`` (the one normalisation, its rule
+``text.RULE``: Unicode forms, case, spaces, apostrophes and quotation marks, invisible
+characters), and a match must start and end at word boundaries (``MATCH_RULE``).
 """
 
 from __future__ import annotations
@@ -50,32 +45,24 @@ from dronediplomacy.errors import InputError
 from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
 from dronediplomacy.inputs.schemas import TABLE_SPECS, Problem, free_text_columns, raise_problems
 from dronediplomacy.inputs.tables import Tables, load_tables
+from dronediplomacy.text import normalise
 
 COPY_RUN_WORDS = 10
 
-NORMALISATION_RULE = (
-    "Quotations and anchors are compared with the source after one normalisation, applied to "
-    "both sides and nothing more: typographic quotes and apostrophes become plain ones "
-    "(’ ‘ to ', “ ” to \") and every run of whitespace becomes one space. Case, punctuation, "
-    "brackets, diacritics and spelling must match exactly, and a match must start and end at "
-    "word boundaries. Paragraphs are the lines after the author line that hold any "
-    "non-whitespace character.")
+MATCH_RULE = ("A quotation or anchor must occur in its paragraph (a corpus quotation: in its "
+              "excerpt) after that normalisation of both, starting and ending at word boundaries. "
+              "Paragraphs are the lines after the author line that hold any non-whitespace "
+              "character.")
 
 COPY_RULE = (
     f"No cell of our own prose may share a run of {COPY_RUN_WORDS} or more consecutive words with "
-    "the source's prose outside quotation marks. Words are lowercase runs of letters and digits "
-    "(an apostrophe inside a word keeps it one word), compared after the same normalisation; "
+    "the source's prose outside quotation marks. Words are runs of letters and digits (an "
+    "apostrophe inside a word keeps it one word), compared after the same normalisation; "
     "text between double quotation marks is the quoted people's words, not the author's prose, "
     "and is left out (single quotes are not treated as quotation marks, because the same "
     "character is the apostrophe).")
 
-_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-
-
-def normalise(text: str) -> str:
-    """Apply the comparison rule: plain quotes and apostrophes, single spaces, no ends."""
-    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC)).strip()
 
 
 def occurs_in(needle: str, haystack: str) -> bool:
@@ -92,8 +79,8 @@ def occurs_in(needle: str, haystack: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words of a text, after normalisation."""
-    return _WORD.findall(normalise(text).lower())
+    """The words of a text, after normalisation (so in folded case)."""
+    return _WORD.findall(normalise(text))
 
 
 def prose_outside_quotes(paragraph: str) -> list[str]:
@@ -205,7 +192,7 @@ def check_quotations(tables: Tables, text: SourceText) -> list[Problem]:
         if paragraph is None or not occurs_in(row["text"], paragraph):
             problems.append(Problem(
                 tables.file(spec.name), f"the quotation is not in paragraph {row['paragraph']} of "
-                f"{text.path.name} (after normalising quotes and whitespace only)", row=name,
+                f"{text.path.name} (compared as data/README.md says)", row=name,
                 column="text", fix="copy the quoted words exactly as printed, or correct the "
                                    "paragraph number"))
     return problems
@@ -276,8 +263,8 @@ def check_corpus(tables: Tables) -> list[Problem]:
     for row in tables.corpus_statements.to_dict("records"):
         name = row["statement_id"]
         if not occurs_in(row["quotation"], row["excerpt"]):
-            problems.append(Problem(file, "the quotation is not in the excerpt (after normalising "
-                                    "quotes and whitespace only)", row=name, column="quotation",
+            problems.append(Problem(file, "the quotation is not in the excerpt (compared as "
+                                    "data/README.md says)", row=name, column="quotation",
                                     fix="copy the quoted words exactly as the page prints them, and "
                                         "an excerpt that contains them"))
         quoted = words(row["quotation"])
