@@ -1,31 +1,17 @@
-"""Verify the tables against the source texts, when the texts are present.
+"""Verify the tables against their sources: an article's text when present, a corpus's excerpts.
 
-The texts are inputs the repository does not contain. Each row of ``sources.csv``
-names its file (``text_file``), looked up in ``paths.sources_dir()``
-($DRONE_SOURCES_DIR, default ``../shared/source``). For every source whose text is
-found, ``verify_sources`` runs one function per check:
+Each row of ``sources.csv`` of kind article names its text file (``text_file``), looked up
+in ``paths.sources_dir()`` ($DRONE_SOURCES_DIR, default ``../shared/source``); the texts are
+not in the repository. For every text found, ``verify_sources`` runs one function per check
+(``CHECKS``): checksum; paragraph count, title and author; every verbatim quotation and every
+anchor in the paragraph its row names; no cell of our own prose (``freeText`` columns of
+data/tables.yaml) copying ``COPY_RUN_WORDS`` words of the source's prose outside quotation
+marks. A text that is absent is skipped and the report says so; nothing else changes.
+``check_corpus`` checks the statement corpus against its stored excerpts, every time.
 
-- ``check_checksum``: the file's sha256 equals ``sources.sha256``;
-- ``check_structure``: paragraph count, title and author match the row;
-- ``check_quotations``: every verbatim text (``text_kind`` verbatim) occurs in the
-  paragraph its row names;
-- ``check_anchors``: every anchor occurs in its row's paragraph;
-- ``check_no_copied_prose``: no cell of our own prose (columns marked ``free_text``
-  in the schemas, except verbatim statement texts) shares a run of
-  ``COPY_RUN_WORDS`` or more consecutive words with the source's prose outside
-  quotation marks.
-
-The statement corpus (``corpus_statements.csv``) needs no text: ``check_corpus`` checks each
-quotation against the excerpt stored beside it, and that no quotation is kept twice. It runs
-every time.
-
-Any mismatch raises one InputError naming the CSV, the row id and the column.
-A source whose text is absent is skipped and the report says so; nothing else
-changes, so outputs are the same with or without the text.
-
-Comparison rule: both sides go through ``text.normalise`` (the one normalisation, its rule
-``text.RULE``: Unicode forms, case, spaces, apostrophes and quotation marks, invisible
-characters), and a match must start and end at word boundaries (``MATCH_RULE``).
+Text is compared through ``text.normalise`` (its rule: ``text.RULE``), a match starting and
+ending at word boundaries (``MATCH_RULE``). Any mismatch raises one InputError naming the
+CSV, the row id and the column.
 """
 
 from __future__ import annotations
@@ -182,33 +168,22 @@ def _rows_of(tables: Tables, text: SourceText, column: str) -> Iterator[tuple]:
                 yield spec, _row_name(row, spec.id_column, position), row
 
 
-def check_quotations(tables: Tables, text: SourceText) -> list[Problem]:
-    """Every verbatim text occurs in the paragraph its row names (comparison rule)."""
+def check_quotations_and_anchors(tables: Tables, text: SourceText) -> list[Problem]:
+    """Every verbatim text and every anchor occurs in the paragraph its row names (MATCH_RULE)."""
     problems = []
-    for spec, name, row in _rows_of(tables, text, "text_kind"):
-        if row["text_kind"] != "verbatim":
-            continue
-        paragraph = text.paragraph(int(row["paragraph"]))
-        if paragraph is None or not occurs_in(row["text"], paragraph):
+    for column in ("text", "anchor"):
+        for spec, name, row in _rows_of(tables, text, "text_kind" if column == "text" else column):
+            paragraph = text.paragraph(int(row["paragraph"]))
+            if column == "text" and row["text_kind"] != "verbatim" \
+                    or paragraph is not None and occurs_in(row[column], paragraph):
+                continue
+            what = "the quotation" if column == "text" else f"anchor {row['anchor']!r}"
             problems.append(Problem(
-                tables.file(spec.name), f"the quotation is not in paragraph {row['paragraph']} of "
-                f"{text.path.name} (compared as data/README.md says)", row=name,
-                column="text", fix="copy the quoted words exactly as printed, or correct the "
-                                   "paragraph number"))
-    return problems
-
-
-def check_anchors(tables: Tables, text: SourceText) -> list[Problem]:
-    """Every anchor occurs in its row's paragraph (comparison rule)."""
-    problems = []
-    for spec, name, row in _rows_of(tables, text, "anchor"):
-        paragraph = text.paragraph(int(row["paragraph"]))
-        if paragraph is None or not occurs_in(row["anchor"], paragraph):
-            problems.append(Problem(
-                tables.file(spec.name), f"anchor {row['anchor']!r} is not in paragraph "
-                f"{row['paragraph']} of {text.path.name}", row=name, column="anchor",
-                fix="copy 3 to 8 consecutive words from that paragraph, or correct the paragraph "
-                    "number"))
+                tables.file(spec.name), f"{what} is not in paragraph {row['paragraph']} of "
+                f"{text.path.name} (compared as data/README.md says)", row=name, column=column,
+                fix=("copy the quoted words exactly as printed" if column == "text" else
+                     "copy 3 to 8 consecutive words from that paragraph")
+                + ", or correct the paragraph number"))
     return problems
 
 
@@ -246,7 +221,7 @@ def check_no_copied_prose(tables: Tables, text: SourceText) -> list[Problem]:
     return problems
 
 
-CHECKS = (check_checksum, check_structure, check_quotations, check_anchors, check_no_copied_prose)
+CHECKS = (check_checksum, check_structure, check_quotations_and_anchors, check_no_copied_prose)
 
 #: Two corpus quotations sharing this many consecutive words are near-duplicates.
 NEAR_DUPLICATE_WORDS = 8
