@@ -12,7 +12,6 @@ message a person editing the CSV reads and its fix.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
