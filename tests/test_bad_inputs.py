@@ -135,6 +135,19 @@ def _(ws):
     write_rows(ws.path("statements.csv"), read_rows(ws.path("statements.csv"))[:1])
 
 
+@breaks("table-invisible-character")
+def _(ws):
+    text = read_rows(ws.path("statements.csv"))
+    row = next(r for r in text[1:] if r[0] == "st01")
+    set_cell(ws.path("statements.csv"), "st01", "text",
+             row[text[0].index("text")].replace(" ", "\u00a0", 1))
+
+
+@breaks("table-decomposed-accent")
+def _(ws):
+    set_cell(ws.path("actors.csv"), "kiran", "name", "Kira\u0301n")
+
+
 @breaks("table-duplicate-id")
 def _(ws):
     set_cell(ws.path("statements.csv"), "st03", "statement_id", "st02")

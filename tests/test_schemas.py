@@ -1,5 +1,6 @@
 """Validation: each kind of bad input stops loading with one message that names the file,
-the row and the column, and says how to fix it; never a pandera traceback."""
+the row and the column, and says how to fix it; never a pandera traceback. Every case breaks
+the made-up source of conftest.py (tmp_path), never today's data."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.schemas import (TABLE_SPECS, date_precision_problem, free_text_columns,
-                                    sections_problem)
+                                           sections_problem)
 from dronediplomacy.inputs.tables import load_tables
 
 
@@ -15,6 +16,11 @@ def _load_error(folder) -> InputError:
     with pytest.raises(InputError) as caught:
         load_tables(folder)
     return caught.value
+
+
+def _set_all(tables, file, row, **values):
+    for column, value in values.items():
+        tables.set(file, row, column, value)
 
 
 # (what, edit(tables), file, row id or line, column)
@@ -25,73 +31,82 @@ BREAKAGES = [
      "statements.csv", "st01", "actor_id"),
     ("unknown conflict", lambda t: t.set("events.csv", "ev01", "conflict_id", "atlantis"),
      "events.csv", "ev01", "conflict_id"),
-    ("unknown code value", lambda t: t.set("statements.csv", "st06", "mode", "stance"),
-     "statements.csv", "st06", "mode"),
-    ("malformed date", lambda t: t.set("events.csv", "ev03", "date_earliest", "24/02/2026"),
-     "events.csv", "ev03", "date_earliest"),
-    ("impossible date", lambda t: t.set("conflicts.csv", "nk2020", "date_end", "2020-11-31"),
-     "conflicts.csv", "nk2020", "date_end"),
-    ("dates out of order", lambda t: t.set("statements.csv", "st01", "date_latest", "2020-01-01"),
+    ("unknown code value", lambda t: t.set("statements.csv", "st02", "mode", "stance"),
+     "statements.csv", "st02", "mode"),
+    ("malformed date", lambda t: t.set("events.csv", "ev01", "date_earliest", "24/02/2031"),
+     "events.csv", "ev01", "date_earliest"),
+    ("impossible date", lambda t: t.set("events.csv", "ev01", "date_latest", "2031-11-31"),
+     "events.csv", "ev01", "date_latest"),
+    ("dates out of order", lambda t: _set_all(t, "statements.csv", "st01", date_earliest="2031-02-01",
+                                              date_latest="2031-01-01", date_precision="interval"),
      "statements.csv", "st01", "date_latest"),
-    ("precision does not fit", lambda t: t.set("events.csv", "ev04", "date_precision", "day"),
-     "events.csv", "ev04", "date_precision"),
+    ("precision does not fit", lambda t: t.set("events.csv", "ev01", "date_precision", "day"),
+     "events.csv", "ev01", "date_precision"),
     ("paragraph beyond the source", lambda t: t.set("claims.csv", "cl01", "paragraph", "14"),
      "claims.csv", "cl01", "paragraph"),
-    ("paragraph not a number", lambda t: t.set("actors.csv", "kiran", "paragraph", "six"),
-     "actors.csv", "kiran", "paragraph"),
-    ("anchor too long", lambda t: t.set("claims.csv", "cl02", "anchor",
+    ("paragraph not a number", lambda t: t.set("actors.csv", "rival_fleet", "paragraph", "six"),
+     "actors.csv", "rival_fleet", "paragraph"),
+    ("anchor too long", lambda t: t.set("claims.csv", "cl01", "anchor",
                                         "one two three four five six seven eight nine"),
-     "claims.csv", "cl02", "anchor"),
-    ("empty required cell", lambda t: t.set("events.csv", "ev05", "description", "  "),
-     "events.csv", "ev05", "description"),
+     "claims.csv", "cl01", "anchor"),
+    ("empty required cell", lambda t: t.set("events.csv", "ev01", "description", "  "),
+     "events.csv", "ev01", "description"),
     ("paraphrase marked verbatim", lambda t: t.set("statements.csv", "st03", "text_kind", "verbatim"),
      "statements.csv", "st03", "text_kind"),
-    ("implied attribution without note", lambda t: t.set("statements.csv", "st15", "note", ""),
-     "statements.csv", "st15", "note"),
-    ("group attribution to a person", lambda t: t.set("statements.csv", "st08", "actor_id", "kiran"),
-     "statements.csv", "st08", "attribution"),
-    ("value without unit", lambda t: t.set("events.csv", "ev02", "unit", ""),
-     "events.csv", "ev02", "unit"),
-    ("qualifier without value", lambda t: t.set("events.csv", "ev01", "qualifier", "almost"),
+    ("implied attribution without note", lambda t: t.set("statements.csv", "st03", "attribution",
+                                                         "implied"),
+     "statements.csv", "st03", "note"),
+    ("group attribution to a person", lambda t: t.set("statements.csv", "st01", "attribution",
+                                                      "group"),
+     "statements.csv", "st01", "attribution"),
+    ("value without unit", lambda t: t.set("events.csv", "ev01", "unit", ""),
+     "events.csv", "ev01", "unit"),
+    ("qualifier without value", lambda t: _set_all(t, "events.csv", "ev01", value="", unit=""),
      "events.csv", "ev01", "qualifier"),
-    ("bad source id pattern", lambda t: t.set("claims.csv", "cl01", "claim_id", "claim-1"),
+    ("bad id pattern", lambda t: t.set("claims.csv", "cl01", "claim_id", "claim-1"),
      "claims.csv", "claim-1", "claim_id"),
-    ("sections leave a gap", lambda t: t.set("sources.csv", t.get("sources.csv", _first_source(t),
-                                                                   "source_id"),
-                                             "sections", "introduction:1;background:3-13"),
-     "sources.csv", None, "sections"),
-    ("claim with neither evidence nor note", lambda t: t.set("claims.csv", "cl19", "evidence_note", ""),
-     "claims.csv", "cl19", "evidence_note"),
+    ("sections leave a gap", lambda t: t.set("sources.csv", "madeup-lamps", "sections",
+                                             "opening:1;body:3-3"),
+     "sources.csv", "madeup-lamps", "sections"),
+    ("claim with neither evidence nor note", lambda t: t.drop_rows("claim_evidence.csv",
+                                                                   lambda row: False),
+     "claims.csv", "cl01", "evidence_note"),
     ("statement answers itself", lambda t: t.add_row("statement_responses.csv",
-                                                     {"response_id": "st05", "answers_id": "st05"}),
+                                                     {"response_id": "st01", "answers_id": "st01"}),
      "statement_responses.csv", "line", "answers_id"),
     ("evidence of the wrong type", lambda t: t.add_row("claim_evidence.csv",
                                                        {"claim_id": "cl01", "evidence_type": "event",
                                                         "evidence_id": "st01"}),
      "claim_evidence.csv", "line", "evidence_id"),
-    ("war date differs from its event", lambda t: t.set("conflicts.csv", "ukr2022", "date_start",
-                                                        "2022-02-25"),
-     "conflicts.csv", "ukr2022", "date_start"),
+    ("war date differs from its event", lambda t: t.add_row("events.csv", dict(
+        event_id="ev02", source_id="madeup-lamps", conflict_id="lamp_dispute", event_type="war_start",
+        description="The dispute began.", date_earliest="2031-02-25", date_latest="2031-02-25",
+        date_precision="day", date_derivation="Invented.", paragraph="3",
+        anchor="shipped almost 40% of its")),
+     "conflicts.csv", "lamp_dispute", "date_start"),
     ("response dated before what it answers",
-     lambda t: (t.set("statements.csv", "st04", "date_earliest", "2019-01-01"),
-                t.set("statements.csv", "st04", "date_latest", "2019-12-31"),
-                t.set("statements.csv", "st04", "date_precision", "year")),
+     lambda t: (_set_all(t, "statements.csv", "st01", date_earliest="2031-01-01",
+                         date_latest="2031-12-31", date_precision="year"),
+                _set_all(t, "statements.csv", "st02", date_earliest="2030-01-01",
+                         date_latest="2030-12-31", date_precision="year")),
      "statement_responses.csv", "line", "response_id"),
+    ("no-break space in a quotation", lambda t: t.set("statements.csv", "st02", "text",
+                                                      "Your lamps\u00a0blind our sailors."),
+     "statements.csv", "st02", "text"),
+    ("zero-width space in a name", lambda t: t.set("actors.csv", "rival_fleet", "name",
+                                                   "Imaginary\u200b rival fleet"),
+     "actors.csv", "rival_fleet", "name"),
 ]
-
-
-def _first_source(tables) -> str:
-    import csv
-    with open(tables.input_dir / "sources.csv", encoding="utf-8", newline="") as handle:
-        return next(csv.DictReader(handle))["source_id"]
 
 
 @pytest.mark.parametrize("what, edit, file, row, column", BREAKAGES,
                          ids=[case[0] for case in BREAKAGES])
-def test_bad_input_gives_one_message_naming_file_row_and_column(input_tables_copy, what, edit,
+def test_bad_input_gives_one_message_naming_file_row_and_column(made_up_source, what, edit,
                                                                 file, row, column):
-    edit(input_tables_copy)
-    error = _load_error(input_tables_copy.input_dir)
+    tables, _ = made_up_source
+    load_tables(tables.input_dir)  # valid before the edit
+    edit(tables)
+    error = _load_error(tables.input_dir)
     assert error.file == file
     assert error.column == column
     if row is not None:
@@ -105,14 +120,33 @@ def test_bad_input_gives_one_message_naming_file_row_and_column(input_tables_cop
     assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
 
 
-def test_several_problems_are_listed_one_per_line(input_tables_copy):
-    input_tables_copy.set("statements.csv", "st06", "mode", "stance")
-    input_tables_copy.set("statements.csv", "st07", "attribution", "rumoured")
-    message = str(_load_error(input_tables_copy.input_dir))
-    lines = message.splitlines()
-    assert lines[0].startswith("statements.csv, row st06 (line 7), column mode:")
+def test_several_problems_are_listed_one_per_line_in_file_order(made_up_source):
+    tables, _ = made_up_source
+    tables.set("statements.csv", "st03", "mode", "stance")
+    tables.set("statements.csv", "st02", "attribution", "rumoured")
+    lines = str(_load_error(tables.input_dir)).splitlines()
+    assert lines[0].startswith("statements.csv, row st02 (line 3), column attribution:")
     assert lines[1] == "1 more problem(s):"
-    assert lines[2].strip().startswith("statements.csv, row st07 (line 8), column attribution:")
+    assert lines[2].strip().startswith("statements.csv, row st03 (line 4), column mode:")
+
+
+@pytest.mark.parametrize("cell, name", [("a\u00a0b", "NO-BREAK SPACE"),
+                                        ("a\u200bb", "ZERO WIDTH SPACE"),
+                                        ("Cafe\u0301", "COMBINING ACUTE ACCENT"),
+                                        ("a\u00adb", "SOFT HYPHEN")])
+def test_a_non_canonical_cell_is_reported_with_the_characters_name(made_up_source, cell, name):
+    tables, _ = made_up_source
+    tables.set("statements.csv", "st03", "note", cell)
+    error = _load_error(tables.input_dir)
+    assert (error.file, error.column) == ("statements.csv", "note")
+    assert str(error.row).startswith("st03") and name in error.problem and error.fix
+
+
+def test_letters_with_their_own_marks_are_canonical(made_up_source):
+    """Composed letters, and marks that compose with nothing (Arabic vowel signs), are fine."""
+    tables, _ = made_up_source
+    tables.set("statements.csv", "st03", "note", "Erdo\u011fan, T\u00fcrkiye, \u0628\u064e")
+    load_tables(tables.input_dir)
 
 
 def test_every_column_has_a_meaning():

@@ -12,30 +12,54 @@ import pytest
 from dronediplomacy.errors import InputError
 from dronediplomacy.paths import DATA_INPUT, NOTEBOOKS, ROOT, SOURCES_DIR_ENV
 from dronediplomacy.inputs.tables import load_tables
-from dronediplomacy.inputs.verify import (SourceText, normalise, occurs_in, verification_plan,
+from dronediplomacy.inputs.verify import (SourceText, occurs_in, verification_plan,
                                    verify_sources, words)
 
 
 # --- the comparison rule ------------------------------------------------------------
 
-def test_normalise_changes_only_typographic_quotes_and_whitespace():
-    assert normalise("  It\u2019s \u201ctime\u201d\u00a0\n to \u2018pay\u2019  ") == "It's \"time\" to 'pay'"
-    # case, brackets, punctuation and diacritics are kept
-    assert normalise("If a country buys [weapons], Erdoğan!") == "If a country buys [weapons], Erdoğan!"
-
-
-def test_occurs_in_needs_exact_words_at_word_boundaries():
+def test_occurs_in_compares_after_the_one_normalisation_at_word_boundaries():
     paragraph = "Erdo\u011fan declared \u201cIt\u2019s time to pay,\u201d backing the demand."
     assert occurs_in("It's time to pay", paragraph)
     assert occurs_in("It\u2019s  time\nto pay", paragraph)
-    assert not occurs_in("It's time to pa", paragraph)       # cut inside a word
-    assert not occurs_in("it's time to pay", paragraph)      # case differs
+    assert occurs_in("IT'S TIME TO PAY", paragraph)              # case is folded
+    assert occurs_in("It`s time\u00a0to pay", paragraph)         # another apostrophe, a no-break space
+    assert occurs_in("Erdog\u0306an declared", paragraph)         # a decomposed letter
+    assert not occurs_in("It's time to pa", paragraph)           # cut inside a word
     assert not occurs_in("It's time to pay up", paragraph)
+    assert not occurs_in("Erdogan declared", paragraph)          # diacritics stay
 
 
-def test_words_are_lowercase_and_keep_apostrophes_inside_words():
+def test_words_are_folded_and_keep_apostrophes_inside_words():
     assert words("Turkey\u2019s drones, 80% \u201cbusiness\u201d") == ["turkey's", "drones", "80",
                                                                      "business"]
+
+
+@pytest.mark.parametrize("variant", [
+    "We sell lamps, not wars, and nobody\u02bcs ships are harmed",        # modifier-letter apostrophe
+    "WE SELL LAMPS, NOT WARS, AND NOBODY'S SHIPS ARE HARMED",
+    "We sell lamps, not wars, and nobody`s ships are harmed",            # a grave accent
+])
+def test_a_quotation_written_differently_still_verifies(made_up_source, variant):
+    tables_dir, texts_dir = made_up_source
+    tables_dir.set("statements.csv", "st01", "text", variant)
+    verify_sources(load_tables(tables_dir.input_dir), texts_dir, announce=False)
+
+
+def test_a_quotation_with_decomposed_accents_verifies_against_composed_text(made_up_source):
+    tables_dir, texts_dir = made_up_source
+    text = texts_dir / "madeup.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("nobody", "nob\u00f6dy"),
+                    encoding="utf-8")
+    tables_dir.set("sources.csv", "madeup-lamps", "sha256",
+                   __import__("hashlib").sha256(text.read_bytes()).hexdigest())
+    tables_dir.set("statements.csv", "st01", "text",
+                   "We sell lamps, not wars, and nobo\u0308dy\u2019s ships are harmed")
+    with pytest.raises(InputError) as caught:   # stored decomposed: refused as not canonical
+        load_tables(tables_dir.input_dir)
+    assert "COMBINING DIAERESIS" in str(caught.value)
+    # ... but the comparison itself treats both forms as one
+    assert occurs_in("nobo\u0308dy\u2019s ships", text.read_text(encoding="utf-8"))
 
 
 def test_paragraphs_are_nonblank_lines_after_the_author_line(tmp_path):

@@ -62,11 +62,12 @@ def normalise(text: str) -> str:
 def invisible_or_unusual(text: str) -> list[tuple[int, str]]:
     """Characters a hand-edited table must not contain, as (position, Unicode name):
     invisible ones, no-break and other non-ASCII spaces, and decomposed accents (a
-    combining mark: the table should hold the composed letter). [] when the cell is
+    combining mark that composes with the letter before it: the table should hold the composed letter). [] when the cell is
     canonical. Used by the input validation to report file, row, column and character."""
     found = []
     for position, char in enumerate(text):
-        if ord(char) in _INVISIBLE or (char.isspace() and char not in " \n") \
-                or unicodedata.combining(char):
+        decomposed = unicodedata.combining(char) and not unicodedata.is_normalized(
+            "NFC", text[max(position - 1, 0):position + 1])  # Arabic vowel signs etc. are fine
+        if ord(char) in _INVISIBLE or (char.isspace() and char not in " \n") or decomposed:
             found.append((position, unicodedata.name(char, f"U+{ord(char):04X}")))
     return found

@@ -50,13 +50,13 @@ INPUTS: dict[str, str] = {
 CASES: tuple[BadInput, ...] = (
     # --- the data tables ----------------------------------------------------------------
     BadInput("table-renamed-column", "data table", "a column renamed (qualifier to hedge)",
-             "rename the header cell", "events.csv", "line 1", "qualifier"),
+             "rename the header cell", "events.csv", "1", "qualifier"),
     BadInput("table-unknown-column", "data table", "an unknown extra column",
-             "append a column 'strength' to every line", "claims.csv", "line 1", "strength"),
+             "append a column 'strength' to every line", "claims.csv", "1", "strength"),
     BadInput("table-empty-file", "data table", "an empty file", "truncate the file to 0 bytes",
-             "actors.csv", "line 1", "actor_id"),
+             "actors.csv", "1", "actor_id"),
     BadInput("table-header-only", "data table", "a table with its header but no rows",
-             "keep only the header line", "statements.csv", "line 2", "statement_id"),
+             "keep only the header line", "statements.csv", "2", "statement_id"),
     BadInput("table-duplicate-id", "data table", "a duplicate id",
              "give st03 the id st02", "statements.csv", "st02", "statement_id"),
     BadInput("table-dangling-reference", "data table", "a reference to a row that does not exist",
@@ -76,6 +76,12 @@ CASES: tuple[BadInput, ...] = (
              "set cl01's paragraph to 99", "claims.csv", "cl01", "paragraph"),
     BadInput("table-not-utf8", "data table", "a cell saved in another encoding (Latin-1)",
              "write kiran's country as Latin-1 bytes", "actors.csv", "kiran", "country"),
+    BadInput("table-invisible-character", "data table", "a no-break space (as copied from a web "
+             "page) or another invisible or unusual character in a cell",
+             "put a NO-BREAK SPACE into st01's text", "statements.csv", "st01", "text"),
+    BadInput("table-decomposed-accent", "data table", "a letter stored as a base letter plus a "
+             "combining accent", "write an actor's name with a combining accent",
+             "actors.csv", "kiran", "name"),
     # --- the source text ----------------------------------------------------------------
     BadInput("source-misquoted", "source text", "a quotation that is not in its paragraph",
              "change one word of st02's verbatim text", "statements.csv", "st02", "text"),

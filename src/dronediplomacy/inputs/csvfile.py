@@ -24,30 +24,34 @@ class Record:
     values: dict       # column name -> cell text, surrounding whitespace stripped
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes, id_column: str | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         lines = data.decode("utf-8-sig", errors="replace").splitlines()
-        header = next(csv.reader([lines[0]])) if lines else []
-        column = "(header)" if line == 1 else None
-        if column is None and line - 1 < len(lines):
+        header = [name.strip() for name in next(csv.reader(lines[:1]), [])]
+        row, column = line, ("(header)" if line == 1 else None)
+        if line > 1 and line - 1 < len(lines):
             fields = next(csv.reader([lines[line - 1]]), [])
             bad = next((i for i, field in enumerate(fields) if "\ufffd" in field), None)
             if bad is not None:
-                column = header[bad].strip() if bad < len(header) else f"field {bad + 1}"
+                column = header[bad] if bad < len(header) else f"field {bad + 1}"
+            if id_column in header and header.index(id_column) < len(fields):
+                row = f"{fields[header.index(id_column)].strip()} (line {line})"
         raise InputError(path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte "
-                               f"offset {error.start}).", row=line, column=column,
-                         fix="save the file with UTF-8 encoding.") from None
+                               f"offset {error.start}).", row=row, column=column,
+                         fix="save the file with UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
 
 
 def read_records(path: Path | str, required: tuple[str, ...], *,
-                 allowed: tuple[str, ...] | None = None) -> tuple[list[str], list[Record]]:
+                 allowed: tuple[str, ...] | None = None, id_column: str | None = None
+                 ) -> tuple[list[str], list[Record]]:
     """The header (column names) and the records of the CSV file at ``path``.
 
     ``required`` columns must be present; if ``allowed`` is given, no other column
-    may be. Blank lines are skipped. Raises InputError on any problem.
+    may be. Blank lines are skipped. ``id_column`` names the row of a byte that is not
+    UTF-8 by its id. Raises InputError on any problem.
     """
     path = Path(path)
     try:
@@ -58,7 +62,7 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror}).", row=1,
                          column=required[0], fix="check the file's permissions.") from None
-    text = _decode(path, data)
+    text = _decode(path, data, id_column)
     if not text.strip():
         raise InputError(path, "the file is empty; expected a header row naming the columns "
                                f"{', '.join(required)}.", row=1, column=required[0],

@@ -4,18 +4,17 @@
     tables = load_tables()          # every table read, validated, cross-checked
     tables.statements               # a plain pandas DataFrame
 
-Reading is deliberately strict and boring: every file is decoded as UTF-8 (a byte
-order mark is accepted), line endings are normalised, every cell is read as a
-string and stripped of surrounding whitespace, an empty cell becomes missing, and
-only then does the schema convert types. So a file saved by Excel (BOM, CRLF,
+Reading is deliberately strict and boring (``csvfile.read_records``): every file is
+decoded as UTF-8 (a byte order mark is accepted), every cell is read as a string and
+stripped of surrounding whitespace, an empty cell becomes missing, a cell must be
+canonical text (no invisible characters, odd spaces or decomposed accents), and only
+then does the schema (built from data/tables.yaml) convert types. So a file saved by Excel (BOM, CRLF,
 stray spaces) gives exactly the same frames as a clean one. Anything wrong raises
 one ``InputError`` naming the file, the row and the column.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -23,8 +22,10 @@ import pandas as pd
 
 from dronediplomacy.errors import InputError
 from dronediplomacy.paths import DATA_INPUT
-from dronediplomacy.inputs.schemas import SPECS_BY_NAME, TABLE_SPECS, Located, TableSpec, check_across_tables, \
-    validate_table
+from dronediplomacy.inputs.csvfile import read_records
+from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, Problem, TableSpec,
+                                           check_across_tables, validate_table)
+from dronediplomacy.text import invisible_or_unusual
 
 
 @dataclass(frozen=True)
@@ -89,122 +90,42 @@ class Tables:
         return f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} {where}'
 
 
-def read_csv_cells(path: Path, expected: list[str] | None = None, id_column: str | None = None
-                   ) -> tuple[list[str], list[list[str | None]], list[int]]:
-    """Header, rows of stripped string cells (None for empty) and each row's line number.
-
-    Raises InputError for bytes that are not UTF-8 (naming the line, the row's id when
-    ``id_column`` is given, and the column), an empty file, duplicate or empty headers, and
-    rows whose number of cells differs from the header's. ``expected`` (the table's
-    columns) only improves the messages.
-    """
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        row, column = _locate_undecodable(data, line, id_column)
-        raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8",
-                         row=row, column=column,
-                         fix="save the file as UTF-8 (in Excel: 'CSV UTF-8'); retype the "
-                             "character if it still looks wrong") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        raise InputError(path, "the file is empty", row="line 1",
-                         column=expected[0] if expected else None,
-                         fix="write the header line"
-                             + (f" ({','.join(expected)}) and the rows" if expected else "")
-                             + ", or restore the file from git") from None
-    for name in header:
-        if not name or header.count(name) > 1:
-            raise InputError(path, f"header has an empty or repeated column name {name!r}",
-                             row="line 1", column=name or None,
-                             fix="give every column one unique name") from None
-    rows, lines = [], []
-    line_before = reader.line_num
-    try:
-        for cells in reader:
-            line = line_before + 1
-            line_before = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank line
-            if len(cells) != len(header):
-                raise InputError(path, f"{len(cells)} cells but the header has {len(header)}",
-                                 row=f"line {line}",
-                                 column=header[len(cells)] if len(cells) < len(header)
-                                 else f"(after {header[-1]})",
-                                 fix="quote cells that contain commas; add or remove cells")
-            rows.append([cell.strip() or None for cell in cells])
-            lines.append(line)
-    except csv.Error as error:
-        raise InputError(path, f"not valid CSV ({error})", row=f"line {reader.line_num}",
-                         column="(whole row)",
-                         fix="close the quotation mark, or double a quote inside a quoted cell "
-                             "(\"\")") from None
-    return header, rows, lines
-
-
-def _locate_undecodable(data: bytes, line: int, id_column: str | None) -> tuple[str, str | None]:
-    """The row name (``id (line N)`` or ``line N``) and column holding the first byte that
-    is not UTF-8, found by reading the file with that byte replaced."""
-    text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in next(reader)]
-        if line > 1:
-            start = reader.line_num + 1
-            for cells in reader:
-                if start <= line <= reader.line_num:
-                    bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), None)
-                    column = header[bad] if bad is not None and bad < len(header) else None
-                    row_id = (cells[header.index(id_column)].strip()
-                              if id_column in header and header.index(id_column) < len(cells)
-                              else "")
-                    return (f"{row_id} (line {line})" if row_id else f"line {line}"), column
-                start = reader.line_num + 1
-    except (csv.Error, StopIteration):
-        pass
-    return f"line {line}", None
-
-
-def _row_namer(spec: TableSpec, rows: list[list[str | None]], header: list[str],
-               lines: list[int]):
-    id_position = header.index(spec.id_column) if spec.id_column in header else None
-
-    def row_name(position: int) -> str:
-        row_id = rows[position][id_position] if id_position is not None else None
-        return f"{row_id} (line {lines[position]})" if row_id else f"line {lines[position]}"
-    return row_name
+def canonical_problems(path: Path, frame: pd.DataFrame, row_name) -> list[Problem]:
+    """A cell holding an invisible character, a no-break or other unusual space, or a
+    decomposed accent (``text.invisible_or_unusual``): one Problem per cell, naming the
+    character, so the stored tables hold exactly what verification and coding compare."""
+    problems = []
+    for column in frame.columns:
+        for position, cell in enumerate(frame[column]):
+            found = invisible_or_unusual(cell) if isinstance(cell, str) else []
+            if found:
+                where, name = found[0]
+                problems.append(Problem(
+                    path, f"character {where + 1} is {name}" + (f" (and {len(found) - 1} more)"
+                                                                  if len(found) > 1 else ""),
+                    row=row_name(position), column=column,
+                    fix="retype it: a plain space for a space, nothing for an invisible "
+                        "character, the composed letter (e.g. é) for a letter plus accent"))
+    return problems
 
 
 def read_table(spec: TableSpec, input_dir: Path) -> Located:
     """Read and validate one table (no checks across tables)."""
     path = Path(input_dir) / spec.file
-    if not path.is_file():
-        raise InputError(path, "file not found",
-                         fix=f"create {spec.file} (see data/README.md for its columns)")
-    expected = list(spec.schema.columns)
-    header, rows, lines = read_csv_cells(path, expected, spec.id_column)
-    for name in expected:
-        if name not in header:
-            raise InputError(path, f"missing column {name!r}", row="line 1", column=name,
-                             fix=f"add the column (or restore its name); expected columns: "
-                                 f"{', '.join(expected)}")
-    for name in header:
-        if name not in expected:
-            raise InputError(path, f"unknown column {name!r}", row="line 1", column=name,
-                             fix="remove it, or add it to the table's schema in "
-                                 "src/dronediplomacy/inputs/schemas.py and regenerate data/README.md")
-    if not rows and spec.rows_required:
-        raise InputError(path, "the table has a header but no rows", row="line 2",
+    expected = tuple(spec.schema.columns)
+    _, records = read_records(path, expected, allowed=expected, id_column=spec.id_column)
+    if not records and spec.rows_required:
+        raise InputError(path, "the table has a header but no rows", row=2,
                          column=spec.id_column or expected[0],
                          fix=f"add the rows (see data/README.md), or restore {spec.file} from git")
-    frame = pd.DataFrame(rows, columns=header, dtype="str")[expected]
-    row_name = _row_namer(spec, rows, header, lines)
-    return Located(validate_table(spec, frame, path, row_name), path, row_name)
+    frame = pd.DataFrame([[r.values[name] or None for name in expected] for r in records],
+                         columns=list(expected), dtype="str")
+
+    def row_name(position: int) -> str:
+        row_id, line = records[position].values.get(spec.id_column), records[position].line
+        return f"{row_id} (line {line})" if row_id else f"line {line}"
+    problems = canonical_problems(path, frame, row_name)
+    return Located(validate_table(spec, frame, path, row_name, problems), path, row_name)
 
 
 def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:

@@ -1,36 +1,17 @@
-"""Verify the tables against the source texts, when the texts are present.
+"""Verify the tables against their sources: an article's text when present, a corpus's excerpts.
 
-The texts are inputs the repository does not contain. Each row of ``sources.csv``
-names its file (``text_file``), looked up in ``paths.sources_dir()``
-($DRONE_SOURCES_DIR, default ``../shared/source``). For every source whose text is
-found, ``verify_sources`` runs one function per check:
+Each row of ``sources.csv`` of kind article names its text file (``text_file``), looked up
+in ``paths.sources_dir()`` ($DRONE_SOURCES_DIR, default ``../shared/source``); the texts are
+not in the repository. For every text found, ``verify_sources`` runs one function per check
+(``CHECKS``): checksum; paragraph count, title and author; every verbatim quotation and every
+anchor in the paragraph its row names; no cell of our own prose (``freeText`` columns of
+data/tables.yaml) copying ``COPY_RUN_WORDS`` words of the source's prose outside quotation
+marks. A text that is absent is skipped and the report says so; nothing else changes.
+``check_corpus`` checks the statement corpus against its stored excerpts, every time.
 
-- ``check_checksum``: the file's sha256 equals ``sources.sha256``;
-- ``check_structure``: paragraph count, title and author match the row;
-- ``check_quotations``: every verbatim text (``text_kind`` verbatim) occurs in the
-  paragraph its row names;
-- ``check_anchors``: every anchor occurs in its row's paragraph;
-- ``check_no_copied_prose``: no cell of our own prose (columns marked ``free_text``
-  in the schemas, except verbatim statement texts) shares a run of
-  ``COPY_RUN_WORDS`` or more consecutive words with the source's prose outside
-  quotation marks.
-
-The statement corpus (``corpus_statements.csv``) needs no text: ``check_corpus`` checks each
-quotation against the excerpt stored beside it, and that no quotation is kept twice. It runs
-every time.
-
-Any mismatch raises one InputError naming the CSV, the row id and the column.
-A source whose text is absent is skipped and the report says so; nothing else
-changes, so outputs are the same with or without the text.
-
-Comparison rule (the only normalisation, applied to both sides; see ``normalise``):
-typographic quotes and apostrophes become plain ones (’ ‘ to ', “ ” to ") and
-every run of whitespace (spaces, tabs, line breaks, non-breaking spaces) becomes
-one space. Nothing else is changed: case, punctuation, brackets, diacritics and
-spelling must match exactly. A match must start and end at word boundaries.
-
-Paragraph rule: paragraphs are the lines after the author line (``author_line``)
-that hold any non-whitespace character; a line of only spaces is not one.
+Text is compared through ``text.normalise`` (its rule: ``text.RULE``), a match starting and
+ending at word boundaries (``MATCH_RULE``). Any mismatch raises one InputError naming the
+CSV, the row id and the column.
 """
 
 from __future__ import annotations
@@ -50,32 +31,24 @@ from dronediplomacy.errors import InputError
 from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
 from dronediplomacy.inputs.schemas import TABLE_SPECS, Problem, free_text_columns, raise_problems
 from dronediplomacy.inputs.tables import Tables, load_tables
+from dronediplomacy.text import normalise
 
 COPY_RUN_WORDS = 10
 
-NORMALISATION_RULE = (
-    "Quotations and anchors are compared with the source after one normalisation, applied to "
-    "both sides and nothing more: typographic quotes and apostrophes become plain ones "
-    "(’ ‘ to ', “ ” to \") and every run of whitespace becomes one space. Case, punctuation, "
-    "brackets, diacritics and spelling must match exactly, and a match must start and end at "
-    "word boundaries. Paragraphs are the lines after the author line that hold any "
-    "non-whitespace character.")
+MATCH_RULE = ("A quotation or anchor must occur in its paragraph (a corpus quotation: in its "
+              "excerpt) after that normalisation of both, starting and ending at word boundaries. "
+              "Paragraphs are the lines after the author line that hold any non-whitespace "
+              "character.")
 
 COPY_RULE = (
     f"No cell of our own prose may share a run of {COPY_RUN_WORDS} or more consecutive words with "
-    "the source's prose outside quotation marks. Words are lowercase runs of letters and digits "
-    "(an apostrophe inside a word keeps it one word), compared after the same normalisation; "
+    "the source's prose outside quotation marks. Words are runs of letters and digits (an "
+    "apostrophe inside a word keeps it one word), compared after the same normalisation; "
     "text between double quotation marks is the quoted people's words, not the author's prose, "
     "and is left out (single quotes are not treated as quotation marks, because the same "
     "character is the apostrophe).")
 
-_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-
-
-def normalise(text: str) -> str:
-    """Apply the comparison rule: plain quotes and apostrophes, single spaces, no ends."""
-    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC)).strip()
 
 
 def occurs_in(needle: str, haystack: str) -> bool:
@@ -92,8 +65,8 @@ def occurs_in(needle: str, haystack: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Lowercase words of a text, after normalisation."""
-    return _WORD.findall(normalise(text).lower())
+    """The words of a text, after normalisation (so in folded case)."""
+    return _WORD.findall(normalise(text))
 
 
 def prose_outside_quotes(paragraph: str) -> list[str]:
@@ -195,33 +168,22 @@ def _rows_of(tables: Tables, text: SourceText, column: str) -> Iterator[tuple]:
                 yield spec, _row_name(row, spec.id_column, position), row
 
 
-def check_quotations(tables: Tables, text: SourceText) -> list[Problem]:
-    """Every verbatim text occurs in the paragraph its row names (comparison rule)."""
+def check_quotations_and_anchors(tables: Tables, text: SourceText) -> list[Problem]:
+    """Every verbatim text and every anchor occurs in the paragraph its row names (MATCH_RULE)."""
     problems = []
-    for spec, name, row in _rows_of(tables, text, "text_kind"):
-        if row["text_kind"] != "verbatim":
-            continue
-        paragraph = text.paragraph(int(row["paragraph"]))
-        if paragraph is None or not occurs_in(row["text"], paragraph):
+    for column in ("text", "anchor"):
+        for spec, name, row in _rows_of(tables, text, "text_kind" if column == "text" else column):
+            paragraph = text.paragraph(int(row["paragraph"]))
+            if column == "text" and row["text_kind"] != "verbatim" \
+                    or paragraph is not None and occurs_in(row[column], paragraph):
+                continue
+            what = "the quotation" if column == "text" else f"anchor {row['anchor']!r}"
             problems.append(Problem(
-                tables.file(spec.name), f"the quotation is not in paragraph {row['paragraph']} of "
-                f"{text.path.name} (after normalising quotes and whitespace only)", row=name,
-                column="text", fix="copy the quoted words exactly as printed, or correct the "
-                                   "paragraph number"))
-    return problems
-
-
-def check_anchors(tables: Tables, text: SourceText) -> list[Problem]:
-    """Every anchor occurs in its row's paragraph (comparison rule)."""
-    problems = []
-    for spec, name, row in _rows_of(tables, text, "anchor"):
-        paragraph = text.paragraph(int(row["paragraph"]))
-        if paragraph is None or not occurs_in(row["anchor"], paragraph):
-            problems.append(Problem(
-                tables.file(spec.name), f"anchor {row['anchor']!r} is not in paragraph "
-                f"{row['paragraph']} of {text.path.name}", row=name, column="anchor",
-                fix="copy 3 to 8 consecutive words from that paragraph, or correct the paragraph "
-                    "number"))
+                tables.file(spec.name), f"{what} is not in paragraph {row['paragraph']} of "
+                f"{text.path.name} (compared as data/README.md says)", row=name, column=column,
+                fix=("copy the quoted words exactly as printed" if column == "text" else
+                     "copy 3 to 8 consecutive words from that paragraph")
+                + ", or correct the paragraph number"))
     return problems
 
 
@@ -259,7 +221,7 @@ def check_no_copied_prose(tables: Tables, text: SourceText) -> list[Problem]:
     return problems
 
 
-CHECKS = (check_checksum, check_structure, check_quotations, check_anchors, check_no_copied_prose)
+CHECKS = (check_checksum, check_structure, check_quotations_and_anchors, check_no_copied_prose)
 
 #: Two corpus quotations sharing this many consecutive words are near-duplicates.
 NEAR_DUPLICATE_WORDS = 8
@@ -276,8 +238,8 @@ def check_corpus(tables: Tables) -> list[Problem]:
     for row in tables.corpus_statements.to_dict("records"):
         name = row["statement_id"]
         if not occurs_in(row["quotation"], row["excerpt"]):
-            problems.append(Problem(file, "the quotation is not in the excerpt (after normalising "
-                                    "quotes and whitespace only)", row=name, column="quotation",
+            problems.append(Problem(file, "the quotation is not in the excerpt (compared as "
+                                    "data/README.md says)", row=name, column="quotation",
                                     fix="copy the quoted words exactly as the page prints them, and "
                                         "an excerpt that contains them"))
         quoted = words(row["quotation"])

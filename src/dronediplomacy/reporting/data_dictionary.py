@@ -1,98 +1,93 @@
-"""Generate ``data/README.md``, the data dictionary, from the schemas.
+"""Write ``data/README.md`` (the data dictionary) and ``data/datapackage.json`` (a Frictionless
+data package) from the one description of the tables, ``data/tables.yaml``.
 
-    python -m dronediplomacy.reporting.data_dictionary           # (re)write data/README.md
-    python -m dronediplomacy.reporting.data_dictionary --check   # exit 1 if it is stale
+    python -m dronediplomacy.reporting.data_dictionary           # (re)write both
+    python -m dronediplomacy.reporting.data_dictionary --check   # exit 1 if either is stale
 
-Everything in the dictionary comes from ``schemas.py`` (column descriptions,
-types, allowed values, row rules, references) and ``verify.py`` (the comparison
-and copying rules), so it cannot drift from what the code enforces. The output
-depends on the schemas only, not on the rows, and is byte-identical on every run.
+The dictionary adds what Python enforces beyond the descriptor (row rules, anchor and excerpt
+lengths) and the comparison rules (``text.RULE``, ``verify.MATCH_RULE``, ``verify.COPY_RULE``).
+The package is the descriptor as JSON, without the properties that are ours alone, and with
+the columns of derived tables that follow the codebook or the data (``otherFields``) read from
+each CSV's header. Both are byte-identical on every run.
 """
 
 from __future__ import annotations
 
+import copy
+import csv
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-import pandera.pandas as pa
-
+from dronediplomacy import text
 from dronediplomacy.atomic import write_text
+from dronediplomacy.inputs.schemas import CELL_RULES, DESCRIPTOR, SPECS_BY_NAME
+from dronediplomacy.inputs.verify import COPY_RULE, MATCH_RULE
 from dronediplomacy.paths import DATA, relative
-from dronediplomacy.inputs.schemas import REFERENCES, TABLE_SPECS, TableSpec
-from dronediplomacy.inputs.verify import COPY_RULE, NORMALISATION_RULE
 
 DICTIONARY_PATH = DATA / "README.md"
-
-_TYPE_NAMES = {"str": "text", "Int64": "integer", "Float64": "number"}
-_KIND_NAMES = {"date": "date (YYYY-MM-DD)", "id": "id (text)", "reference": "id (text)",
-               "reference list": "ids (text, ';'-separated)"}
+PACKAGE_PATH = DATA / "datapackage.json"
+OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText"}
 
 
-def _cell(text: str) -> str:
+def _cell(value: str) -> str:
     """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _type_name(column: pa.Column) -> str:
-    kind = (column.metadata or {}).get("kind")
-    dtype = str(column.dtype)
-    if kind in _KIND_NAMES:
-        return _KIND_NAMES[kind]
-    return "text" if "str" in dtype else _TYPE_NAMES.get(dtype, dtype)
-
-
-def _allowed(column: pa.Column) -> str:
-    stated = (column.metadata or {}).get("allowed")
-    parts = [stated] if stated else []
-    for check in column.checks:
-        stats = check.statistics or {}
-        if "allowed_values" in stats:
-            parts.append(" \\| ".join(f"`{value}`" for value in stats["allowed_values"]))
-        elif "pattern" in stats:
-            parts.append(f"pattern `{stats['pattern']}`")
-        elif "min_value" in stats:
-            parts.append(f"≥ {stats['min_value']}")
-        elif not stated:
-            parts.append(_cell(str(check.error)))
-    if column.unique:
+def _allowed(field: dict) -> str:
+    rules, parts = field.get("constraints", {}), []
+    if "enum" in rules:
+        parts.append(" \\| ".join(f"`{value}`" for value in rules["enum"]))
+    if "pattern" in rules:
+        parts.append(f"pattern `{_cell(rules['pattern'])}`")
+    if "minimum" in rules:
+        parts.append(f"≥ {rules['minimum']}")
+    if field["name"] in CELL_RULES:
+        parts.append(_cell(CELL_RULES[field["name"]].error))
+    if rules.get("unique"):
         parts.append("unique")
     return "; ".join(parts)
 
 
-def _references_from(spec: TableSpec) -> list[str]:
-    lines = []
-    for ref in REFERENCES:
-        if ref.table != spec.name:
-            continue
-        when = f" (when `{ref.when[0]}` is `{ref.when[1]}`)" if ref.when else ""
-        each = "each id in " if ref.many else ""
-        lines.append(f"- {each}`{ref.column}` → `{ref.target}.{ref.target_column}`{when}")
-    return lines
+def _fields_table(fields: list[dict]) -> list[str]:
+    out = ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|"]
+    for field in fields:
+        kind = "date (YYYY-MM-DD)" if field["type"] == "date" else field["type"]
+        required = "yes" if field.get("constraints", {}).get("required") else "no"
+        out.append(f"| `{field['name']}` | {kind} | {required} | {_cell(field['description'])} "
+                   f"| {_allowed(field)} |")
+    return out
 
 
-def _table_section(spec: TableSpec) -> list[str]:
-    schema = spec.schema
-    out = [f"## {spec.name} (`data/input/{spec.file}`)", "", str(schema.description), ""]
-    if spec.id_column:
-        out += [f"One row per `{spec.id_column}`; errors name the row by that id and its line.", ""]
-    else:
-        key = ", ".join(f"`{name}`" for name in schema.unique or [])
-        out += [f"A link table: each combination of {key} appears once; errors name the row by its "
-                "line.", ""]
-    out += ["| column | type | required | meaning | allowed values |",
-            "|---|---|---|---|---|"]
-    for name, column in schema.columns.items():
-        required = "no" if column.nullable else "yes"
-        out.append(f"| `{name}` | {_type_name(column)} | {required} | "
-                   f"{_cell(str(column.description))} | {_allowed(column)} |")
-    out.append("")
-    rules = [f"- {_cell(str(check.error))} (column `{check.title}`)" for check in schema.checks]
-    if rules:
-        out += ["Row rules:", "", *rules, ""]
-    references = _references_from(spec)
+def _section(resource: dict) -> list[str]:
+    schema, name = resource["schema"], resource["name"]
+    out = [f"## {name} (`data/{resource['path']}`)", "", _cell(resource["description"]), ""]
+    key = schema.get("primaryKey")
+    if isinstance(key, str):
+        out += [f"One row per `{key}`; errors name the row by that id and its line.", ""]
+    elif key:
+        out += ["Each combination of " + ", ".join(f"`{k}`" for k in key) + " appears once; "
+                "errors name the row by its line.", ""]
+    out += [*_fields_table(schema["fields"]), ""]
+    if "otherFields" in resource:
+        out += [f"Every other column: {resource['otherFields']['type']}. "
+                f"{_cell(resource['otherFields']['description'])}", ""]
+    if name in SPECS_BY_NAME and SPECS_BY_NAME[name].schema.checks:
+        out += ["Row rules:", "", *[f"- {_cell(check.error)} (column `{check.title}`)"
+                                    for check in SPECS_BY_NAME[name].schema.checks], ""]
+    references = []
+    for ref in schema.get("foreignKeys", []):
+        target = ref["reference"]
+        when = "".join(f" (when `{c}` is `{v}`)" for c, v in ref.get("when", {}).items())
+        each = f"each `{ref['delimiter']}`-separated id in " if "delimiter" in ref else ""
+        references.append(f"- {each}`{ref['fields']}` → `{target['resource']}."
+                          f"{target['fields']}`{when}")
     if references:
-        out += ["References (checked when the tables are loaded):", "", *references, ""]
+        checked = "checked when the tables are loaded" if name in SPECS_BY_NAME else \
+            "checked by data/datapackage.json's validation"
+        out += [f"References ({checked}):", "", *references, ""]
     return out
 
 
@@ -101,21 +96,29 @@ def render_dictionary() -> str:
     out = [
         "# Data dictionary",
         "",
-        "<!-- Generated by `python -m dronediplomacy.reporting.data_dictionary` from src/dronediplomacy/inputs/schemas.py. "
-        "Do not edit by hand: tests/test_dictionary.py fails when this file is stale. -->",
+        "<!-- Generated by `python -m dronediplomacy.reporting.data_dictionary` from data/tables.yaml "
+        "(and the rules in src/dronediplomacy/inputs/). Do not edit by hand: "
+        "tests/test_dictionary.py fails when this file is stale. -->",
         "",
-        "The tables in `data/input/` hold what the source articles say that the analysis uses, in "
-        "tidy CSV (UTF-8, a header line, one row per unit, stable string ids). People edit them; "
-        "`dronediplomacy.inputs.tables.load_tables()` reads, validates and cross-checks them all, and any "
-        "problem stops the run with one message naming the file, the row and the column.",
+        "Every table in `data/`, described in `data/tables.yaml` (a Frictionless Data Package "
+        "descriptor kept by hand; `data/datapackage.json` is written from it for Frictionless "
+        "tools). The tables in `data/input/` hold what the sources say that the analysis uses, "
+        "in tidy CSV (UTF-8, a header line, one row per unit, stable string ids). People edit "
+        "them; `dronediplomacy.inputs.tables.load_tables()` reads, validates and cross-checks "
+        "them all, and any problem stops the run with one message naming the file, the row and "
+        "the column. To add a column, add its field to `data/tables.yaml`.",
         "",
         "## Conventions",
         "",
         "- **Empty cell** = missing or unknown. A byte order mark, CRLF line endings and spaces "
         "around cells are accepted and give the same tables.",
+        "- **Canonical text.** A cell holding an invisible character (soft hyphen, zero-width "
+        "space or joiner), a no-break, thin or other unusual space, or a letter followed by a "
+        "combining accent instead of the composed letter is refused, naming the character: the "
+        "tables hold exactly the characters that are verified and coded.",
         "- **Provenance.** Every row of `conflicts`, `actors`, `statements`, `events` and `claims` "
         "names its `source_id`, the `paragraph` it comes from and an `anchor`.",
-        f"- **Paragraphs and comparison.** {NORMALISATION_RULE}",
+        f"- **Comparison.** {text.RULE} {MATCH_RULE}",
         "- **Anchors** are 3 to 8 consecutive words copied from the row's paragraph: a pointer, too "
         "short to reproduce the prose. Verification finds each one in its paragraph.",
         "- **Our words, their quotes.** Facts and claims are stored in our own words. Only the words "
@@ -141,25 +144,65 @@ def render_dictionary() -> str:
         "",
         "| table | file | what it holds |",
         "|---|---|---|",
-        *[f"| `{spec.name}` | `data/input/{spec.file}` | {_cell(str(spec.schema.description))} |"
-          for spec in TABLE_SPECS],
+        *[f"| `{r['name']}` | `data/{r['path']}` | {_cell(r['description'])} |"
+          for r in DESCRIPTOR["resources"]],
         "",
     ]
-    for spec in TABLE_SPECS:
-        out += _table_section(spec)
+    for resource in DESCRIPTOR["resources"]:
+        out += _section(resource)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def write_dictionary(target: Path | str | None = None) -> Path:
-    """(Re)write the data dictionary (default data/README.md) atomically; unchanged bytes
-    leave the file untouched. The function the pipeline calls to regenerate it."""
-    target = Path(target) if target is not None else DICTIONARY_PATH
-    write_text(target, render_dictionary())
-    return target
+def _header(path: Path, dialect: dict) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=dialect.get("delimiter", ","))
+        for number, row in enumerate(rows, start=1):
+            if number == dialect.get("headerRows", [1])[0]:
+                return [name.strip() for name in row]
+    raise ValueError(f"{relative(path)} has no header line")
+
+
+def datapackage(data_dir: Path | str = DATA) -> dict:
+    """The data package of ``data_dir``: the descriptor without our own properties, every
+    resource with its licence and sources (the package's unless its own), foreign keys that
+    Frictionless cannot check (lists, conditional) left out, and for a resource with
+    ``otherFields`` one field per column of its CSV header."""
+    package = copy.deepcopy(DESCRIPTOR)
+    for resource in package["resources"]:
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        if "otherFields" in resource:
+            header = _header(Path(data_dir) / resource["path"], resource.get("dialect", {}))
+            resource["schema"]["fields"] = [fields.get(n, {"name": n, **resource["otherFields"]})
+                                            for n in header]
+        for field in resource["schema"]["fields"]:
+            field.pop("freeText", None)
+        keys = [k for k in resource["schema"].pop("foreignKeys", []) if not {"when", "delimiter"} & set(k)]
+        if keys:
+            resource["schema"]["foreignKeys"] = keys
+        for key in OURS:
+            resource.pop(key, None)
+        resource.update({"profile": "tabular-data-resource", "format": "csv", "encoding": "utf-8",
+                         "licenses": resource.get("licenses", package["licenses"]),
+                         "sources": resource.get("sources", package["sources"])})
+    return package
+
+
+def write_dictionary(data_dir: Path | str = DATA) -> Path:
+    """(Re)write ``README.md`` (the data dictionary) and ``datapackage.json`` (described from the
+    CSVs in ``data_dir``) in ``data_dir`` (default data/) atomically; unchanged bytes leave the
+    files untouched. The function the pipeline calls to regenerate them. Returns the dictionary."""
+    data_dir = Path(data_dir)
+    write_text(data_dir / DICTIONARY_PATH.name, render_dictionary())
+    write_text(data_dir / PACKAGE_PATH.name, render_package(data_dir))
+    return data_dir / DICTIONARY_PATH.name
+
+
+def render_package(data_dir: Path | str = DATA) -> str:
+    return json.dumps(datapackage(data_dir), indent=2, ensure_ascii=False) + "\n"
 
 
 def is_stale(target: Path | str | None = None) -> bool:
-    """True when the dictionary file is missing or differs from what the schemas give."""
+    """True when the dictionary file is missing or differs from what the descriptor gives."""
     target = Path(target) if target is not None else DICTIONARY_PATH
     return not target.is_file() or target.read_text(encoding="utf-8") != render_dictionary()
 
@@ -167,15 +210,17 @@ def is_stale(target: Path | str | None = None) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--check"]:
-        if is_stale():
-            print(f"{relative(DICTIONARY_PATH)} is stale: run python -m dronediplomacy.reporting.data_dictionary",
+        stale = [relative(p) for p, fresh in ((DICTIONARY_PATH, render_dictionary()),
+                                              (PACKAGE_PATH, render_package()))
+                 if not p.is_file() or p.read_text(encoding="utf-8") != fresh]
+        if stale:
+            print(f"{', '.join(stale)} stale: run python -m dronediplomacy.reporting.data_dictionary",
                   file=sys.stderr)
-            return 1
-        return 0
+        return 1 if stale else 0
     if args:
         print("usage: python -m dronediplomacy.reporting.data_dictionary [--check]", file=sys.stderr)
         return 2
-    print(f"wrote {relative(write_dictionary())}")
+    print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")
     return 0
 
 

@@ -46,6 +46,11 @@ def data_products() -> str:
     for spec in TABLE_SPECS:
         path = paths.DATA_INPUT / spec.file
         lines.append(f"| `{paths.relative(path)}` | {_rows(path)} | {spec.origin} |")
+    lines.append("| `data/tables.yaml` | | hand (every table's columns, types, keys, licence and "
+                 "source: the one description the validation, `data/README.md` and "
+                 "`data/datapackage.json` are built from) |")
+    lines.append("| `data/datapackage.json` | | `python3 repro.py run` (a Frictionless data "
+                 "package of every table here, from `data/tables.yaml`) |")
     lines.append("| `data/input/corpus_protocol.md` | | hand (the statement corpus) |")
     for name in ("codebook.yaml", "coder_patterns.yaml"):
         lines.append(f"| `data/input/{name}` | | hand (coding) |")

@@ -1,7 +1,8 @@
 """Reproduce everything: the first Quick start command (``python3 repro.py run``) calls this.
 
 Order: execute the notebooks in the order of ``pipeline.NOTEBOOKS``; then write the data
-dictionary (``data/README.md``, generated from the schemas) and the README's generated
+dictionary and data package (``data/README.md``, ``data/datapackage.json``, generated from
+``data/tables.yaml``) and the README's generated
 blocks (some list what the notebooks wrote); then render the site from the executed
 notebooks and the figure manifest.
 """
