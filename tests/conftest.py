@@ -87,7 +87,7 @@ def _missing_source_texts() -> tuple[_Path, list[str]]:
 
     folder = sources_dir()
     return folder, [row["text_file"] for row in _sources_rows()
-                    if not (folder / row["text_file"]).is_file()]
+                    if row["text_file"] and not (folder / row["text_file"]).is_file()]
 
 
 def pytest_report_header(config) -> str:
