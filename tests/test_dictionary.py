@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 
+import frictionless
 import pytest
 
 from dronediplomacy import text
@@ -110,20 +111,17 @@ def test_check_command_fails_when_stale(tmp_path, monkeypatch, capsys):
 # --- validation with frictionless itself ------------------------------------------------------
 
 def _validate(folder):
-    frictionless = pytest.importorskip("frictionless")
     (folder / "datapackage.json").write_text(render_package(folder), encoding="utf-8")
     return frictionless.validate(str(folder / "datapackage.json"))
 
 
 def test_the_data_package_validates_with_frictionless():
-    frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(PACKAGE_PATH))
     assert report.valid, [(task.name, error.type, error.note) for task in report.tasks
                           for error in task.errors]
 
 
 def test_a_broken_foreign_key_is_caught_by_frictionless(tmp_path):
-    pytest.importorskip("frictionless")
     folder = _copy_data(tmp_path)
     assert _validate(folder).valid
     resource = next(r for r in DESCRIPTOR["resources"] if r.get("validated")
