@@ -264,7 +264,7 @@ def _(ws):
 
 @breaks("new-missing-column")
 def _(ws):
-    ws.path("INPUT.csv").write_text("id,conflict,text\n1,a war,We won.\n", encoding="utf-8")
+    ws.path("INPUT.csv").write_text("id;conflict;speaker\n1;a war;someone\n", encoding="utf-8")
 
 
 @breaks("new-empty-file")

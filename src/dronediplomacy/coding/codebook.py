@@ -70,57 +70,63 @@ def _describe(value) -> str:
     return f"{kind.get(type(value), 'a ' + type(value).__name__)} {value!r}"[:80]
 
 
-def check(path: Path, value, schema, where: str = "", container=None, key=None) -> None:
-    """Raise InputError (file, line, key path, fix) where ``value`` departs from
-    ``schema`` (see the comment above :data:`EXAMPLE`). Lists of mappings with an id
-    must not repeat an id."""
+def check(path: Path, value, schema, where: str = "", column: str = "", container=None,
+          key=None) -> None:
+    """Raise InputError (file, line, key, fix) where ``value`` departs from ``schema``
+    (see the comment above :data:`EXAMPLE`); a list of mappings may not repeat an id.
+    ``where`` is the full key path (for the message), ``column`` the keys below the
+    nearest list item (the error's column), ``container[key]`` is ``value``."""
     name = where or "the file"
-    if isinstance(schema, str) or isinstance(schema, tuple):
+    if isinstance(schema, (str, tuple)):
         test, wanted = KIND_CHECKS[schema] if isinstance(schema, str) else \
             (lambda v: v in schema, "one of " + ", ".join(schema))
         if not test(value):
-            quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id", "version")
+            quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id",
+                                                                         "version")
             raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.",
-                       f"write the value in quotes: {key}: \"{value}\"." if quote
-                       else f"write {wanted}.", where)
+                       f"write the value in quotes: \"{value}\"." if quote
+                       else f"write {wanted}.", column)
     elif isinstance(schema, list):
         if not isinstance(value, list) or not value:
             raise fail(path, container, key, f"{name} must be a non-empty list, not "
                        f"{_describe(value)}.", "list the items below it, one '- ' line each.",
-                       where)
+                       column)
         seen = {}
         for index, item in enumerate(value):
             label = item.get("id", index + 1) if isinstance(item, dict) else index + 1
-            check(path, item, schema[0], f"{where}[{label}]", value, index)
+            check(path, item, schema[0], f"{where}[{label}]",
+                  "" if isinstance(item, dict) else column, value, index)
             if isinstance(label, str) and seen.setdefault(label, index) != index:
                 raise fail(path, value, index, f"{where}: the id {label!r} is used twice.",
-                           "remove one of the two, or rename it.", f"{where}[{label}]")
+                           "remove one of the two, or rename it.", "id")
+    elif not isinstance(value, dict):
+        raise fail(path, container, key, f"{name} must be a mapping, not {_describe(value)}.",
+                   "indent its keys below it.", column)
     else:
-        if not isinstance(value, dict):
-            raise fail(path, container, key, f"{name} must be a mapping, not "
-                       f"{_describe(value)}.", "indent its keys below it.", where)
+        def below(name_of: str) -> tuple[str, str]:
+            return f"{where}.{name_of}".lstrip("."), f"{column}.{name_of}".lstrip(".")
+
         for spec_key, item_schema in schema.items():
-            required, name_of = not spec_key.endswith("?"), spec_key.rstrip("?")
+            name_of = spec_key.rstrip("?")
             if spec_key == ANY_ID:
                 for item_key, item in value.items():
-                    check(path, item_key, ID, f"{where}.{item_key}".lstrip("."), value, item_key)
-                    check(path, item, item_schema, f"{where}.{item_key}".lstrip("."), value,
-                          item_key)
-            elif spec_key not in ("...", "!") and (name_of in value or required):
-                if name_of not in value:
-                    raise fail(path, value, None, f"{name} lacks {name_of!r}.",
-                               f"add '{name_of}:' with its value.", f"{where}.{name_of}".lstrip("."))
-                check(path, value[name_of], item_schema, f"{where}.{name_of}".lstrip("."), value,
-                      name_of)
-        known = {k.rstrip("?") for k in schema}
-        unknown = [k for k in value if k not in known] if "..." not in schema and ANY_ID not in schema \
-            else []
+                    check(path, item_key, ID, *below(item_key), value, item_key)
+                    check(path, item, item_schema, *below(item_key), value, item_key)
+            elif spec_key in ("...", "!") or name_of not in value and spec_key.endswith("?"):
+                continue
+            elif name_of not in value:
+                raise fail(path, value, None, f"{name} lacks {name_of!r}.",
+                           f"add '{name_of}:' with its value.", below(name_of)[1])
+            else:
+                check(path, value[name_of], item_schema, *below(name_of), value, name_of)
+        known = {k.rstrip("?") for k in schema} - {"...", "!"}
+        unknown = [k for k in value if k not in known and "..." not in schema
+                   and ANY_ID not in schema]
         if unknown:
             raise fail(path, value, unknown[0], f"{name}: unknown key {unknown[0]!r}"
                        + (f"; {schema['!']}." if "!" in schema else "."),
-                       f"remove it, or fix its name (allowed: "
-                       f"{', '.join(k for k in known if k not in ('...', '!'))}).",
-                       f"{where}.{unknown[0]}".lstrip("."))
+                       f"remove it, or fix its name (allowed: {', '.join(sorted(known))}).",
+                       below(unknown[0])[1])
 
 
 # ---------------------------------------------------------------- strict YAML

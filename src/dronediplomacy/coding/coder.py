@@ -222,15 +222,19 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
 
 
 def evidence_text(evidence: list[tuple]) -> str:
-    """The words behind each code given, for a reviewer: ``code: 'words'; ...`` with the
-    rules' matches that counted (a code of named_agent or alignment only if it decided)."""
-    shown = {}
+    """The words behind each code given, for a reviewer (``private_agency: 'a private firm';
+    named_agent=turkish_company: 'a private firm'``), from
+    the matches that counted (:func:`code_text`'s evidence): every move coded 1, and for
+    named_agent and alignment the code that decided (the first rule that fired)."""
+    words: dict = {}  # (dimension, code) -> matched words, in order, once each
+    decided: dict = {}
     for dimension, code, _pattern, matched, _negated, _rejected, counted in evidence:
-        if counted and (dimension == "accountability_move" or dimension not in
-                        {d for d, c in shown if c != code}):
-            shown.setdefault((dimension, code), dict.fromkeys([]))[matched] = None
-    return "; ".join(f"{code}: " + ", ".join(f"'{words}'" for words in matched)
-                     for (_, code), matched in shown.items())
+        if counted and (dimension == "accountability_move"
+                        or decided.setdefault(dimension, code) == code):
+            words.setdefault((dimension, code), {})[matched] = None
+    return "; ".join((code if dimension == "accountability_move" else f"{dimension}={code}")
+                     + ": " + ", ".join(f"'{m}'" for m in matched)
+                     for (dimension, code), matched in words.items())
 
 
 def output_columns(dictionary: Dictionary, id_column: str = "id") -> list[str]:
@@ -294,19 +298,20 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                    "review the patterns of the codes that changed (python -m "
                    "dronediplomacy.coding.revise lists them), then update codebook_version.")
     compiled: dict = {}
-    for container, key, source in _pattern_items(data):
+    for container, key, source, where in _pattern_items(data):
         try:
             compiled.setdefault(source, re.compile(source))
         except re.error as error:
-            raise fail(path, container, key, f"not a valid regular expression: {error}.",
-                       "close every bracket and parenthesis; write \\( for a literal "
-                       "parenthesis.") from None
+            raise fail(path, container, key, f"{where}[{key + 1}] is not a valid regular "
+                       f"expression: {error}.", "close every bracket and parenthesis; write \\( "
+                       "for a literal parenthesis.", where) from None
     moves = data["accountability_move"]
     for code in moves:
         if code not in codebook.move_ids:
             raise fail(path, moves, code, f"unknown accountability move {code!r}; the "
                        f"codebook's moves are: {', '.join(codebook.move_ids)}.",
-                       "use a move id of codebook.yaml (check the spelling).")
+                       "use a move id of codebook.yaml (check the spelling).",
+                       f"accountability_move.{code}")
     missing = [code for code in codebook.move_ids if code not in moves]
     if missing:
         raise fail(path, data, "accountability_move", f"no patterns for the moves {missing}.",
@@ -314,11 +319,13 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     for dimension in ("named_agent", "alignment"):
         known = codebook.code_ids(dimension)
         spec = data[dimension]
-        for container, key in [(spec, "default"), *((rule, "code") for rule in spec["rules"])]:
+        for container, key, where in [(spec, "default", f"{dimension}.default"),
+                                      *((rule, "code", f"{dimension}.rules[{index}].code")
+                                        for index, rule in enumerate(spec["rules"], 1))]:
             if container[key] not in known:
-                raise fail(path, container, key, f"unknown code {container[key]!r}; known "
-                           f"codes of {dimension}: {', '.join(known)}.",
-                           f"write a code id of {dimension} in codebook.yaml.")
+                raise fail(path, container, key, f"{where}: unknown code {container[key]!r}; "
+                           f"known codes of {dimension}: {', '.join(known)}.",
+                           f"write a code id of {dimension} in codebook.yaml.", where)
 
     def rule(dimension: str, code: str, spec: dict) -> Rule:
         patterns = tuple(spec["patterns"])
@@ -354,10 +361,13 @@ def _index(compiled: dict) -> tuple[dict, frozenset]:
 
 
 def _pattern_items(data: dict):
-    """(list, index, source) of every pattern in the file, negators included."""
-    lists = [data["negation"]["negators"]]
-    for spec in [*data["accountability_move"].values(), *data["named_agent"]["rules"],
-                 *data["alignment"]["rules"]]:
-        lists += [spec[key] for key in ("patterns", "rejection_patterns", "context_patterns")
-                  if key in spec]
-    return [(sources, index, source) for sources in lists for index, source in enumerate(sources)]
+    """(list, index, source, key path of the list) of every pattern in the file."""
+    lists = [(data["negation"]["negators"], "negation.negators")]
+    specs = [*((spec, f"accountability_move.{code}") for code, spec in
+               data["accountability_move"].items()),
+             *((spec, f"{dimension}.rules[{index}]") for dimension in ("named_agent", "alignment")
+               for index, spec in enumerate(data[dimension]["rules"], 1))]
+    lists += [(spec[key], f"{where}.{key}") for spec, where in specs
+              for key in ("patterns", "rejection_patterns", "context_patterns") if key in spec]
+    return [(sources, index, source, where) for sources, where in lists
+            for index, source in enumerate(sources)]
