@@ -134,6 +134,8 @@ def test_the_literal_start_filter_never_changes_a_code():
     ("  window_tokens: 3\n", "  window_tokens: 0\n", "window_tokens"),
     ("  credit_claiming:\n", "  private_agency:\n", "duplicate key 'private_agency'"),
     ("      - '\\bthanks to us\\b'\n", "      - ''\n", "non-empty pattern"),
+    ("      - '\\bthanks to us\\b'\n", "      - 12\n", "write the value in quotes"),
+    ("  window_tokens: 3\n", "  window_tokens: '3'\n", "window_tokens must be a whole number"),
 ])
 def test_bad_dictionary_is_rejected_naming_file_line_and_key(files, old, new, problem):
     text = files["patterns"].read_text(encoding="utf-8")
@@ -206,3 +208,13 @@ def test_variants_get_the_same_codes_property():
         assert coder.code_text(variant, dictionary) == coder.code_text(plain, dictionary)
 
     check()
+
+
+def test_yaml_words_and_dates_in_the_dictionary_stay_text(files, dictionary):
+    """Unquoted `no` and a date are the text typed (YAML 1.2 core), not a boolean and a date."""
+    text = files["patterns"].read_text(encoding="utf-8")
+    files["patterns"].write_text(text.replace("      - '\\bthanks to us\\b'\n",
+                                              "      - no\n      - 2019-03-01\n", 1), encoding="utf-8")
+    reread = coder.load_dictionary(files["patterns"], cb.load_codebook(files["codebook"]))
+    assert {"no", "2019-03-01"} <= set(reread.moves[0].patterns)
+    assert code_one("It happened on 2019-03-01.", reread)["credit_claiming"] == 1

@@ -82,7 +82,7 @@ def check(path: Path, value, schema, where: str = "", column: str = "", containe
             (lambda v: v in schema, "one of " + ", ".join(schema))
         if not test(value):
             quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id",
-                                                                         "version")
+                                                                         "version", "pattern")
             raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.",
                        f"write the value in quotes: \"{value}\"." if quote
                        else f"write {wanted}.", column)
