@@ -90,92 +90,46 @@ class Dictionary:
 
 # --------------------------------------------------------------------------- coding
 
-_SPECIAL = set("\\[](){}|.^$?*+")
-
-
-def _alternatives(source: str) -> list[str] | None:
-    """The top-level alternatives of a pattern (split at each ``|`` outside groups and
-    classes); None if a group or class is not closed where expected."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            if i + 1 == len(source):
-                return None  # an escape cut in two: not a group's end
-            i += 1
-        elif char == "[":  # skip the class: a ']' first in it is literal; mind escapes
-            i += 2 if source[i + 1:i + 2] == "^" else 1
-            i += source[i:i + 1] == "]"
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-            if i >= len(source):
-                return None
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    return parts + [source[start:]] if depth == 0 else None
+_MASK = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]")  # an escape or a [...] class
+_LITERAL = re.compile(r"[^\\()\[\]{}|.^$?*+]+")
 
 
 def literal_starts(source: str) -> frozenset[str] | None:
     """Strings one of which every match of the pattern ``source`` begins with, read from
-    its leading literal characters and ``(?:a|b)`` groups; None if none can be read. The
-    coder runs a pattern only on texts that contain one of them: the same codes, sooner.
-    """
-    read = _starts(source)
-    return frozenset(read[0]) if read and all(read[0]) else None
+    the start of each top-level alternative: a literal, or a ``(?:...)`` group whose
+    alternatives begin so, after any ``\\b`` (a literal's last character is dropped where
+    ``?``, ``*`` or ``{`` makes it optional); None if some alternative begins otherwise.
+    The coder runs a pattern only on texts that contain one of them: the same codes,
+    sooner (tests/test_coder.py checks that on random texts)."""
+    masked = _MASK.sub(lambda match: "_" * len(match[0]), source)  # positions kept
 
+    def split(start: int, end: int) -> list[tuple[int, int]]:  # top-level alternatives
+        depth, cuts = 0, [start - 1]
+        for i in range(start, end):
+            depth += (masked[i] == "(") - (masked[i] == ")")
+            cuts += [i] if masked[i] == "|" and depth == 0 else []
+        return list(zip([c + 1 for c in cuts], cuts[1:] + [end]))
 
-def _starts(source: str) -> tuple[list[str], bool] | None:
-    """(strings, whole) for a pattern or group body: every match begins with one of the
-    strings; ``whole`` if the strings are the only possible matches."""
-    strings, whole = [], True
-    for alternative in _alternatives(source) or ():
-        read = _sequence_starts(alternative)
-        if read is None:
+    def starts(start: int, end: int) -> list[str] | None:
+        while source.startswith("\\b", start, end):
+            start += 2
+        if source.startswith("(?:", start, end):
+            depth, close = 0, start
+            while close < end and (depth := depth + (masked[close] == "(") - (masked[close] == ")")):
+                close += 1
+            if close >= end or source[close + 1:close + 2] in ("?", "*", "{"):
+                return None
+            read = [starts(*part) for part in split(start + 3, close)]
+            return None if None in read else [s for strings in read for s in strings]
+        literal = _LITERAL.match(source, start, end)
+        if literal is None:
             return None
-        strings += read[0]
-        whole &= read[1]
-    return (strings, whole) if strings else None
+        text = literal[0][:-1] if source[literal.end():literal.end() + 1] in ("?", "*", "{") \
+            else literal[0]
+        return [text] if text else None
 
-
-def _sequence_starts(text: str) -> tuple[list[str], bool] | None:
-    while text.startswith("\\b"):  # a word boundary is zero-width
-        text = text[2:]
-    if not text:
-        return [""], True
-    if text.startswith("(?:"):
-        close = next((i for i in range(3, len(text)) if text[i] == ")"
-                      and _alternatives(text[3:i]) is not None), None)
-        head = _starts(text[3:close]) if close else None
-        rest = text[close + 1:] if close else ""
-        if head is None or rest[:1] in ("*", "+", "{"):
-            return None
-        if rest[:1] == "?":  # optional: a match begins in the group or after it
-            after = _sequence_starts(rest[1:])
-            return None if after is None else (head[0] + after[0], False)
-    else:
-        literal = ""
-        for char in text:
-            if char in _SPECIAL:
-                break
-            literal += char
-        rest = text[len(literal):]
-        if rest[:1] in ("?", "*", "{"):  # the last character is optional
-            return ([literal[:-1]], False) if literal[:-1] else None
-        if not literal:
-            return None
-        if rest[:1] != "(":
-            return [literal], not rest
-        head = ([literal], True)
-    if not head[1] or not rest:
-        return head
-    after = _sequence_starts(rest)
-    if after is None or len(head[0]) * len(after[0]) > 30:
-        return head[0], False
-    return [h + t for h in head[0] for t in after[0]], after[1]
+    read = [starts(*part) for part in split(0, len(source))]
+    return None if None in read or not read else frozenset(s for strings in read for s in strings)
 
 
 def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
