@@ -1,29 +1,17 @@
 """How well does the dictionary reproduce the hand coding? A validity check of the
-dictionary, not intercoder reliability.
+dictionary, not intercoder reliability: a person reading each statement in context
+against patterns reading the text alone (a second human coder would be needed for the latter).
 
-Both codings come from the same codebook, but one is a person reading each statement
-in context and the other is a list of patterns reading the text alone. Agreement
-between them says whether the patterns capture what the definitions mean; it says
-nothing about whether two people would agree (that would need a second human coder).
-
-Per dimension and per code:
-
-- Krippendorff's alpha (the ``krippendorff`` package), with the level of measurement
-  each variable needs: nominal for named_agent, ordinal for alignment, binary
-  nominal for each accountability move (and for all moves pooled);
-- a bootstrap 95% interval for alpha: statements resampled with replacement
-  (``BOOTSTRAP_RESAMPLES`` times, seed ``BOOTSTRAP_SEED``, the same resamples for
-  every row), percentile interval; resamples in which the variable does not vary
-  (alpha undefined) are skipped and counted;
-- percent agreement;
-- the rule coder's precision, recall and F1 against the hand codes, per code (one
-  code against the rest for named_agent and alignment).
-
-A statistic that cannot be computed is left empty and its row says why ("undefined: ..."):
-alpha when fewer than two statements are coded (then precision, recall and F1 too) or
-when both codings give every unit the same value; precision, recall or F1 when they are
-0/0. Speaker side (derived from the tables) and stance (not coded by the dictionary) get
-no statistic; their rows say why.
+Per dimension and per code: Krippendorff's alpha (the ``krippendorff`` package; nominal
+for named_agent and for each move and all moves pooled, ordinal for alignment) with a
+percentile bootstrap 95% interval (statements resampled with replacement,
+``BOOTSTRAP_RESAMPLES`` times, seed ``BOOTSTRAP_SEED``, the same resamples for every row;
+resamples without variation skipped and counted); percent agreement; the rule coder's
+precision, recall and F1 against the hand codes (one code against the rest for
+named_agent and alignment). A statistic that cannot be computed is left empty and its
+row says why ("undefined: ..."): everything with fewer than two statements; alpha when
+both codings give every unit the same value; precision, recall or F1 when 0/0. Speaker
+side (derived) and stance (hand only) get no statistic; their rows say why.
 """
 
 from __future__ import annotations
