@@ -191,7 +191,8 @@ def test_variants_get_the_same_codes_property():
              "türkiye", "turkey", "ankara", "baykar", "brothers", "support", "hostile", "bloc",
              "café", "kıran", "şahin", "\"quoted\"", ",", ".", ";", "business", "is", "no", "longer"]
     spaces = [" ", "\u00a0", "\u2009", "\u202f", "\u3000", "\n", "\r\n", "\t", "  ", "\u2028"]
-    apostrophes, quotes = ["'", "\u2019", "\u2018", "\u02bc", "`", "\u00b4"], ['"', "\u201c", "\u201d", "\u00ab", "\u00bb"]
+    apostrophes = ["'", "\u2019", "\u2018", "\u02bc", "`", "\u00b4"]
+    quotes = ['"', "\u201c", "\u201d", "\u00ab", "\u00bb"]
     invisible = ["", "", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060"]
 
     @hypothesis.settings(max_examples=150, deadline=None, derandomize=True)

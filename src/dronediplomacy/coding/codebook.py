@@ -60,7 +60,8 @@ DIMENSION = {"id": ID, "label": TEXT, "kind": KINDS, "level_of_measurement": LEV
              "...": True}
 SCHEMA = {"version": "version", "title": TEXT, "unit_of_analysis": TEXT,
           "how_the_dictionary_was_built": TEXT,
-          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string", "used_for?": TEXT}},
+          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string",
+                                  "used_for?": TEXT}},
           "dimensions": [DIMENSION], "...": True}
 
 
@@ -83,8 +84,9 @@ def check(path: Path, value, schema, where: str = "", column: str = "", containe
         if not test(value):
             quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id",
                                                                          "version", "pattern")
+            typed = str(value).lower() if isinstance(value, bool) else value
             raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.",
-                       f"write the value in quotes: \"{value}\"." if quote
+                       f"write the value in quotes: \"{typed}\"." if quote
                        else f"write {wanted}.", column)
     elif isinstance(schema, list):
         if not isinstance(value, list) or not value:
