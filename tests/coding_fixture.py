@@ -78,7 +78,7 @@ named_agent:
         - '\\bprivate (?:company|firm)\\b'
     - code: turkish_state
       patterns:
-        - '\\b(?:turkey|ankara)\\b'
+        - '\\b(?:turkey|türkiye|ankara)\\b'
       context_patterns:
         - '\\bdrones?\\b'
 alignment:

@@ -301,3 +301,28 @@ def test_project_coding_builds_and_writes_identical_bytes(tmp_path, monkeypatch)
     # every statement is coded both ways, and the hand codes keep the derived speaker side
     assert built.coded_hand["statement_id"].tolist() == built.coded_rules["statement_id"].tolist()
     assert set(built.coded_hand["speaker_side"]) <= set(built.codebook.code_ids("speaker_side"))
+
+
+def test_one_statement_leaves_every_statistic_undefined_with_the_reason(codebook):
+    hand, rules = (frame.iloc[:1] for frame in small_codings(codebook))
+    table = agreement.agreement_table(hand, rules, codebook, n_resamples=50)
+    coded = table[table["row_type"] != "not_coded"]
+    assert set(coded["row_type"]) == {"binary_code", "pooled_moves", "dimension", "category"}
+    assert coded[["alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall", "f1"]] \
+        .isna().all().all()
+    assert (coded["alpha_note"] == "undefined: fewer than two statements").all()
+    assert (coded["prf_note"] == "undefined: fewer than two statements").all()
+    note = agreement.reading_note(table)
+    assert note.startswith("With 1 statement, ") and "nan" not in note
+    assert "alpha undefined: fewer than two statements" in note
+
+
+def test_reading_note_without_variation_prints_no_nan(codebook):
+    hand, _ = small_codings(codebook)
+    hand = hand.assign(**{m: 0 for m in codebook.move_ids}, named_agent="unspecified", alignment=0)
+    table = agreement.agreement_table(hand, hand.copy(), codebook, n_resamples=50)
+    pooled = table[table["row_type"] == "pooled_moves"].iloc[0]
+    assert math.isnan(pooled["alpha"]) and "no variation" in pooled["alpha_note"]
+    note = agreement.reading_note(table)
+    assert note.startswith("With 4 statements, ") and "nan" not in note.lower()
+    assert_every_missing_value_has_a_reason(table)

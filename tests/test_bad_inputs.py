@@ -277,7 +277,7 @@ def _(ws):
 
 @breaks("new-missing-column")
 def _(ws):
-    ws.path("INPUT.csv").write_text("id,conflict,text\n1,a war,We won.\n", encoding="utf-8")
+    ws.path("INPUT.csv").write_text("id;conflict;speaker\n1;a war;someone\n", encoding="utf-8")
 
 
 @breaks("new-empty-file")
@@ -523,9 +523,18 @@ def harmless_new_statements(tmp_path: Path) -> None:
     ws = copy_inputs(tmp_path / "inputs")
     clean_out, messy_out = tmp_path / "clean.csv", tmp_path / "messy.csv"
     assert coder_cli.main([str(ws.path("INPUT.csv")), str(clean_out)]) == 0
+    rows = read_rows(ws.path("INPUT.csv"))
     messy_csv(ws.path("INPUT.csv"))
     assert coder_cli.main([str(ws.path("INPUT.csv")), str(messy_out)]) == 0
     assert messy_out.read_bytes() == clean_out.read_bytes()
+    # as Excel saves it on a German system, or as "Unicode text": the same output
+    for separator, encoding in ((";", "utf-8-sig"), ("\t", "utf-16")):
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(
+            [[name.upper() for name in rows[0]], *rows[1:]])
+        ws.path("INPUT.csv").write_bytes(buffer.getvalue().encode(encoding))
+        assert coder_cli.main([str(ws.path("INPUT.csv")), str(messy_out)]) == 0
+        assert messy_out.read_bytes() == clean_out.read_bytes()
 
 
 def harmless_sipri(tmp_path: Path) -> None:

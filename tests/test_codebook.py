@@ -63,6 +63,29 @@ def test_bad_codebook_is_rejected_naming_line_and_key(files, old, new, column, p
         assert error.value.column == column
 
 
+def test_yaml_words_and_dates_stay_the_text_typed(files):
+    # YAML 1.1 would read `no` as a boolean and 2019-03-01 as a date (issue 15).
+    mutated(files["codebook"], "- id: bloc_threat_perception", "- id: no")
+    mutated(files["codebook"], "    citation: Constructed reference weaver1986.\n",
+            "    citation: Constructed reference weaver1986.\n    used_for: 2019-03-01\n")
+    book = cb.load_codebook(files["codebook"])
+    assert book.move_ids[-1] == "no"
+    assert book.references["weaver1986"]["used_for"] == "2019-03-01"
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("    label: private agency\n", "    label: 12\n", "label"),
+    ("- id: bloc_threat_perception", "- id: true", "id"),
+    ("  short: weaver1986\n", "  short: 1.5\n", "short"),
+])
+def test_a_number_or_boolean_where_text_belongs_names_line_key_and_quoting(files, old, new, key):
+    mutated(files["codebook"], old, new)
+    with pytest.raises(InputError, match="quotes") as error:
+        cb.load_codebook(files["codebook"])
+    lines = files["codebook"].read_text(encoding="utf-8").splitlines()
+    assert error.value.column.endswith(key) and new.strip() in lines[error.value.row - 1]
+
+
 def load_hand(files, statement_ids=("s1", "s2")):
     return hand_coding.load_hand_coding(files["hand_coding"], cb.load_codebook(files["codebook"]),
                                         list(statement_ids))

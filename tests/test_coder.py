@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from coding_fixture import write
 from dronediplomacy.coding import codebook as cb
 from dronediplomacy.coding import coder
 from dronediplomacy.errors import InputError
+from dronediplomacy.text import normalise
 
 
 @pytest.fixture
@@ -93,15 +96,17 @@ def test_explain_is_the_evidence_of_the_codes(dictionary):
 @pytest.mark.parametrize("source, starts", [
     (r"\bour\W+win\b", {"our"}),
     (r"\b(?:we|i)\W+won\b", {"we", "i"}),
-    (r"\b(?:the|a) (?:firm|company)s?\b", {"the firm", "the company", "a firm", "a company"}),
-    (r"\b(?:strategic )?autonomy\b", {"strategic ", "autonomy"}),
+    (r"\b(?:the|a) (?:firm|company)s?\b", {"the", "a"}),
+    (r"\b(?:drones?|uavs?|(?:home|at) home)\b", {"drone", "uav", "home", "at"}),
+    (r"\b(?:strategic )?autonomy\b", None),
     (r"\bfoo|bar", {"foo", "bar"}),
-    (r"\bback(?:s|ed)\b", {"backs", "backed"}),
+    (r"\bback(?:s|ed)\b", {"back"}),
     (r"\bthe buyer'?s\b", {"the buyer"}),
     (r"(?:a\)|b)c", {"a", "b"}),
     (r"\bs?ide", None), (r"\b(?:a|b)*c", None), (r"\b\w+n't", None), (r"\b[ab]x", None),
     (r"(?i)turkey", None), (r"[\]|]x", None), (r"(?:[\])|]x|y)z", None),
-    (r"(?:a[)]|b)c", {"a", "b"}), (r"\b(?:a|b)??c", None),
+    (r"(?:a[)]|b)c", {"a", "b"}), (r"\b(?:a|b)??c", None), (r"ab{2}", {"a"}), (r"a|", None),
+    (r"(?:a|b", None), (r"\bab+c", {"ab"}),
 ])
 def test_literal_starts_are_read_from_the_pattern(source, starts):
     assert coder.literal_starts(source) == (None if starts is None else frozenset(starts))
@@ -111,11 +116,10 @@ def test_the_literal_start_filter_never_changes_a_code():
     """On the project's dictionary (whatever its patterns), random runs of the patterns'
     own words code the same with the filter as without it."""
     dictionary = coder.load_dictionary()
-    unfiltered = dataclasses.replace(
-        dictionary, compiled={s: (p, None) for s, (p, _) in dictionary.compiled.items()},
-        starts=frozenset())
+    unfiltered = dataclasses.replace(dictionary, by_start={},
+                                     unfiltered=frozenset(dictionary.compiled))
     rng = random.Random(5)
-    words = sorted({w for s in dictionary.compiled for w in __import__("re").findall(r"[a-z']+", s)})
+    words = sorted({w for s in dictionary.compiled for w in re.findall(r"[a-z']+", s)})
     words += [",", ".", ";", "not", "no", "never", "«x»", "(y)", "-"]
     texts = [" ".join(rng.choices(words, k=rng.randint(0, 25))) for _ in range(600)]
     texts += ["".join(rng.choices(words, k=rng.randint(1, 5))) for _ in range(200)]
@@ -132,6 +136,8 @@ def test_the_literal_start_filter_never_changes_a_code():
     ("  window_tokens: 3\n", "  window_tokens: 0\n", "window_tokens"),
     ("  credit_claiming:\n", "  private_agency:\n", "duplicate key 'private_agency'"),
     ("      - '\\bthanks to us\\b'\n", "      - ''\n", "non-empty pattern"),
+    ("      - '\\bthanks to us\\b'\n", "      - 12\n", "write the value in quotes"),
+    ("  window_tokens: 3\n", "  window_tokens: '3'\n", "window_tokens must be a whole number"),
 ])
 def test_bad_dictionary_is_rejected_naming_file_line_and_key(files, old, new, problem):
     text = files["patterns"].read_text(encoding="utf-8")
@@ -140,3 +146,78 @@ def test_bad_dictionary_is_rejected_naming_file_line_and_key(files, old, new, pr
     with pytest.raises(InputError, match=problem) as error:
         coder.load_dictionary(files["patterns"], cb.load_codebook(files["codebook"]))
     assert "coder_patterns.yaml" in str(error.value) and error.value.row and error.value.fix
+
+
+# --------------------------------------------------------------------------- one normalisation
+# The inputs of issue 15 that coded differently from their plain form before the coder
+# used dronediplomacy.text.normalise; each is coded like its plain form now.
+VARIANTS = [
+    ("TÜRKİYE SOLD THE DRONES.", "türkiye sold the drones."),     # Turkish capital İ
+    ("It is time\u00a0to pay.", "It is time to pay."),             # NO-BREAK SPACE
+    ("We aren`t responsible.", "We aren't responsible."),          # grave accent as apostrophe
+    ("Thanks  to\u2009us,\r\nbrothers.", "Thanks to us, brothers."),   # double, thin, line break
+]
+
+
+@pytest.mark.parametrize("variant, plain", VARIANTS)
+def test_a_variant_of_a_text_codes_like_the_plain_text(variant, plain):
+    dictionary = coder.load_dictionary()  # the project's, whatever its patterns
+    assert coder.code_text(variant, dictionary) == coder.code_text(plain, dictionary)
+    assert normalise(variant) == normalise(plain)
+
+
+@pytest.mark.parametrize("text, code, value", [
+    ("TÜRKİYE SOLD THE DRONES.", "named_agent", "turkish_state"),
+    ("THANKS\u00a0TO US.", "credit_claiming", 1),
+    ("Thanks to\nus.", "credit_claiming", 1),
+    ("It isn`t our victory.", "credit_claiming", 0),
+    ("It isn\u00b4t our victory.", "credit_claiming", 0),
+    ("A priv\u00adate\u200b firm.", "private_agency", 1),
+])
+def test_patterns_match_normalised_text(dictionary, text, code, value):
+    assert code_one(text, dictionary)[code] == value
+
+
+def test_variants_get_the_same_codes_property():
+    """Property (hypothesis): a text and its variants (decomposed accents, upper case with
+    Turkish İ, odd Unicode spaces and line breaks, apostrophe and quotation-mark variants,
+    soft hyphens and zero-width characters) normalise alike and get the same codes and
+    evidence from the project's dictionary."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    dictionary = coder.load_dictionary()
+    words = ["our", "victory", "thanks", "to", "us", "it", "is", "time", "pay", "not", "isn't",
+             "we", "aren't", "responsible", "a", "private", "firm", "sold", "the", "drones",
+             "türkiye", "turkey", "ankara", "baykar", "brothers", "support", "hostile", "bloc",
+             "café", "kıran", "şahin", "\"quoted\"", ",", ".", ";", "business", "is", "no", "longer"]
+    spaces = [" ", "\u00a0", "\u2009", "\u202f", "\u3000", "\n", "\r\n", "\t", "  ", "\u2028"]
+    apostrophes = ["'", "\u2019", "\u2018", "\u02bc", "`", "\u00b4"]
+    quotes = ['"', "\u201c", "\u201d", "\u00ab", "\u00bb"]
+    invisible = ["", "", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060"]
+
+    @hypothesis.settings(max_examples=150, deadline=None, derandomize=True)
+    @hypothesis.given(st.lists(st.sampled_from(words), max_size=20), st.data())
+    def check(chosen, data):
+        plain = " ".join(chosen)
+        variant = data.draw(st.sampled_from([str.upper, str.lower, str.title, lambda t: t]))(plain)
+        variant = unicodedata.normalize(data.draw(st.sampled_from(["NFC", "NFD"])), variant)
+        variant = "".join(
+            data.draw(st.sampled_from(spaces)) if char == " "
+            else data.draw(st.sampled_from(apostrophes)) if char == "'"
+            else data.draw(st.sampled_from(quotes)) if char == '"'
+            else data.draw(st.sampled_from(["I", "\u0130"])) if char == "I"
+            else char + data.draw(st.sampled_from(invisible)) for char in variant)
+        assert normalise(variant) == normalise(plain)
+        assert coder.code_text(variant, dictionary) == coder.code_text(plain, dictionary)
+
+    check()
+
+
+def test_yaml_words_and_dates_in_the_dictionary_stay_text(files, dictionary):
+    """Unquoted `no` and a date are the text typed (YAML 1.2 core), not a boolean and a date."""
+    text = files["patterns"].read_text(encoding="utf-8")
+    files["patterns"].write_text(text.replace("      - '\\bthanks to us\\b'\n",
+                                              "      - no\n      - 2019-03-01\n", 1), encoding="utf-8")
+    reread = coder.load_dictionary(files["patterns"], cb.load_codebook(files["codebook"]))
+    assert {"no", "2019-03-01"} <= set(reread.moves[0].patterns)
+    assert code_one("It happened on 2019-03-01.", reread)["credit_claiming"] == 1

@@ -18,7 +18,7 @@ from coding_fixture import write
 from dronediplomacy import paths
 
 MOVES = ["credit_claiming", "private_agency", "bloc_threat_perception"]  # the tiny dictionary's (tests/coding_fixture.py)
-HEADER = ["id", *MOVES, "named_agent", "alignment"]
+HEADER = ["id", *MOVES, "named_agent", "alignment", "evidence"]
 
 
 def tiny(folder: Path) -> list[str]:
@@ -59,6 +59,45 @@ def test_codes_a_csv_it_has_never_seen(tmp_path):
     assert all(rows[2][m] == "0" for m in MOVES) and rows[2]["alignment"] == "0"
     assert all(r[m] in {"0", "1"} for r in rows for m in MOVES)
     assert all(int(r["alignment"]) in range(-1, 2) for r in rows)
+    # the evidence: the words behind each code given, nothing for a statement without codes
+    assert rows[0]["evidence"] == ("private_agency: 'private company'; "
+                                   "named_agent=turkish_company: 'private company'; "
+                                   "alignment=dissociation: 'private company'")
+    assert rows[2]["evidence"] == ""
+
+
+SPREADSHEET = [["Id ", " TEXT", "Speaker"], ["n1", "A private firm; sold them.", "x"],
+               ["n2", "Thanks to us.", ""]]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_reads_what_spreadsheets_save(tmp_path, separator, encoding):
+    """Comma, semicolon or tab; UTF-8 with or without a byte order mark, UTF-16 with one
+    (Python's utf-16 codec writes it); header names trimmed and case-folded; only id and
+    text required (speaker is ignored)."""
+    from dronediplomacy.coding.coder_cli import read_statements
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(SPREADSHEET)
+    (tmp_path / "in.csv").write_bytes(buffer.getvalue().encode(encoding))
+    statements = read_statements(tmp_path / "in.csv")
+    assert statements.to_dict("list") == {"id": ["n1", "n2"],
+                                          "text": ["A private firm; sold them.", "Thanks to us."]}
+
+
+@pytest.mark.parametrize("content, seems", [
+    ("id|text\n1|a\n".encode("utf-8"), "comma-separated UTF-8 with the columns 'id|text'"),
+    ("\ufeffnr;words\n1;a\n".encode("utf-8"), "semicolon-separated UTF-8 with a byte order mark"),
+    ("nr\twords\n1\ta\n".encode("utf-16"), "tab-separated UTF-16"),
+    (b"id;text\n1;caf\xe9\n", "semicolon-separated text in a legacy encoding"),
+])
+def test_an_unreadable_table_is_described_with_how_to_save_it(tmp_path, content, seems):
+    from dronediplomacy.coding.coder_cli import read_statements
+    from dronediplomacy.errors import InputError
+    (tmp_path / "in.csv").write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_statements(tmp_path / "in.csv")
+    assert seems in str(error.value) and "'CSV UTF-8'" in error.value.fix
 
 
 def test_header_only_input_gives_header_only_output(tmp_path):
@@ -69,7 +108,7 @@ def test_header_only_input_gives_header_only_output(tmp_path):
 
 
 BAD_INPUTS = {
-    "missing column": (b"id,conflict,text\n1,a,b\n", "row 1, column speaker"),
+    "missing column": (b"id,conflict,speaker\n1,a,b\n", "row 1, column text"),
     "empty file": (b"", "row 1, column id"),
     "blank file": (b"  \n\n", "row 1, column id"),
     "bad encoding": (b"id,conflict,speaker,text\n1,a,b,caf\xe9\n", "row 2, column text"),
@@ -105,7 +144,7 @@ def test_missing_input_file_fails_cleanly(tmp_path):
 
 
 def test_bad_input_leaves_an_existing_output_untouched(tmp_path):
-    (tmp_path / "in.csv").write_bytes(b"id,text\n1,a\n")
+    (tmp_path / "in.csv").write_bytes(b"id,words\n1,a\n")
     (tmp_path / "out.csv").write_text("old results\n", encoding="utf-8")
     result = run("in.csv", "out.csv", cwd=tmp_path)
     assert result.returncode != 0

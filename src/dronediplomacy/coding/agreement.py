@@ -1,29 +1,17 @@
 """How well does the dictionary reproduce the hand coding? A validity check of the
-dictionary, not intercoder reliability.
+dictionary, not intercoder reliability: a person reading each statement in context
+against patterns reading the text alone (a second human coder would be needed for the latter).
 
-Both codings come from the same codebook, but one is a person reading each statement
-in context and the other is a list of patterns reading the text alone. Agreement
-between them says whether the patterns capture what the definitions mean; it says
-nothing about whether two people would agree (that would need a second human coder).
-
-Per dimension and per code:
-
-- Krippendorff's alpha (the ``krippendorff`` package), with the level of measurement
-  each variable needs: nominal for named_agent, ordinal for alignment, binary
-  nominal for each accountability move (and for all moves pooled);
-- a bootstrap 95% interval for alpha: statements resampled with replacement
-  (``BOOTSTRAP_RESAMPLES`` times, seed ``BOOTSTRAP_SEED``, the same resamples for
-  every row), percentile interval; resamples in which the variable does not vary
-  (alpha undefined) are skipped and counted;
-- percent agreement;
-- the rule coder's precision, recall and F1 against the hand codes, per code (one
-  code against the rest for named_agent and alignment). A value that is 0/0 is
-  reported as missing with the reason, never as 0.
-
-Alpha is undefined when both codings give every statement the same value (there is
-no disagreement to expect); it is then reported as missing with that reason.
-Speaker side (derived from the tables) and stance (not coded by the dictionary) get
-no statistic; their rows say why.
+Per dimension and per code: Krippendorff's alpha (the ``krippendorff`` package; nominal
+for named_agent and for each move and all moves pooled, ordinal for alignment) with a
+percentile bootstrap 95% interval (statements resampled with replacement,
+``BOOTSTRAP_RESAMPLES`` times, seed ``BOOTSTRAP_SEED``, the same resamples for every row;
+resamples without variation skipped and counted); percent agreement; the rule coder's
+precision, recall and F1 against the hand codes (one code against the rest for
+named_agent and alignment). A statistic that cannot be computed is left empty and its
+row says why ("undefined: ..."): everything with fewer than two statements; alpha when
+both codings give every unit the same value; precision, recall or F1 when 0/0. Speaker
+side (derived) and stance (hand only) get no statistic; their rows say why.
 """
 
 from __future__ import annotations
@@ -41,6 +29,7 @@ BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20201110  # fixed, so every run gives the same interval
 INTERVAL = (2.5, 97.5)     # percentiles of the bootstrap distribution
 DECIMALS = 4
+TOO_FEW = "undefined: fewer than two statements"
 
 COLUMNS = ["dimension", "row_type", "code", "level_of_measurement", "n_statements",
            "hand_count", "rules_count", "both_count", "percent_agreement",
@@ -56,30 +45,28 @@ def no_variation(hand: np.ndarray, rules: np.ndarray) -> bool:
 
 
 def alpha(hand, rules, level: str, value_domain) -> float:
-    """Krippendorff's alpha for two codings of the same units (NaN if undefined).
+    """Krippendorff's alpha for two codings of the same statements (NaN if undefined:
+    fewer than two statements, or no variation).
 
     ``hand`` and ``rules`` are equal-length sequences of numeric codes; several
-    variables can be pooled by passing 2-D arrays (units x variables), each cell
+    variables can be pooled by passing 2-D arrays (statements x variables), each cell
     then being a unit of its own.
     """
-    hand = np.ravel(np.asarray(hand, dtype=float))
-    rules = np.ravel(np.asarray(rules, dtype=float))
-    if hand.size < 2 or no_variation(hand, rules):
+    if np.shape(hand)[0] < 2 or no_variation(hand, rules):
         return math.nan
-    return float(krippendorff.alpha(reliability_data=np.vstack([hand, rules]),
-                                    level_of_measurement=level, value_domain=list(value_domain)))
+    data = np.vstack([np.ravel(hand), np.ravel(rules)]).astype(float)
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level,
+                                    value_domain=list(value_domain)))
 
 
 def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarray) -> np.ndarray:
-    """Alpha of every resample at once: NaN where ``alpha()`` would be NaN (no variation,
-    or fewer than two units).
+    """Alpha of every resample at once: NaN where :func:`alpha` would be NaN.
 
-    Computes the same quantity as ``krippendorff.alpha`` on ``hand[rows]`` and
-    ``rules[rows]`` for each ``rows`` of ``resamples`` (two coders, no missing values,
-    levels 'nominal' and 'ordinal', the given ``value_domain``); a test in
-    tests/test_agreement.py checks the two against each other. Vectorised because one
-    ``krippendorff.alpha`` call per resample (2000 per row of the table) took most of
-    the time of ``coding.build()``.
+    The same quantity as ``krippendorff.alpha`` on ``hand[rows]`` and ``rules[rows]`` for
+    each ``rows`` of ``resamples`` (two coders, no missing values, levels 'nominal' and
+    'ordinal'; Krippendorff 2019, ch. 12, coincidence matrices); tests/test_agreement.py
+    checks the two against each other. Vectorised because one ``krippendorff.alpha``
+    call per resample (2000 per row of the table) took most of the coding stage's time.
     """
     if level not in ("nominal", "ordinal"):
         raise ValueError(f"level {level!r}: only 'nominal' and 'ordinal' are supported")
@@ -94,35 +81,30 @@ def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarra
         return match.argmax(axis=-1)
 
     h, r = domain_index(hand), domain_index(rules)
-    n_statements, cells = h.shape
-    # Each statement's coincidences: every cell (a unit, valued c by one coder and k by
-    # the other) adds 1 to o[c, k] and 1 to o[k, c].
-    per_statement = np.zeros((n_statements, v * v))
-    rows = np.arange(n_statements)[:, np.newaxis]
+    # Each statement's coincidences: a cell valued c by one coder and k by the other adds
+    # 1 to o[c, k] and 1 to o[k, c]; a resample's matrix sums its statements' matrices.
+    per_statement = np.zeros((len(h), v * v))
+    rows = np.arange(len(h))[:, np.newaxis]
     np.add.at(per_statement, (rows, h * v + r), 1)
     np.add.at(per_statement, (rows, r * v + h), 1)
-    # How often each statement is drawn in each resample; the coincidence matrix of a
-    # resample is the sum of its statements' matrices, with those multiplicities.
-    n_resamples = len(resamples)
-    offsets = n_statements * np.arange(n_resamples)[:, np.newaxis]
-    drawn = np.bincount((resamples + offsets).ravel(), minlength=n_resamples * n_statements)
-    o = (drawn.reshape(n_resamples, n_statements) @ per_statement).reshape(n_resamples, v, v)
-
+    offsets = len(h) * np.arange(len(resamples))[:, np.newaxis]  # how often each is drawn:
+    drawn = np.bincount((resamples + offsets).ravel(), minlength=resamples.size)
+    drawn = drawn.reshape(len(resamples), len(h))
+    o = (drawn @ per_statement).reshape(len(resamples), v, v)
     n_c = o.sum(axis=2)                       # resample x value: the marginals
-    n = n_c.sum(axis=1)
     if level == "nominal":
         delta2 = 1 - np.eye(v)
     else:  # ordinal: (sum of n_g for g from c to k - (n_c + n_k)/2)^2, per resample
-        low = np.minimum.outer(np.arange(v), np.arange(v))
-        high = np.maximum.outer(np.arange(v), np.arange(v))
+        low, high = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v),
+                                                                                   np.arange(v))
         cumulative = np.cumsum(n_c, axis=1)
         between = cumulative[:, high] - cumulative[:, low] + n_c[:, low]
         delta2 = (between - (n_c[:, :, np.newaxis] + n_c[:, np.newaxis, :]) / 2) ** 2
     observed = (o * delta2).sum(axis=(1, 2))
     expected = (n_c[:, :, np.newaxis] * n_c[:, np.newaxis, :] * delta2).sum(axis=(1, 2))
-    defined = ((n_c > 0).sum(axis=1) >= 2) & (resamples.shape[1] * cells >= 2)
-    values = np.full(n_resamples, math.nan)
-    values[defined] = 1 - (n[defined] - 1) * observed[defined] / expected[defined]
+    defined = ((n_c > 0).sum(axis=1) >= 2) & (resamples.shape[1] >= 2)
+    values = np.full(len(resamples), math.nan)
+    values[defined] = 1 - (n_c.sum(axis=1)[defined] - 1) * observed[defined] / expected[defined]
     return values
 
 
@@ -135,12 +117,11 @@ def bootstrap_alpha(hand, rules, level: str, value_domain,
     high, number of resamples without variation, which were skipped).
     """
     values = resampled_alphas(hand, rules, level, value_domain, resamples)
-    skipped = int(np.isnan(values).sum())
-    values = values[~np.isnan(values)]
-    if not values.size:
-        return math.nan, math.nan, skipped
-    low, high = np.percentile(values, INTERVAL)
-    return float(low), float(high), skipped
+    defined = values[~np.isnan(values)]
+    if not defined.size:
+        return math.nan, math.nan, len(values)
+    low, high = np.percentile(defined, INTERVAL)
+    return float(low), float(high), len(values) - defined.size
 
 
 def signed(value: int) -> str:
@@ -157,29 +138,16 @@ def precision_recall_f1(hand: np.ndarray, rules: np.ndarray) -> dict:
     """The rule coder's precision, recall and F1 for one code (booleans per statement,
     the hand coding taken as the reference). 0/0 gives NaN and a reason."""
     hand, rules = np.asarray(hand, dtype=bool), np.asarray(rules, dtype=bool)
-    true_positive = int(np.sum(hand & rules))
-    false_positive = int(np.sum(~hand & rules))
-    false_negative = int(np.sum(hand & ~rules))
-    reasons = []
-    if true_positive + false_positive:
-        precision = true_positive / (true_positive + false_positive)
-    else:
-        precision = math.nan
-        reasons.append("precision undefined: the rule coder never assigns this code")
-    if true_positive + false_negative:
-        recall = true_positive / (true_positive + false_negative)
-    else:
-        recall = math.nan
-        reasons.append("recall undefined: the hand coding never assigns this code")
+    tp, fp, fn = (int(np.sum(a & b)) for a, b in ((hand, rules), (~hand, rules), (hand, ~rules)))
+    values, reasons = {}, []
     # F1 = 2TP / (2TP + FP + FN): defined whenever either coding uses the code.
-    denominator = 2 * true_positive + false_positive + false_negative
-    if denominator:
-        f1 = 2 * true_positive / denominator
-    else:
-        f1 = math.nan
-        reasons.append("F1 undefined: neither coding assigns this code")
-    return {"hand_count": true_positive + false_negative, "rules_count": true_positive + false_positive,
-            "both_count": true_positive, "precision": precision, "recall": recall, "f1": f1,
+    for name, numerator, denominator, why in (
+            ("precision", tp, tp + fp, "the rule coder never assigns this code"),
+            ("recall", tp, tp + fn, "the hand coding never assigns this code"),
+            ("f1", 2 * tp, 2 * tp + fp + fn, "neither coding assigns this code")):
+        values[name] = numerator / denominator if denominator else math.nan
+        reasons += [] if denominator else [f"{'F1' if name == 'f1' else name} undefined: {why}"]
+    return {"hand_count": tp + fn, "rules_count": tp + fp, "both_count": tp, **values,
             "prf_note": "; ".join(reasons)}
 
 
@@ -190,35 +158,36 @@ def resample_indices(n_statements: int, n_resamples: int = BOOTSTRAP_RESAMPLES,
     return np.random.default_rng(seed).integers(0, n_statements, size=(n_resamples, n_statements))
 
 
-def _alpha_note(hand, rules, value: float, skipped: int, n_resamples: int) -> str:
-    if math.isnan(value):
-        if np.ravel(hand).size < 2:
-            return "undefined: fewer than two statements"
-        only = np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)]))
-        return (f"undefined: both codings give every statement the same value ({only[0]:g}), so "
-                "there is no variation and expected disagreement is zero")
-    if skipped:
-        return (f"{skipped} of {n_resamples} bootstrap resamples had no variation (alpha "
-                "undefined) and were skipped")
-    return ""
-
-
 # --------------------------------------------------------------------------- the table
 
 def _alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules, value_domain,
                resamples: np.ndarray) -> dict:
     value = alpha(hand, rules, level, value_domain)
-    if math.isnan(value):
-        low = high = math.nan
-        skipped = len(resamples)
+    low, high, skipped = (bootstrap_alpha(hand, rules, level, value_domain, resamples)
+                          if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
+    if np.shape(hand)[0] < 2:
+        note = TOO_FEW
+    elif math.isnan(value):
+        only = np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)]))
+        note = (f"undefined: both codings give every statement the same value ({only[0]:g}), "
+                "so there is no variation and expected disagreement is zero")
     else:
-        low, high, skipped = bootstrap_alpha(hand, rules, level, value_domain, resamples)
+        note = (f"{skipped} of {len(resamples)} bootstrap resamples had no variation (alpha "
+                "undefined) and were skipped") if skipped else ""
     return {"dimension": dimension, "row_type": row_type, "code": code,
             "level_of_measurement": level, "n_statements": int(np.shape(hand)[0]),
             "percent_agreement": percent_agreement(hand, rules), "alpha": value,
             "alpha_ci_low": low, "alpha_ci_high": high, "bootstrap_resamples": len(resamples),
-            "resamples_without_variation": skipped,
-            "alpha_note": _alpha_note(hand, rules, value, skipped, len(resamples))}
+            "resamples_without_variation": skipped, "alpha_note": note}
+
+
+def _category_row(dimension: str, code: str, level: str, hand, rules) -> dict:
+    return {"dimension": dimension, "row_type": "category", "code": code,
+            "level_of_measurement": level, "n_statements": len(hand),
+            "percent_agreement": percent_agreement(hand, rules),
+            "alpha_note": "alpha is reported for the dimension as a whole"
+                          + (" (ordinal)" if level == "ordinal" else ""),
+            **precision_recall_f1(hand, rules)}
 
 
 def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook, *,
@@ -238,68 +207,52 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
         raise ValueError("the hand and rule codings do not cover the same statements")
     resamples = resample_indices(len(merged), n_resamples, seed)
     moves = codebook.move_ids
-    rows = []
+    both = {name: (merged[f"{name}_hand"].to_numpy(), merged[f"{name}_rules"].to_numpy())
+            for name in [*moves, "named_agent", "alignment"]}
+    rows = [{**_alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
+                          resamples), **precision_recall_f1(h == 1, r == 1)}
+            for move, (h, r) in ((move, both[move]) for move in moves)]
+    h = np.column_stack([both[m][0] for m in moves])
+    r = np.column_stack([both[m][1] for m in moves])
+    rows.append({**_alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
+                              [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
+                 "prf_note": "pooled over every statement x move cell"})
 
-    for move in moves:
-        h, r = merged[f"{move}_hand"].to_numpy(), merged[f"{move}_rules"].to_numpy()
-        row = _alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
-                         resamples)
-        row.update(precision_recall_f1(h == 1, r == 1))
-        rows.append(row)
-    h = merged[[f"{m}_hand" for m in moves]].to_numpy()
-    r = merged[[f"{m}_rules" for m in moves]].to_numpy()
-    pooled = _alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
-                        [0, 1], resamples)
-    pooled.update(precision_recall_f1(h == 1, r == 1))
-    pooled["prf_note"] = "pooled over every statement x move cell"
-    rows.append(pooled)
-
-    agent_codes = codebook.code_ids("named_agent")
-    code_number = {code: number for number, code in enumerate(agent_codes)}
-    h = merged["named_agent_hand"].map(code_number).to_numpy()
-    r = merged["named_agent_rules"].map(code_number).to_numpy()
     per_code = "precision, recall and F1 are per code: see the category rows below"
+    agents = {code: number for number, code in enumerate(codebook.code_ids("named_agent"))}
+    h, r = (pd.Series(codes).map(agents).to_numpy() for codes in both["named_agent"])
     rows.append({**_alpha_row("named_agent", "dimension", "all codes", "nominal", h, r,
-                              range(len(agent_codes)), resamples), "prf_note": per_code})
-    for code in agent_codes:
-        row = {"dimension": "named_agent", "row_type": "category", "code": code,
-               "level_of_measurement": "nominal", "n_statements": len(merged),
-               "percent_agreement": percent_agreement(h == code_number[code], r == code_number[code]),
-               "alpha_note": "alpha is reported for the dimension as a whole"}
-        row.update(precision_recall_f1(h == code_number[code], r == code_number[code]))
-        rows.append(row)
-
+                              range(len(agents)), resamples), "prf_note": per_code})
+    rows += [_category_row("named_agent", code, "nominal", h == number, r == number)
+             for code, number in agents.items()]
     levels = codebook.ordinal_values("alignment")
-    h = merged["alignment_hand"].to_numpy()
-    r = merged["alignment_rules"].to_numpy()
+    h, r = both["alignment"]
     rows.append({**_alpha_row("alignment", "dimension", "all codes", "ordinal", h, r,
                               sorted(levels.values()), resamples), "prf_note": per_code})
-    for code, value in levels.items():
-        row = {"dimension": "alignment", "row_type": "category", "code": f"{code} ({signed(value)})",
-               "level_of_measurement": "ordinal", "n_statements": len(merged),
-               "percent_agreement": percent_agreement(h == value, r == value),
-               "alpha_note": "alpha is reported for the dimension as a whole (ordinal)"}
-        row.update(precision_recall_f1(h == value, r == value))
-        rows.append(row)
+    rows += [_category_row("alignment", f"{code} ({signed(value)})", "ordinal", h == value,
+                           r == value) for code, value in levels.items()]
 
     for dimension in codebook.dimensions:
         if "rules" in dimension["coded_by"]:
             continue
-        if "derived" in dimension["coded_by"]:
-            reason = ("derived from the tables, not coded by hand or by the dictionary: "
-                      "no agreement statistic")
-        else:
-            reason = ("coded by hand only; the dictionary does not code it: "
-                      + " ".join(dimension["why_not_coded_by_the_dictionary"].split()))
+        reason = ("derived from the tables, not coded by hand or by the dictionary: no agreement "
+                  "statistic" if "derived" in dimension["coded_by"] else "coded by hand only; the "
+                  "dictionary does not code it: "
+                  + " ".join(dimension["why_not_coded_by_the_dictionary"].split()))
         rows.append({"dimension": dimension["id"], "row_type": "not_coded", "code": "",
                      "level_of_measurement": dimension["level_of_measurement"],
                      "n_statements": len(merged), "alpha_note": reason,
                      "prf_note": "no rule coding to compare"})
 
     table = pd.DataFrame(rows, columns=COLUMNS)
-    for column in ("hand_count", "rules_count", "both_count", "bootstrap_resamples",
-                   "resamples_without_variation"):
-        table[column] = table[column].astype("Int64")
+    if len(merged) < 2:  # one statement: no statistic is defined, whatever the formulas give
+        coded = table["row_type"] != "not_coded"
+        table.loc[coded, ["alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall",
+                          "f1"]] = math.nan
+        table.loc[coded, ["alpha_note", "prf_note"]] = TOO_FEW
+    counts = ["hand_count", "rules_count", "both_count", "bootstrap_resamples",
+              "resamples_without_variation"]
+    table[counts] = table[counts].astype("Int64")
     floats = ["percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall", "f1"]
     table[floats] = table[floats].astype(float).round(DECIMALS)
     table[["alpha_note", "prf_note"]] = table[["alpha_note", "prf_note"]].fillna("")
@@ -314,6 +267,33 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     columns = ["dimension", "code", "level_of_measurement", "n_statements", "percent_agreement",
                "alpha", "alpha_ci_low", "alpha_ci_high", "resamples_without_variation", "alpha_note"]
     return table.loc[keep, columns].reset_index(drop=True)
+
+
+def reading_note(table: pd.DataFrame) -> str:
+    """The agreement in one paragraph, numbers from the table: the alpha of each coded
+    dimension with its interval (or why it is undefined), and the widest interval."""
+    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])]
+    n = int(rows["n_statements"].iloc[0])
+    parts = [("accountability moves (pooled)" if row.row_type == "pooled_moves" else row.dimension)
+             + (f": alpha {row.alpha:.2f} (95% interval {row.alpha_ci_low:.2f} to "
+                f"{row.alpha_ci_high:.2f})" if not pd.isna(row.alpha_ci_low) else
+                f": alpha {row.alpha_note.split(',')[0]}" if pd.isna(row.alpha) else
+                f": alpha {row.alpha:.2f} (no interval: {row.alpha_note})")
+             for row in rows.itertuples()]
+    text = f"With {n} statement{'' if n == 1 else 's'}, {'; '.join(parts)}. "
+    widths = rows["alpha_ci_high"] - rows["alpha_ci_low"]
+    if widths.notna().any():
+        text += (f"The widest interval ({rows.loc[widths.idxmax(), 'dimension']}) spans "
+                 f"{widths.max():.2f}, most of the distance between agreement no better than "
+                 f"chance (0) and perfect agreement (1). ")
+    per_code = table[table["row_type"] == "binary_code"]
+    undefined = per_code.loc[per_code["alpha"].isna() & per_code["alpha_note"].str.contains(
+        "no variation"), "code"].tolist()
+    if undefined:
+        text += (f"Alpha is undefined for {', '.join(undefined)}: neither coding ever assigns "
+                 f"{'it' if len(undefined) == 1 else 'them'}. ")
+    return text + (f"Bootstrap: {int(rows['bootstrap_resamples'].iloc[0])} resamples of the "
+                   f"statements, seed {BOOTSTRAP_SEED}.")
 
 
 # --------------------------------------------------------------------------- disagreements
@@ -331,11 +311,8 @@ def _evidence(explained: pd.DataFrame, dimension: str, code: str, rules_fired: b
     counted = rows[rows["counted"]]
     if rules_fired and not counted.empty:
         return "matched: " + "; ".join(f"'{m}'" for m in dict.fromkeys(counted["matched"]))
-    reasons = []
-    for row in rows.itertuples():
-        why = "negated" if row.negated else "rejected by an exclusion pattern" if row.rejected \
-            else "context missing"
-        reasons.append(f"'{row.matched}' ({why})")
+    reasons = [f"'{row.matched}' (" + ("negated" if row.negated else "rejected by an exclusion "
+               "pattern" if row.rejected else "context missing") + ")" for row in rows.itertuples()]
     return "matched but not counted: " + "; ".join(dict.fromkeys(reasons))
 
 
@@ -353,69 +330,36 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
     info = statements.set_index("statement_id")
     rationale = {(r.statement_id, r.dimension, r.code): r.rationale for r in hand_long.itertuples()}
     levels = {value: code for code, value in codebook.ordinal_values("alignment").items()}
+    defaults = {"named_agent": dictionary.named_agent_default,
+                "alignment": dictionary.alignment_default}
     rows = []
     for row in merged.itertuples(index=False):
-        statement_id = row.statement_id
-        explained = explain(info.loc[statement_id, "text"], dictionary)
-        base = {"statement_id": statement_id, "conflict_id": info.loc[statement_id, "conflict_id"],
-                "actor_id": info.loc[statement_id, "actor_id"], "text": info.loc[statement_id, "text"]}
+        sid = row.statement_id
+        explained = explain(info.loc[sid, "text"], dictionary)
+        base = {"statement_id": sid, "conflict_id": info.loc[sid, "conflict_id"],
+                "actor_id": info.loc[sid, "actor_id"], "text": info.loc[sid, "text"]}
         for move in codebook.move_ids:
             hand_value, rules_value = getattr(row, f"{move}_hand"), getattr(row, f"{move}_rules")
             if hand_value == rules_value:
                 continue
-            if hand_value:
-                why = rationale[(statement_id, "accountability_move", move)]
-            else:
-                coded = [(code, text) for (sid, dim, code), text in rationale.items()
-                         if sid == statement_id and dim == "accountability_move"]
-                why = "not coded by hand; the hand coding has " + "; ".join(
-                    f"{code}: {text}" for code, text in coded)
+            why = rationale[(sid, "accountability_move", move)] if hand_value else \
+                "not coded by hand; the hand coding has " + "; ".join(
+                    f"{code}: {text}" for (s, dim, code), text in rationale.items()
+                    if s == sid and dim == "accountability_move")
             rows.append({**base, "dimension": "accountability_move", "code": move,
                          "hand": str(hand_value), "rules": str(rules_value), "hand_rationale": why,
                          "rules_evidence": _evidence(explained, "accountability_move", move,
                                                      bool(rules_value))})
-        defaults = {"named_agent": dictionary.named_agent_default,
-                    "alignment": dictionary.alignment_default}
         for dimension in ("named_agent", "alignment"):
-            hand_value, rules_value = getattr(row, f"{dimension}_hand"), getattr(row, f"{dimension}_rules")
-            if hand_value == rules_value:
+            values = getattr(row, f"{dimension}_hand"), getattr(row, f"{dimension}_rules")
+            if values[0] == values[1]:
                 continue
-            if dimension == "alignment":
-                hand_code, rules_code = levels[hand_value], levels[rules_value]
-                hand_shown = f"{hand_code} ({signed(hand_value)})"
-                rules_shown = f"{rules_code} ({signed(rules_value)})"
-            else:
-                hand_code = hand_shown = hand_value
-                rules_code = rules_shown = rules_value
-            evidence = ("no rule fired; the default applies" if rules_code == defaults[dimension]
-                        else _evidence(explained, dimension, rules_code, True))
-            rows.append({**base, "dimension": dimension, "code": "", "hand": hand_shown,
-                         "rules": rules_shown,
-                         "hand_rationale": rationale[(statement_id, dimension, hand_code)],
-                         "rules_evidence": evidence})
+            codes = [levels[v] for v in values] if dimension == "alignment" else list(values)
+            shown = [f"{c} ({signed(v)})" for c, v in zip(codes, values)] \
+                if dimension == "alignment" else codes
+            rows.append({**base, "dimension": dimension, "code": "", "hand": shown[0],
+                         "rules": shown[1], "hand_rationale": rationale[(sid, dimension, codes[0])],
+                         "rules_evidence": "no rule fired; the default applies"
+                         if codes[1] == defaults[dimension]
+                         else _evidence(explained, dimension, codes[1], True)})
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
-
-
-def reading_note(table: pd.DataFrame) -> str:
-    """The agreement in one paragraph, numbers from the table: the alpha of each coded
-    dimension with its interval, and the widest interval."""
-    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])]
-    n = int(rows["n_statements"].iloc[0])
-    parts = []
-    for row in rows.itertuples():
-        name = "accountability moves (pooled)" if row.row_type == "pooled_moves" else row.dimension
-        parts.append(f"{name}: alpha {row.alpha:.2f} (95% interval {row.alpha_ci_low:.2f} to "
-                     f"{row.alpha_ci_high:.2f})")
-    widths = rows["alpha_ci_high"] - rows["alpha_ci_low"]
-    widest = rows.loc[widths.idxmax()]
-    per_code = table[table["row_type"] == "binary_code"]
-    undefined = per_code.loc[per_code["alpha"].isna(), "code"].tolist()
-    text = (f"With {n} statements, {'; '.join(parts)}. The widest interval ({widest['dimension']}) "
-            f"spans {widths.max():.2f}, most of the distance between agreement no better than "
-            f"chance (0) and perfect agreement (1). ")
-    if undefined:
-        text += (f"Alpha is undefined for {', '.join(undefined)}: neither coding ever assigns "
-                 f"{'it' if len(undefined) == 1 else 'them'}. ")
-    text += (f"Bootstrap: {int(rows['bootstrap_resamples'].iloc[0])} resamples of the statements, "
-             f"seed {BOOTSTRAP_SEED}.")
-    return text

@@ -1,10 +1,13 @@
 """The codebook: load it strictly, validate it, and lay it out as a table.
 
-``data/input/codebook.yaml`` is the single definition of every code. It is read with
-a safe YAML loader that also rejects duplicate keys (plain ``yaml.safe_load`` keeps
-the last value silently, which would let a pasted definition overwrite another).
-Every problem is raised as :class:`~dronediplomacy.errors.InputError` naming the
-file, the line and the key.
+``data/input/codebook.yaml`` is the single definition of every code. YAML files here are
+read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys (plain
+``yaml.safe_load`` keeps the last value silently), records the line of every key, and
+resolves plain scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01``
+stay the text the author typed (YAML 1.1 would read a boolean and a date). The file's
+shape is declared in :data:`SCHEMA` and checked by :func:`check`; every problem is
+raised as :class:`~dronediplomacy.errors.InputError` naming the file, the line and the
+key, with the fix.
 """
 
 from __future__ import annotations
@@ -21,60 +24,149 @@ from dronediplomacy.errors import InputError
 
 CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
 
-#: Fields every code must have, in the order the rendered table shows them.
-CODE_FIELDS = ("id", "label", "definition", "include", "exclude", "example", "counter_example")
-#: Fields every dimension must have.
-DIMENSION_FIELDS = ("id", "label", "kind", "level_of_measurement", "coded_by", "question",
-                    "grounding", "references", "codes")
 #: The four works the design names; each must be in the reference list and cited by a dimension.
 REQUIRED_REFERENCES = ("weaver1986", "hood2011", "semetko2000", "entman1993")
 KINDS = ("multi_label", "single")
 LEVELS = ("nominal", "ordinal")
 CODERS = ("hand", "rules", "derived")
-#: Keys that would attribute a constructed example to someone; examples are nobody's words.
-ATTRIBUTION_KEYS = ("speaker", "actor", "actor_id", "source", "attribution", "said_by")
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+
+# ---------------------------------------------------------------- declared shapes
+# A schema is one of: a kind name below; a tuple (one of these values); a one-item list
+# (a non-empty list of such items); a dict (a mapping with these keys: "key?" is optional,
+# ANY_ID as a key means any id key, "..." allows other keys, "!" is a note for unknown keys).
+TEXT, ID, ANY_ID = "text", "id", "<any id>"
+KIND_CHECKS = {
+    "text": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty text"),
+    "string": (lambda v: isinstance(v, str), "a text (in quotes if empty)"),
+    "id": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None,
+           "an id in lower_snake_case, e.g. credit_claiming"),
+    "version": (lambda v: isinstance(v, str) and re.fullmatch(r"\d+\.\d+\.\d+", v) is not None,
+                'a semantic version in quotes, e.g. "1.0.0"'),
+    "pattern": (lambda v: isinstance(v, str) and v != "", "a non-empty pattern in single quotes, "
+                                                          "e.g. 'our drones?'"),
+    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+    "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+              "a whole number >= 1, e.g. 3"),
+    "true": (lambda v: v is True, "true (examples are constructed sentences)"),
+}
+EXAMPLE = {"text": TEXT, "constructed": "true",
+           "!": "a constructed example is attributed to nobody and has only 'text' and "
+                "'constructed'"}
+CODE = {"id": ID, "label": TEXT, "definition": TEXT, "include": TEXT, "exclude": TEXT,
+        "example": EXAMPLE, "counter_example": EXAMPLE, "value?": "integer", "...": True}
+DIMENSION = {"id": ID, "label": TEXT, "kind": KINDS, "level_of_measurement": LEVELS,
+             "coded_by": [CODERS], "question": TEXT, "grounding": TEXT, "references": [ID],
+             "derived_from?": TEXT, "why_not_coded_by_the_dictionary?": TEXT, "codes": [CODE],
+             "...": True}
+SCHEMA = {"version": "version", "title": TEXT, "unit_of_analysis": TEXT,
+          "how_the_dictionary_was_built": TEXT,
+          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string",
+                                  "used_for?": TEXT}},
+          "dimensions": [DIMENSION], "...": True}
 
 
-# --------------------------------------------------------------------------- strict YAML
+def _describe(value) -> str:
+    kind = {bool: "the YAML boolean", int: "the number", float: "the number", str: "the text",
+            type(None): "an empty value", dict: "a mapping", list: "a list"}
+    return f"{kind.get(type(value), 'a ' + type(value).__name__)} {value!r}"[:80]
+
+
+def check(path: Path, value, schema, where: str = "", column: str = "", container=None,
+          key=None) -> None:
+    """Raise InputError (file, line, key, fix) where ``value`` departs from ``schema``
+    (see the comment above :data:`EXAMPLE`); a list of mappings may not repeat an id.
+    ``where`` is the full key path (for the message), ``column`` the keys below the
+    nearest list item (the error's column), ``container[key]`` is ``value``."""
+    name = where or "the file"
+    if isinstance(schema, (str, tuple)):
+        test, wanted = KIND_CHECKS[schema] if isinstance(schema, str) else \
+            (lambda v: v in schema, "one of " + ", ".join(schema))
+        if not test(value):
+            quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id",
+                                                                         "version", "pattern")
+            typed = str(value).lower() if isinstance(value, bool) else value
+            raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.",
+                       f"write the value in quotes: \"{typed}\"." if quote
+                       else f"write {wanted}.", column)
+    elif isinstance(schema, list):
+        if not isinstance(value, list) or not value:
+            raise fail(path, container, key, f"{name} must be a non-empty list, not "
+                       f"{_describe(value)}.", "list the items below it, one '- ' line each.",
+                       column)
+        seen = {}
+        for index, item in enumerate(value):
+            label = item.get("id", index + 1) if isinstance(item, dict) else index + 1
+            check(path, item, schema[0], f"{where}[{label}]",
+                  "" if isinstance(item, dict) else column, value, index)
+            if isinstance(label, str) and seen.setdefault(label, index) != index:
+                raise fail(path, value, index, f"{where}: the id {label!r} is used twice.",
+                           "remove one of the two, or rename it.", "id")
+    elif not isinstance(value, dict):
+        raise fail(path, container, key, f"{name} must be a mapping, not {_describe(value)}.",
+                   "indent its keys below it.", column)
+    else:
+        def below(name_of: str) -> tuple[str, str]:
+            return f"{where}.{name_of}".lstrip("."), f"{column}.{name_of}".lstrip(".")
+
+        for spec_key, item_schema in schema.items():
+            name_of = spec_key.rstrip("?")
+            if spec_key == ANY_ID:
+                for item_key, item in value.items():
+                    check(path, item_key, ID, *below(item_key), value, item_key)
+                    check(path, item, item_schema, *below(item_key), value, item_key)
+            elif spec_key in ("...", "!") or name_of not in value and spec_key.endswith("?"):
+                continue
+            elif name_of not in value:
+                raise fail(path, value, None, f"{name} lacks {name_of!r}.",
+                           f"add '{name_of}:' with its value.", below(name_of)[1])
+            else:
+                check(path, value[name_of], item_schema, *below(name_of), value, name_of)
+        known = {k.rstrip("?") for k in schema} - {"...", "!"}
+        unknown = [k for k in value if k not in known and "..." not in schema
+                   and ANY_ID not in schema]
+        if unknown:
+            raise fail(path, value, unknown[0], f"{name}: unknown key {unknown[0]!r}"
+                       + (f"; {schema['!']}." if "!" in schema else "."),
+                       f"remove it, or fix its name (allowed: {', '.join(sorted(known))}).",
+                       below(unknown[0])[1])
+
+
+# ---------------------------------------------------------------- strict YAML
 
 class _LinedDict(dict):
-    """A mapping that remembers the line of each of its keys (1-based)."""
-
-    line: int = 0
-    key_lines: dict
+    """A mapping that remembers its own line and the line of each key (1-based)."""
 
 
 class _LinedList(list):
-    """A sequence that remembers the line of each of its items (1-based)."""
-
-    line: int = 0
-    item_lines: list
+    """A sequence that remembers its own line and the line of each item (1-based)."""
 
 
 class StrictSafeLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that rejects duplicate keys and records line numbers."""
+    """``yaml.SafeLoader`` with YAML 1.2 core-schema scalars, no duplicate keys, and lines."""
+
+    yaml_implicit_resolvers: dict = {}
 
 
-class _DuplicateKey(yaml.constructor.ConstructorError):
-    """A key given twice in one mapping; carries the key and the line of its first use."""
-
-    def __init__(self, key, first_line: int, mark) -> None:
-        super().__init__(None, None, f"duplicate key {key!r} (first on line {first_line})", mark)
-        self.key = key
-        self.first_line = first_line
+for _tag, _pattern, _first in (
+        ("null", r"~|null|Null|NULL|", "~nN"),
+        ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+        ("int", r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+", "-+0123456789"),
+        ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789.")):
+    StrictSafeLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"),
+                                           [*_first, ""] if _tag == "null" else list(_first))
 
 
 def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _LinedDict:
     loader.flatten_mapping(node)
     mapping = _LinedDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
+    mapping.line, mapping.key_lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise _DuplicateKey(key, mapping.key_lines[key], key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {mapping.key_lines[key]})",
+                key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -83,28 +175,27 @@ def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _Lin
 def _construct_sequence(loader: StrictSafeLoader, node: yaml.SequenceNode) -> _LinedList:
     sequence = _LinedList(loader.construct_object(child, deep=True) for child in node.value)
     sequence.line = node.start_mark.line + 1
-    sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
+    sequence.key_lines = [child.start_mark.line + 1 for child in node.value]
     return sequence
 
 
 StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
-
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
 
 
 def key_near(lines: list[str], line: int) -> str | None:
-    """The key written on ``line`` (1-based) or, failing that, the nearest one above it:
-    the key a person editing that line is working on."""
+    """The key written on ``line`` (1-based) or, failing that, the nearest one above it."""
     for number in range(min(line, len(lines)), 0, -1):
-        match = _KEY_LINE.match(lines[number - 1])
-        if match:
+        if match := _KEY_LINE.match(lines[number - 1]):
             return match.group(1)
     return None
 
 
 def _syntax_fix(problem: str, context: str | None, context_line: int | None) -> str:
+    if "duplicate key" in problem:
+        return "keep one of the two, or merge them."
     if "could not determine a constructor" in problem:
         return "remove the '!!' tag: only plain YAML values are read (with a safe loader)."
     if "\t" in problem or "'\\t'" in problem:
@@ -119,7 +210,7 @@ def _syntax_fix(problem: str, context: str | None, context_line: int | None) -> 
 
 
 def load_yaml_strictly(path: Path | str) -> dict:
-    """Parse a YAML file whose top level is a mapping; reject duplicate keys.
+    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`.
 
     Raises InputError naming the file, the line and the key for a missing file, bad UTF-8,
     a syntax error, a duplicate key, or a top level that is not a mapping. A byte order
@@ -135,22 +226,15 @@ def load_yaml_strictly(path: Path | str) -> dict:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        lines = data.decode("utf-8", errors="replace").splitlines()
         raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8.",
-                         row=line, column=key_near(lines, line),
+                         row=line, column=key_near(data.decode("utf-8", "replace").splitlines(),
+                                                   line),
                          fix="save the file as UTF-8 and retype the character.") from None
     # Whitespace at the end of a line is invisible in an editor, yet YAML keeps it inside
-    # folded and literal blocks ("one  two  "). Dropping it (outside any quotes, since a
-    # quoted value ends with its quote) makes it harmless; line numbers are unchanged.
+    # folded and literal blocks: dropping it makes it harmless; line numbers are unchanged.
     lines = [line.rstrip() for line in text.splitlines()]
-    text = "\n".join(lines) + "\n"
     try:
-        parsed = yaml.load(text, Loader=StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as error:
-        line = error.problem_mark.line + 1
-        raise InputError(path, f"YAML error: {error.problem}.", row=line, column=str(error.key),
-                         fix=f"keep one of the two (lines {error.first_line} and {line}), or merge "
-                             "them.") from None
+        parsed = yaml.load("\n".join(lines) + "\n", Loader=StrictSafeLoader)  # noqa: S506 - safe
     except yaml.MarkedYAMLError as error:
         problem = error.problem or str(error)
         context_line = error.context_mark.line + 1 if error.context_mark is not None else None
@@ -175,17 +259,24 @@ def load_yaml_strictly(path: Path | str) -> dict:
 
 
 def line_of(container, key=None) -> int | None:
-    """The line on which ``key`` of a mapping (or item ``key`` of a list) sits, if known."""
-    if isinstance(container, _LinedDict):
-        return container.key_lines.get(key, container.line) if key is not None else container.line
-    if isinstance(container, _LinedList):
-        if isinstance(key, int) and 0 <= key < len(container.item_lines):
-            return container.item_lines[key]
-        return container.line
-    return None
+    """The line on which ``key`` of a mapping (or item ``key`` of a list) sits, if known;
+    the container's own line without a key."""
+    lines = getattr(container, "key_lines", None)
+    if lines is None:
+        return None
+    if isinstance(lines, dict):
+        return lines.get(key, container.line)
+    return lines[key] if isinstance(key, int) and 0 <= key < len(lines) else container.line
 
 
-# --------------------------------------------------------------------------- the codebook
+def fail(path: Path, container, key, problem: str, fix: str, column: str | None = None
+         ) -> InputError:
+    """The InputError for ``key`` of ``container`` (a loaded mapping or list): its line."""
+    return InputError(path, problem, row=line_of(container, key), fix=fix,
+                      column=column or (key if isinstance(key, str) else None))
+
+
+# ---------------------------------------------------------------- the codebook
 
 @dataclass(frozen=True)
 class Codebook:
@@ -230,180 +321,54 @@ class Codebook:
         return [d["id"] for d in self.data["dimensions"] if coder in d["coded_by"]]
 
 
-def _require_text(path, container, key, where: str) -> str:
-    value = container.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(path, f"{where} needs a non-empty text {key!r}.",
-                         row=line_of(container, key if key in container else None), column=key,
-                         fix=f"add '{key}:' followed by its text (quote it if it contains ': ').")
-    return value
-
-
-def _validate_example(path, code: dict, key: str, where: str) -> None:
-    example = code.get(key)
-    if not isinstance(example, dict):
-        raise InputError(path, f"{where} needs {key!r} as a mapping with 'text' and "
-                               "'constructed: true'.", row=line_of(code, key), column=key,
-                         fix=f"write '{key}:' with the indented keys 'text:' and "
-                             "'constructed: true' below it.")
-    _require_text(path, example, "text", f"{where}, {key}")
-    if example.get("constructed") is not True:
-        raise InputError(path, f"{where}, {key}: examples must be constructed sentences marked "
-                               "'constructed: true'.", row=line_of(example, "constructed"),
-                         column=f"{key}.constructed",
-                         fix="write an invented sentence and mark it constructed.")
-    for attribution in ATTRIBUTION_KEYS:
-        if attribution in example:
-            raise InputError(path, f"{where}, {key}: a constructed example is attributed to "
-                                   f"nobody, so it may not have {attribution!r}.",
-                             row=line_of(example, attribution), column=f"{key}.{attribution}",
-                             fix=f"remove '{attribution}:'.")
-    unknown = set(example) - {"text", "constructed"}
-    if unknown:
-        raise InputError(path, f"{where}, {key}: unknown keys {sorted(unknown)}.",
-                         row=line_of(example), column=key,
-                         fix="keep only 'text' and 'constructed'.")
-
-
 def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:
-    """Raise InputError (file, line, key, fix) at the first problem in a parsed codebook."""
+    """Raise InputError (file, line, key, fix) at the first problem in a parsed codebook:
+    its shape (:data:`SCHEMA`), then the rules across fields."""
     path = Path(path)
-    version = data.get("version")
-    if not isinstance(version, str) or not VERSION_PATTERN.match(version):
-        raise InputError(path, "needs 'version' as a quoted semantic version like \"1.0.0\".",
-                         row=line_of(data, "version" if "version" in data else None),
-                         column="version", fix='write version: "1.0.0" (with the quotes).')
-    for key in ("title", "unit_of_analysis", "how_the_dictionary_was_built"):
-        _require_text(path, data, key, "the codebook")
-
-    references = data.get("references")
-    if not isinstance(references, dict) or not references:
-        raise InputError(path, "needs a 'references' mapping.", row=line_of(data, "references"),
-                         column="references",
-                         fix="list the works cited, each as 'id:' with 'short:' and 'citation:'.")
-    for ref_id, reference in references.items():
-        if not isinstance(reference, dict):
-            raise InputError(path, f"reference {ref_id!r} must be a mapping.",
-                             row=line_of(references, ref_id), column=f"references.{ref_id}",
-                             fix="give it the indented keys 'short:' and 'citation:'.")
-        _require_text(path, reference, "short", f"reference {ref_id!r}")
-        _require_text(path, reference, "citation", f"reference {ref_id!r}")
+    check(path, data, SCHEMA)
+    references, dimensions = data["references"], data["dimensions"]
     for ref_id in REQUIRED_REFERENCES:
         if ref_id not in references:
-            raise InputError(path, f"the reference list lacks {ref_id!r}, which the design requires.",
-                             row=line_of(data, "references"), column="references",
-                             fix=f"add the reference {ref_id!r} (restore it from git).")
-
-    dimensions = data.get("dimensions")
-    if not isinstance(dimensions, list) or not dimensions:
-        raise InputError(path, "needs a 'dimensions' list.", row=line_of(data, "dimensions"),
-                         column="dimensions",
-                         fix="list the dimensions under 'dimensions:', each starting with '- id:'.")
-    seen_dimensions: set[str] = set()
-    cited: set[str] = set()
-    for index, dimension in enumerate(dimensions):
-        if not isinstance(dimension, dict):
-            raise InputError(path, f"dimension {index + 1} must be a mapping.",
-                             row=line_of(dimensions, index), column="dimensions",
-                             fix="start the dimension with '- id:' and indent its keys below it.")
-        for key in DIMENSION_FIELDS:
-            if key not in dimension:
-                raise InputError(path, f"dimension {dimension.get('id', index + 1)!r} lacks {key!r}.",
-                                 row=line_of(dimension), column=key,
-                                 fix=f"add '{key}:' (every dimension has "
-                                     f"{', '.join(DIMENSION_FIELDS)}).")
-        dim_id = dimension["id"]
-        where = f"dimension {dim_id!r}"
-        if not isinstance(dim_id, str) or not ID_PATTERN.match(dim_id):
-            raise InputError(path, f"{where}: ids are lower_snake_case.", row=line_of(dimension, "id"),
-                             column="id", fix="write the id in lower_snake_case, e.g. named_agent.")
-        if dim_id in seen_dimensions:
-            raise InputError(path, f"{where} is defined twice.", row=line_of(dimension, "id"),
-                             column="id", fix="remove one of the two, or rename it.")
-        seen_dimensions.add(dim_id)
-        for key in ("label", "question", "grounding"):
-            _require_text(path, dimension, key, where)
-        if dimension["kind"] not in KINDS:
-            raise InputError(path, f"{where}: kind must be one of {KINDS}.",
-                             row=line_of(dimension, "kind"), column="kind",
-                             fix=f"write one of: {', '.join(KINDS)}.")
-        if dimension["level_of_measurement"] not in LEVELS:
-            raise InputError(path, f"{where}: level_of_measurement must be one of {LEVELS}.",
-                             row=line_of(dimension, "level_of_measurement"),
-                             column="level_of_measurement", fix=f"write one of: {', '.join(LEVELS)}.")
-        coded_by = dimension["coded_by"]
-        if not isinstance(coded_by, list) or not coded_by or set(coded_by) - set(CODERS):
-            raise InputError(path, f"{where}: coded_by must list some of {CODERS}.",
-                             row=line_of(dimension, "coded_by"), column="coded_by",
-                             fix="write a list such as [hand, rules].")
-        if "derived" in coded_by:
-            if len(coded_by) > 1:
-                raise InputError(path, f"{where}: a derived dimension is not also coded.",
-                                 row=line_of(dimension, "coded_by"), column="coded_by",
-                                 fix="write coded_by: [derived] alone.")
-            _require_text(path, dimension, "derived_from", where)
-        if "hand" in coded_by and "rules" not in coded_by:
-            _require_text(path, dimension, "why_not_coded_by_the_dictionary", where)
-        dim_refs = dimension["references"]
-        if not isinstance(dim_refs, list) or not dim_refs:
-            raise InputError(path, f"{where}: cite the scholarship it rests on in 'references'.",
-                             row=line_of(dimension, "references"), column="references",
-                             fix="write a list of reference ids, e.g. [hood2011].")
-        for ref_index, ref_id in enumerate(dim_refs):
+            raise fail(path, data, "references", f"the reference list lacks {ref_id!r}, which "
+                       "the design requires.", f"add the reference {ref_id!r} (restore it from git).")
+    for dimension in dimensions:
+        where, coded_by = f"dimension {dimension['id']!r}", dimension["coded_by"]
+        for index, ref_id in enumerate(dimension["references"]):
             if ref_id not in references:
-                raise InputError(path, f"{where} cites {ref_id!r}, which is not in 'references'.",
-                                 row=line_of(dim_refs, ref_index), column="references",
-                                 fix=f"add {ref_id!r} to the top-level 'references', or cite one "
-                                     "that is there.")
-        cited.update(dim_refs)
-
-        codes = dimension["codes"]
-        if not isinstance(codes, list) or len(codes) < 2:
-            raise InputError(path, f"{where} needs at least two codes.",
-                             row=line_of(dimension, "codes"), column="codes",
-                             fix="list at least two codes, each starting with '- id:'.")
-        seen_codes: set[str] = set()
-        for code_index, code in enumerate(codes):
-            if not isinstance(code, dict):
-                raise InputError(path, f"{where}: code {code_index + 1} must be a mapping.",
-                                 row=line_of(codes, code_index), column="codes",
-                                 fix="start the code with '- id:' and indent its keys below it.")
-            code_id = code.get("id")
-            code_where = f"{where}, code {code_id or code_index + 1!r}"
-            if not isinstance(code_id, str) or not ID_PATTERN.match(code_id):
-                raise InputError(path, f"{code_where}: ids are lower_snake_case.",
-                                 row=line_of(code, "id" if "id" in code else None), column="id",
-                                 fix="write the id in lower_snake_case, e.g. credit_claiming.")
-            if code_id in seen_codes:
-                raise InputError(path, f"{code_where} is defined twice in {dim_id!r}.",
-                                 row=line_of(code, "id"), column="id",
-                                 fix="remove one of the two, or rename it.")
-            seen_codes.add(code_id)
-            for key in ("label", "definition", "include", "exclude"):
-                _require_text(path, code, key, code_where)
-            _validate_example(path, code, "example", code_where)
-            _validate_example(path, code, "counter_example", code_where)
-            if dimension["level_of_measurement"] == "ordinal":
-                if not isinstance(code.get("value"), int) or isinstance(code.get("value"), bool):
-                    raise InputError(path, f"{code_where}: an ordinal code needs an integer 'value'.",
-                                     row=line_of(code), column="value",
-                                     fix="add 'value:' with a whole number, e.g. value: 1.")
+                raise fail(path, dimension["references"], index, f"{where} cites {ref_id!r}, which "
+                           "is not in 'references'.", f"add {ref_id!r} to the top-level "
+                           "'references', or cite one that is there.", "references")
+        hand_only = "hand" in coded_by and "rules" not in coded_by
+        for problem, fix, key, found in (
+                ("a derived dimension is not also coded.", "write coded_by: [derived] alone.",
+                 "coded_by", "derived" in coded_by and len(coded_by) > 1),
+                ("needs at least two codes.", "list at least two codes, each starting with "
+                 "'- id:'.", "codes", len(dimension["codes"]) < 2),
+                ("lacks 'derived_from'.", "add 'derived_from:' saying how it is derived.", None,
+                 "derived" in coded_by and "derived_from" not in dimension),
+                ("lacks 'why_not_coded_by_the_dictionary'.", "add it, saying why only a person "
+                 "codes it.", None, hand_only and "why_not_coded_by_the_dictionary" not in dimension)):
+            if found:
+                raise fail(path, dimension, key, f"{where}: {problem}", fix, key or problem[7:-2])
         if dimension["level_of_measurement"] == "ordinal":
-            values = [code["value"] for code in codes]
-            if values != sorted(values) or len(set(values)) != len(values):
-                raise InputError(path, f"{where}: ordinal codes must be listed in increasing, "
-                                       "distinct 'value' order.", row=line_of(dimension, "codes"),
-                                 column="codes",
-                                 fix="order the codes by value, lowest first, each value once.")
-    if "accountability_move" not in seen_dimensions:
-        raise InputError(path, "needs the dimension 'accountability_move'.",
-                         row=line_of(data, "dimensions"), column="dimensions",
-                         fix="restore the dimension accountability_move (from git).")
-    uncited = [ref for ref in REQUIRED_REFERENCES if ref not in cited]
-    if uncited:
-        raise InputError(path, f"no dimension cites {uncited}.", row=line_of(data, "dimensions"),
-                         column="references",
-                         fix="cite each of them in the 'references' of the dimension it grounds.")
+            for code in dimension["codes"]:
+                if "value" not in code:
+                    raise fail(path, code, None, f"{where}, code {code['id']!r}: an ordinal code "
+                               "needs an integer 'value'.", "add 'value:' with a whole number, "
+                               "e.g. value: 1.", "value")
+            values = [code["value"] for code in dimension["codes"]]
+            if values != sorted(set(values)):
+                raise fail(path, dimension, "codes", f"{where}: ordinal codes must be listed in "
+                           "increasing, distinct 'value' order.", "order the codes by value, "
+                           "lowest first, each value once.")
+    ids = [dimension["id"] for dimension in dimensions]
+    cited = {ref for dimension in dimensions for ref in dimension["references"]}
+    if "accountability_move" not in ids:
+        raise fail(path, data, "dimensions", "needs the dimension 'accountability_move'.",
+                   "restore the dimension accountability_move (from git).")
+    if uncited := [ref for ref in REQUIRED_REFERENCES if ref not in cited]:
+        raise fail(path, data, "dimensions", f"no dimension cites {uncited}.", "cite each of "
+                   "them in the 'references' of the dimension it grounds.", "references")
 
 
 def load_codebook(path: Path | str = CODEBOOK_PATH) -> Codebook:
@@ -414,7 +379,11 @@ def load_codebook(path: Path | str = CODEBOOK_PATH) -> Codebook:
     return Codebook(path=path, data=data)
 
 
-# --------------------------------------------------------------------------- rendering
+# ---------------------------------------------------------------- rendering
+
+def _flat(text) -> str:
+    return " ".join(str(text or "").split())
+
 
 def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
     """The codebook as a tidy table: one row per code, in codebook order.
@@ -423,23 +392,13 @@ def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
     exclude, example, counter_example (both constructed), coded_by, references.
     """
     codebook = codebook or load_codebook()
-    rows = []
-    for dimension in codebook.dimensions:
-        refs = "; ".join(codebook.references[r]["short"] for r in dimension["references"])
-        for code in dimension["codes"]:
-            rows.append({
-                "dimension": dimension["id"],
-                "code": code["id"],
-                "value": code.get("value"),
-                "label": code["label"].strip(),
-                "definition": code["definition"].strip(),
-                "include": code["include"].strip(),
-                "exclude": code["exclude"].strip(),
-                "example": code["example"]["text"].strip() + " (constructed)",
-                "counter_example": code["counter_example"]["text"].strip() + " (constructed)",
-                "coded_by": ", ".join(dimension["coded_by"]),
-                "references": refs,
-            })
+    rows = [{"dimension": dimension["id"], "code": code["id"], "value": code.get("value"),
+             **{key: code[key].strip() for key in ("label", "definition", "include", "exclude")},
+             **{key: code[key]["text"].strip() + " (constructed)"
+                for key in ("example", "counter_example")},
+             "coded_by": ", ".join(dimension["coded_by"]),
+             "references": "; ".join(codebook.references[r]["short"] for r in dimension["references"])}
+            for dimension in codebook.dimensions for code in dimension["codes"]]
     table = pd.DataFrame(rows)
     table["value"] = table["value"].astype("Int64")
     return table
@@ -449,20 +408,13 @@ def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
     """One row per dimension: kind, level of measurement, who codes it, the question,
     how the scholarship grounds it, and its references."""
     codebook = codebook or load_codebook()
-    rows = []
-    for dimension in codebook.dimensions:
-        rows.append({
-            "dimension": dimension["id"],
-            "label": dimension["label"],
-            "kind": dimension["kind"],
-            "level_of_measurement": dimension["level_of_measurement"],
-            "coded_by": ", ".join(dimension["coded_by"]),
-            "n_codes": len(dimension["codes"]),
-            "question": dimension["question"].strip(),
-            "grounding": dimension["grounding"].strip(),
-            "references": "; ".join(codebook.references[r]["short"] for r in dimension["references"]),
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{
+        "dimension": d["id"], "label": d["label"], "kind": d["kind"],
+        "level_of_measurement": d["level_of_measurement"], "coded_by": ", ".join(d["coded_by"]),
+        "n_codes": len(d["codes"]), "question": d["question"].strip(),
+        "grounding": d["grounding"].strip(),
+        "references": "; ".join(codebook.references[r]["short"] for r in d["references"]),
+    } for d in codebook.dimensions])
 
 
 def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
@@ -472,12 +424,10 @@ def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
     for ref_id, reference in codebook.references.items():
         citing = [d["id"] for d in codebook.dimensions if ref_id in d["references"]]
         doi = (reference.get("doi") or "").strip()
-        rows.append({
-            "reference": reference["short"],
-            "citation": " ".join(reference["citation"].split())
-                        + (f" https://doi.org/{doi}" if doi else ""),
-            "cited_by": ", ".join(citing) if citing else (reference.get("used_for") or "").strip(),
-        })
+        rows.append({"reference": reference["short"],
+                     "citation": _flat(reference["citation"])
+                     + (f" https://doi.org/{doi}" if doi else ""),
+                     "cited_by": ", ".join(citing) or (reference.get("used_for") or "").strip()})
     return pd.DataFrame(rows)
 
 
@@ -493,10 +443,8 @@ def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFram
     repeat the dimension (for display, one dimension at a time)."""
     table = codebook_table(codebook)
     table = table[table["dimension"] == dimension_id].set_index("code")
-    drop = ["dimension", "coded_by", "references"]
-    if table["value"].isna().all():
-        drop.append("value")
-    return table.drop(columns=drop)
+    return table.drop(columns=["dimension", "coded_by", "references"]
+                      + (["value"] if table["value"].isna().all() else []))
 
 
 def codebook_notes(codebook: Codebook | None = None) -> dict[str, str]:
@@ -504,4 +452,4 @@ def codebook_notes(codebook: Codebook | None = None) -> dict[str, str]:
     changes from the design), whitespace-normalised, for rendering."""
     codebook = codebook or load_codebook()
     keys = ("unit_of_analysis", "how_the_dictionary_was_built", "changes_from_the_design")
-    return {key: " ".join(str(codebook.data.get(key, "")).split()) for key in keys}
+    return {key: _flat(codebook.data.get(key)) for key in keys}

@@ -6,6 +6,10 @@ which) and independent of the hand coding (the dictionary was written from the
 codebook's definitions, not fitted to the hand codes). It reads the text alone, so it
 codes only the accountability moves, the named agent and the alignment.
 
+Patterns are matched against :func:`dronediplomacy.text.normalise` of the text (the one
+normalisation that source verification uses too), so they are written in lower case,
+with ' and " for every apostrophe and quotation mark, and single spaces.
+
 One function, :func:`code_text`, decides a statement's codes and records the evidence
 (which pattern matched which words, negated or not); :func:`code_statements` and
 :func:`explain` are both built on it. Identical texts are coded once.
@@ -20,22 +24,24 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import paths
-from dronediplomacy.coding.codebook import Codebook, line_of, load_codebook, load_yaml_strictly
-from dronediplomacy.errors import InputError
+from dronediplomacy.coding.codebook import (ANY_ID, Codebook, ID, TEXT, check, fail, load_codebook,
+                                            load_yaml_strictly)
+from dronediplomacy.text import normalise
 
 PATTERNS_PATH = paths.DATA_INPUT / "coder_patterns.yaml"
-#: Typographic quotes straightened before matching, so patterns need only ' and ".
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 #: How far back (in characters) to look for a negator before a match. The token window
 #: is what limits the scope; this only bounds the search.
 _NEGATION_LOOKBACK_CHARS = 80
-REQUIRED = ("patterns", "negators")  # the pattern lists that may not be left out
 EVIDENCE_COLUMNS = ["dimension", "code", "pattern", "matched", "negated", "rejected", "counted"]
 
-
-def normalise_text(text: str) -> str:
-    """What the patterns are matched against: lower case, straight quotes."""
-    return text.lower().translate(_QUOTES)
+# The file's shape (see codebook.check): "?" marks an optional key.
+PATTERN_LIST = ["pattern"]
+RULE = {"patterns": PATTERN_LIST, "rejection_patterns?": PATTERN_LIST,
+        "context_patterns?": PATTERN_LIST}
+ORDERED = {"default": ID, "rules": [{"code": ID, **RULE}]}
+SCHEMA = {"version": TEXT, "codebook_version": TEXT,
+          "negation": {"window_tokens": "count", "negators": PATTERN_LIST},
+          "accountability_move": {ANY_ID: RULE}, "named_agent": ORDERED, "alignment": ORDERED}
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,8 @@ class Rule:
     dimension: str
     code: str
     patterns: tuple[str, ...]
-    rejections: tuple[str, ...] = ()
-    contexts: tuple[str, ...] = ()
+    rejections: tuple[str, ...]
+    contexts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,11 @@ class Dictionary:
     alignment_default: str
     alignment_values: dict
     negation: re.Pattern
-    #: every distinct pattern source -> (its compiled expression, its literal_starts)
-    compiled: dict
-    starts: frozenset  # every literal that a match of some pattern may begin with
+    compiled: dict  # every distinct pattern source -> its compiled expression
+    #: literal -> the sources every match of which begins with one of their literal_starts,
+    #: this one included; ``unfiltered``: the sources whose starts cannot be read
+    by_start: dict
+    unfiltered: frozenset
 
     @property
     def move_ids(self) -> tuple[str, ...]:
@@ -82,92 +90,46 @@ class Dictionary:
 
 # --------------------------------------------------------------------------- coding
 
-_SPECIAL = set("\\[](){}|.^$?*+")
-
-
-def _alternatives(source: str) -> list[str] | None:
-    """The top-level alternatives of a pattern (split at each ``|`` outside groups and
-    classes); None if a group or class is not closed where expected."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            if i + 1 == len(source):
-                return None  # an escape cut in two: not a group's end
-            i += 1
-        elif char == "[":  # skip the class: a ']' first in it is literal; mind escapes
-            i += 2 if source[i + 1:i + 2] == "^" else 1
-            i += source[i:i + 1] == "]"
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-            if i >= len(source):
-                return None
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    return parts + [source[start:]] if depth == 0 else None
+_MASK = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]")  # an escape or a [...] class
+_LITERAL = re.compile(r"[^\\()\[\]{}|.^$?*+]+")
 
 
 def literal_starts(source: str) -> frozenset[str] | None:
     """Strings one of which every match of the pattern ``source`` begins with, read from
-    its leading literal characters and ``(?:a|b)`` groups; None if none can be read. The
-    coder runs a pattern only on texts that contain one of them: the same codes, sooner.
-    """
-    read = _starts(source)
-    return frozenset(read[0]) if read and all(read[0]) else None
+    the start of each top-level alternative: a literal, or a ``(?:...)`` group whose
+    alternatives begin so, after any ``\\b`` (a literal's last character is dropped where
+    ``?``, ``*`` or ``{`` makes it optional); None if some alternative begins otherwise.
+    The coder runs a pattern only on texts that contain one of them: the same codes,
+    sooner (tests/test_coder.py checks that on random texts)."""
+    masked = _MASK.sub(lambda match: "_" * len(match[0]), source)  # positions kept
 
+    def split(start: int, end: int) -> list[tuple[int, int]]:  # top-level alternatives
+        depth, cuts = 0, [start - 1]
+        for i in range(start, end):
+            depth += (masked[i] == "(") - (masked[i] == ")")
+            cuts += [i] if masked[i] == "|" and depth == 0 else []
+        return list(zip([c + 1 for c in cuts], cuts[1:] + [end]))
 
-def _starts(source: str) -> tuple[list[str], bool] | None:
-    """(strings, whole) for a pattern or group body: every match begins with one of the
-    strings; ``whole`` if the strings are the only possible matches."""
-    strings, whole = [], True
-    for alternative in _alternatives(source) or ():
-        read = _sequence_starts(alternative)
-        if read is None:
+    def starts(start: int, end: int) -> list[str] | None:
+        while source.startswith("\\b", start, end):
+            start += 2
+        if source.startswith("(?:", start, end):
+            depth, close = 0, start
+            while close < end and (depth := depth + (masked[close] == "(") - (masked[close] == ")")):
+                close += 1
+            if close >= end or source[close + 1:close + 2] in ("?", "*", "{"):
+                return None
+            read = [starts(*part) for part in split(start + 3, close)]
+            return None if None in read else [s for strings in read for s in strings]
+        literal = _LITERAL.match(source, start, end)
+        if literal is None:
             return None
-        strings += read[0]
-        whole &= read[1]
-    return (strings, whole) if strings else None
+        text = literal[0][:-1] if source[literal.end():literal.end() + 1] in ("?", "*", "{") \
+            else literal[0]
+        return [text] if text else None
 
-
-def _sequence_starts(text: str) -> tuple[list[str], bool] | None:
-    while text.startswith("\\b"):  # a word boundary is zero-width
-        text = text[2:]
-    if not text:
-        return [""], True
-    if text.startswith("(?:"):
-        close = next((i for i in range(3, len(text)) if text[i] == ")"
-                      and _alternatives(text[3:i]) is not None), None)
-        head = _starts(text[3:close]) if close else None
-        rest = text[close + 1:] if close else ""
-        if head is None or rest[:1] in ("*", "+", "{"):
-            return None
-        if rest[:1] == "?":  # optional: a match begins in the group or after it
-            after = _sequence_starts(rest[1:])
-            return None if after is None else (head[0] + after[0], False)
-    else:
-        literal = ""
-        for char in text:
-            if char in _SPECIAL:
-                break
-            literal += char
-        rest = text[len(literal):]
-        if rest[:1] in ("?", "*", "{"):  # the last character is optional
-            return ([literal[:-1]], False) if literal[:-1] else None
-        if not literal:
-            return None
-        if rest[:1] != "(":
-            return [literal], not rest
-        head = ([literal], True)
-    if not head[1] or not rest:
-        return head
-    after = _sequence_starts(rest)
-    if after is None or len(head[0]) * len(after[0]) > 30:
-        return head[0], False
-    return [h + t for h in head[0] for t in after[0]], after[1]
+    read = [starts(*part) for part in split(0, len(source))]
+    return None if None in read or not read else frozenset(s for strings in read for s in strings)
 
 
 def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
@@ -177,18 +139,15 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
     and ``alignment`` -> an integer from -2 to 2) and ``evidence``: one tuple per match of
     a rule's pattern, in rule order, with the fields of :data:`EVIDENCE_COLUMNS`.
     """
-    text = normalise_text(text)
-    negation = dictionary.negation
-    found = {}  # pattern source -> [(matched words, negated)]
-    present = set(filter(text.__contains__, dictionary.starts))
-    for source, (pattern, starts) in dictionary.compiled.items():
-        if starts and starts.isdisjoint(present):
-            continue  # the pattern cannot match: no match could begin
-        hits = [(match.group(0),
-                 negation.search(text, max(0, match.start() - _NEGATION_LOOKBACK_CHARS),
-                                 match.start()) is not None)
-                for match in pattern.finditer(text)]
-        if hits:
+    text = normalise(text)
+    # Only patterns one of whose literal starts occurs in the text can match.
+    candidates = dictionary.unfiltered.union(
+        *map(dictionary.by_start.__getitem__, filter(text.__contains__, dictionary.by_start)))
+    found = {}  # pattern source -> [(matched words, negated)], for the sources that matched
+    for source in candidates:
+        if hits := [(match.group(0), dictionary.negation.search(
+                text, max(0, match.start() - _NEGATION_LOOKBACK_CHARS), match.start()) is not None)
+                for match in dictionary.compiled[source].finditer(text)]:
             found[source] = hits
 
     def affirmed(sources) -> bool:
@@ -196,13 +155,14 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
 
     codes, evidence, decided = {}, [], {}
     for rule in dictionary.rules:
+        move = rule.dimension == "accountability_move"
         if found.keys().isdisjoint(rule.patterns):  # nothing matched: the rule cannot fire
-            codes.setdefault(rule.code, 0) if rule.dimension == "accountability_move" else None
+            codes.update({rule.code: 0} if move else {})
             continue
-        rejected = any(source in found for source in rule.rejections)
+        rejected = not found.keys().isdisjoint(rule.rejections)
         context = not rule.contexts or affirmed(rule.contexts)
         fired = affirmed(rule.patterns) and not rejected and context
-        if rule.dimension == "accountability_move":
+        if move:
             codes[rule.code] = int(fired)
         elif fired:
             decided.setdefault(rule.dimension, rule.code)
@@ -215,26 +175,47 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
     return codes, evidence
 
 
+def evidence_text(evidence: list[tuple]) -> str:
+    """The words behind each code given, for a reviewer (``private_agency: 'a private firm';
+    named_agent=turkish_company: 'a private firm'``), from
+    the matches that counted (:func:`code_text`'s evidence): every move coded 1, and for
+    named_agent and alignment the code that decided (the first rule that fired)."""
+    words: dict = {}  # (dimension, code) -> matched words, in order, once each
+    decided: dict = {}
+    for dimension, code, _pattern, matched, _negated, _rejected, counted in evidence:
+        if counted and (dimension == "accountability_move"
+                        or decided.setdefault(dimension, code) == code):
+            words.setdefault((dimension, code), {})[matched] = None
+    return "; ".join((code if dimension == "accountability_move" else f"{dimension}={code}")
+                     + ": " + ", ".join(f"'{m}'" for m in matched)
+                     for (dimension, code), matched in words.items())
+
+
 def output_columns(dictionary: Dictionary, id_column: str = "id") -> list[str]:
     """The columns of a coding, in order: id, one 0/1 per move, named_agent, alignment."""
     return [id_column, *dictionary.move_ids, "named_agent", "alignment"]
 
 
 def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = None, *,
-                    id_column: str = "id", text_column: str = "text") -> pd.DataFrame:
+                    id_column: str = "id", text_column: str = "text",
+                    evidence: bool = False) -> pd.DataFrame:
     """Code every statement: one row per input row, in input order.
 
     Returns ``id_column``, one 0/1 integer column per accountability move (named by its
     codebook id, in codebook order), ``named_agent`` (a codebook code) and ``alignment``
-    (an integer from -2 to 2). Missing text is coded as empty text.
+    (an integer from -2 to 2); with ``evidence``, a last column ``evidence``
+    (:func:`evidence_text`). Missing text is coded as empty text.
     """
     dictionary = dictionary or load_dictionary()
-    columns = output_columns(dictionary, id_column)
+    columns = output_columns(dictionary, id_column) + (["evidence"] if evidence else [])
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
-    coded = pd.DataFrame.from_records(
-        [tuple(code_text(text, dictionary)[0].values()) for text in texts],
-        columns=columns[1:], nrows=len(texts))
-    coded = coded.astype({column: "int64" for column in columns[1:] if column != "named_agent"})
+    records = []
+    for text in texts:
+        codes, found = code_text(text, dictionary)
+        records.append((*codes.values(), evidence_text(found)) if evidence else tuple(codes.values()))
+    coded = pd.DataFrame.from_records(records, columns=columns[1:], nrows=len(texts))
+    coded = coded.astype({column: "int64" for column in columns[1:]
+                          if column not in ("named_agent", "evidence")})
     coded = coded.take(row_to_text).reset_index(drop=True)
     coded.insert(0, id_column, statements[id_column].to_numpy())
     coded["named_agent"] = coded["named_agent"].astype(str)
@@ -254,118 +235,93 @@ def explain(text: str, dictionary: Dictionary | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- loading
 
-def _fail(path: Path, container, key, problem: str, fix: str, column: str) -> InputError:
-    return InputError(path, problem, row=line_of(container, key), column=column, fix=fix)
-
-
-def _patterns(path: Path, spec, key: str, where: str, compiled: dict) -> tuple[str, ...]:
-    """A list of patterns of the dictionary, each compiled once into ``compiled``."""
-    sources = spec.get(key, [])
-    if not isinstance(sources, list) or not sources and (key in spec or key in REQUIRED):
-        raise _fail(path, spec, key if key in spec else None, f"{where} needs a non-empty "
-                    f"'{key}' list.", "list the patterns, one '- ' item each.", f"{where}.{key}")
-    for index, source in enumerate(sources):
-        if not isinstance(source, str) or not source:
-            raise _fail(path, sources, index, f"{where}.{key}[{index}] must be a non-empty "
-                        "pattern string.", "write the pattern in single quotes, e.g. - 'our "
-                        "drones?'.", f"{where}.{key}")
-        try:
-            compiled.setdefault(source, (re.compile(source), literal_starts(source)))
-        except re.error as error:
-            raise _fail(path, sources, index, f"{where}.{key}[{index}] is not a valid regular "
-                        f"expression: {error}.", "close every bracket and parenthesis; write \\( "
-                        "for a literal parenthesis.", f"{where}.{key}") from None
-    return tuple(sources)
-
-
-def _rule(path: Path, dimension: str, code: str, spec, where: str, compiled: dict) -> Rule:
-    if not isinstance(spec, dict):
-        raise _fail(path, spec, None, f"{where} must be a mapping with 'patterns'.",
-                    "indent 'patterns:' and its list under it.", where)
-    unknown = set(spec) - {"code", "patterns", "rejection_patterns", "context_patterns"}
-    if unknown:
-        raise _fail(path, spec, None, f"{where}: unknown keys {sorted(unknown)}.", "keep only "
-                    "code, patterns, rejection_patterns and context_patterns.", where)
-    return Rule(dimension, code, *(_patterns(path, spec, key, where, compiled) for key in
-                                   ("patterns", "rejection_patterns", "context_patterns")))
-
-
-def _ordered_rules(path: Path, data: dict, dimension: str, codebook: Codebook, compiled: dict):
-    spec = data.get(dimension)
-    if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list) or not spec["rules"]:
-        raise _fail(path, data, dimension if dimension in data else None, f"needs a "
-                    f"'{dimension}' mapping with a non-empty 'rules' list and a 'default'.",
-                    f"restore the '{dimension}' section (from git).", dimension)
-    known = codebook.code_ids(dimension)
-    rules = []
-    for index, rule in enumerate([spec, *spec["rules"]]):
-        where = f"{dimension}.default" if index == 0 else f"{dimension}.rules[{index - 1}]"
-        code = spec.get("default") if index == 0 else rule.get("code") if isinstance(rule, dict) \
-            else None
-        if code not in known:
-            raise _fail(path, spec if index == 0 else spec["rules"],
-                        "default" if index == 0 else index - 1,
-                        f"{where}: unknown code {code!r}; known codes: {', '.join(known)}.",
-                        f"write a code id of {dimension} in codebook.yaml: {', '.join(known)}.",
-                        where if index == 0 else f"{where}.code")
-        if index:
-            rules.append(_rule(path, dimension, code, rule, where, compiled))
-    return tuple(rules), spec["default"]
-
-
 def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None = None) -> Dictionary:
     """Load the dictionary, validate it against the codebook, compile its patterns.
 
-    InputError (file, line, key, fix) for a YAML problem, a codebook version mismatch, a
-    move without patterns, a pattern for an unknown code, or an invalid expression.
+    InputError (file, line, key, fix) for a YAML problem (a value of the wrong type
+    included), a codebook version mismatch, a move without patterns, a pattern for an
+    unknown code, or an invalid expression.
     """
     path = Path(path)
     codebook = codebook or load_codebook()
     data = load_yaml_strictly(path)
-    for key in ("version", "codebook_version"):
-        if not isinstance(data.get(key), str):
-            raise _fail(path, data, key if key in data else None, f"needs '{key}' as a quoted "
-                        "version string.", f'write {key}: "1.0.0" (with the quotes).', key)
+    check(path, data, SCHEMA)
     if data["codebook_version"] != codebook.version:
-        raise _fail(path, data, "codebook_version", f"written for codebook "
-                    f"{data['codebook_version']}, but the codebook is {codebook.version}.",
-                    "review the patterns of the codes that changed (python -m "
-                    "dronediplomacy.coding.revise lists them), then update codebook_version.",
-                    "codebook_version")
-    negation = data.get("negation")
-    window = negation.get("window_tokens") if isinstance(negation, dict) else None
-    if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-        raise _fail(path, negation if isinstance(negation, dict) else data, "window_tokens",
-                    "negation.window_tokens must be a whole number >= 1.",
-                    "write a whole number under 'negation:', e.g. window_tokens: 3.",
-                    "negation.window_tokens")
-    negators = _patterns(path, negation, "negators", "negation", {})
-    # A negator, then up to window-1 intervening tokens, then the end of the searched slice
-    # (the start of the match); the gaps may not cross clause punctuation (, ; : . ! ?).
-    alternatives, gap = "|".join(f"(?:{n})" for n in negators), r"[^\w,;:.!?]+"
-    scope = re.compile(rf"\b(?:{alternatives})\b(?:{gap}\w+){{0,{window - 1}}}?{gap}\Z")
-
-    moves = data.get("accountability_move")
-    if not isinstance(moves, dict):
-        raise _fail(path, data, None, "needs an 'accountability_move' mapping, one entry per "
-                    "move.", "restore the 'accountability_move' section (from git).",
-                    "accountability_move")
+        raise fail(path, data, "codebook_version", f"written for codebook "
+                   f"{data['codebook_version']}, but the codebook is {codebook.version}.",
+                   "review the patterns of the codes that changed (python -m "
+                   "dronediplomacy.coding.revise lists them), then update codebook_version.")
+    compiled: dict = {}
+    for container, key, source, where in _pattern_items(data):
+        try:
+            compiled.setdefault(source, re.compile(source))
+        except re.error as error:
+            raise fail(path, container, key, f"{where}[{key + 1}] is not a valid regular "
+                       f"expression: {error}.", "close every bracket and parenthesis; write \\( "
+                       "for a literal parenthesis.", where) from None
+    moves = data["accountability_move"]
     for code in moves:
         if code not in codebook.move_ids:
-            raise _fail(path, moves, code, f"unknown accountability move {code!r}; the "
-                        f"codebook's moves are: {', '.join(codebook.move_ids)}.",
-                        "use a move id of codebook.yaml (check the spelling).",
-                        f"accountability_move.{code}")
+            raise fail(path, moves, code, f"unknown accountability move {code!r}; the "
+                       f"codebook's moves are: {', '.join(codebook.move_ids)}.",
+                       "use a move id of codebook.yaml (check the spelling).",
+                       f"accountability_move.{code}")
     missing = [code for code in codebook.move_ids if code not in moves]
     if missing:
-        raise _fail(path, moves, None, f"no patterns for the moves {missing}.", "give every "
-                    "move of the codebook an entry with 'patterns:'.", "accountability_move")
-    compiled: dict = {}
-    move_rules = tuple(_rule(path, "accountability_move", code, moves[code],
-                             f"accountability_move.{code}", compiled) for code in codebook.move_ids)
-    agents, agent_default = _ordered_rules(path, data, "named_agent", codebook, compiled)
-    alignment, alignment_default = _ordered_rules(path, data, "alignment", codebook, compiled)
-    return Dictionary(path, data["version"], data["codebook_version"], move_rules, agents,
-                      agent_default, alignment, alignment_default,
-                      codebook.ordinal_values("alignment"), scope, compiled,
-                      frozenset().union(*(starts or () for _, starts in compiled.values())))
+        raise fail(path, data, "accountability_move", f"no patterns for the moves {missing}.",
+                   "give every move of the codebook an entry with 'patterns:'.")
+    for dimension in ("named_agent", "alignment"):
+        known = codebook.code_ids(dimension)
+        spec = data[dimension]
+        for container, key, where in [(spec, "default", f"{dimension}.default"),
+                                      *((rule, "code", f"{dimension}.rules[{index}].code")
+                                        for index, rule in enumerate(spec["rules"], 1))]:
+            if container[key] not in known:
+                raise fail(path, container, key, f"{where}: unknown code {container[key]!r}; "
+                           f"known codes of {dimension}: {', '.join(known)}.",
+                           f"write a code id of {dimension} in codebook.yaml.", where)
+
+    def rule(dimension: str, code: str, spec: dict) -> Rule:
+        patterns = tuple(spec["patterns"])
+        return Rule(dimension, code, patterns, tuple(spec.get("rejection_patterns", ())),
+                    tuple(spec.get("context_patterns", ())))
+
+    negation = data["negation"]
+    # A negator, then up to window-1 intervening tokens, then the end of the searched slice
+    # (the start of the match); the gaps may not cross clause punctuation (, ; : . ! ?).
+    negators, gap = "|".join(f"(?:{n})" for n in negation["negators"]), r"[^\w,;:.!?]+"
+    scope = re.compile(rf"\b(?:{negators})\b(?:{gap}\w+){{0,{negation['window_tokens'] - 1}}}?"
+                       rf"{gap}\Z")
+    ordered = {dimension: tuple(rule(dimension, spec["code"], spec)
+                                for spec in data[dimension]["rules"])
+               for dimension in ("named_agent", "alignment")}
+    return Dictionary(path, data["version"], data["codebook_version"],
+                      tuple(rule("accountability_move", code, moves[code])
+                            for code in codebook.move_ids),
+                      ordered["named_agent"], data["named_agent"]["default"],
+                      ordered["alignment"], data["alignment"]["default"],
+                      codebook.ordinal_values("alignment"), scope, compiled, *_index(compiled))
+
+
+def _index(compiled: dict) -> tuple[dict, frozenset]:
+    """(by_start, unfiltered) of :class:`Dictionary`, read from the pattern sources."""
+    by_start, unfiltered = {}, set()
+    for source in compiled:
+        starts = literal_starts(source)
+        unfiltered.update([] if starts else [source])
+        for start in starts or ():
+            by_start[start] = by_start.get(start, frozenset()) | {source}
+    return by_start, frozenset(unfiltered)
+
+
+def _pattern_items(data: dict):
+    """(list, index, source, key path of the list) of every pattern in the file."""
+    lists = [(data["negation"]["negators"], "negation.negators")]
+    specs = [*((spec, f"accountability_move.{code}") for code, spec in
+               data["accountability_move"].items()),
+             *((spec, f"{dimension}.rules[{index}]") for dimension in ("named_agent", "alignment")
+               for index, spec in enumerate(data[dimension]["rules"], 1))]
+    lists += [(spec[key], f"{where}.{key}") for spec, where in specs
+              for key in ("patterns", "rejection_patterns", "context_patterns") if key in spec]
+    return [(sources, index, source, where) for sources, where in lists
+            for index, source in enumerate(sources)]

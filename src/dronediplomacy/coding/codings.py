@@ -115,28 +115,20 @@ def write_derived(coding: Coding | None = None) -> dict[str, str]:
 def side_by_side(coding: Coding) -> pd.DataFrame:
     """One row per statement: speaker, side, and the two codings next to each other
     (moves as lists), with a mark where they differ."""
-    hand, rules = coding.coded_hand, coding.coded_rules.set_index("statement_id")
     moves = coding.codebook.move_ids
-
-    def listed(row) -> str:
-        return ", ".join(m for m in moves if row[m] == 1) or "-"
-
-    frame = pd.DataFrame({
-        "statement_id": hand["statement_id"],
-        "conflict_id": hand["conflict_id"],
-        "actor_id": hand["actor_id"],
-        "speaker_side": hand["speaker_side"],
-        "moves_hand": hand.apply(listed, axis=1),
-        "moves_rules": [listed(rules.loc[s]) for s in hand["statement_id"]],
-        "named_agent_hand": hand["named_agent"],
-        "named_agent_rules": [rules.loc[s, "named_agent"] for s in hand["statement_id"]],
-        "alignment_hand": hand["alignment"].map(agreement.signed),
-        "alignment_rules": [agreement.signed(rules.loc[s, "alignment"]) for s in hand["statement_id"]],
-        "stance_hand": hand["stance"],
-    })
-    differ = ((frame["moves_hand"] != frame["moves_rules"])
-              | (frame["named_agent_hand"] != frame["named_agent_rules"])
-              | (frame["alignment_hand"] != frame["alignment_rules"]))
+    hand = coding.coded_hand
+    rules = coding.coded_rules.set_index("statement_id").loc[hand["statement_id"]]
+    frame = hand[["statement_id", "conflict_id", "actor_id", "speaker_side"]].copy()
+    for name, coded in (("hand", hand), ("rules", rules)):
+        frame[f"moves_{name}"] = [", ".join(m for m in moves if row[m] == 1) or "-"
+                                  for _, row in coded.iterrows()]
+    for name, coded in (("hand", hand), ("rules", rules)):
+        frame[f"named_agent_{name}"] = coded["named_agent"].to_numpy()
+    for name, coded in (("hand", hand), ("rules", rules)):
+        frame[f"alignment_{name}"] = coded["alignment"].map(agreement.signed).to_numpy()
+    frame["stance_hand"] = hand["stance"]
+    differ = pd.concat([frame[f"{what}_hand"] != frame[f"{what}_rules"]
+                        for what in ("moves", "named_agent", "alignment")], axis=1).any(axis=1)
     frame["differ"] = differ.map({True: "yes", False: ""})
     return frame
 

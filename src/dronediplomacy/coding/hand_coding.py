@@ -47,59 +47,46 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
     codes_of: dict[tuple[str, str], list[str]] = {}      # (statement, dimension) -> codes so far
     rows = []
     for record in records:
-        values = record.values
-        for column in COLUMNS:
-            if not values[column]:
-                raise InputError(path, "empty cell.", row=record.line, column=column,
-                                 fix=f"fill in the {column}.")
+        values, line = record.values, record.line
         statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
-        if values["codebook_version"] != codebook.version:
-            raise InputError(path, f"coded under codebook {values['codebook_version']}, but the "
-                                   f"codebook is {codebook.version}.", row=record.line,
-                             column="codebook_version",
-                             fix="re-check this code against the revised definition (python -m "
-                                 "dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what "
-                                 f"changed), then set its codebook_version to {codebook.version}.")
-        if known_ids is not None and statement_id not in known_ids:
-            raise InputError(path, f"unknown statement {statement_id!r} (not in statements.csv).",
-                             row=record.line, column="statement_id",
-                             fix="use a statement_id of data/input/statements.csv, or remove the "
-                                 "row.")
-        if dimension not in hand_dimensions:
-            raise InputError(path, f"unknown dimension {dimension!r}; the hand-coded dimensions "
-                                   f"are {', '.join(hand_dimensions)}.", row=record.line,
-                             column="dimension",
-                             fix=f"write one of: {', '.join(hand_dimensions)}.")
-        spec = codebook.dimension(dimension)
-        allowed = codebook.code_ids(dimension)
-        if spec["kind"] == "multi_label":
-            allowed = [*allowed, NO_CODE]
-        if code not in allowed:
-            raise InputError(path, f"unknown code {code!r} for {dimension}; the codebook's codes "
-                                   f"are {', '.join(allowed)}.", row=record.line, column="code",
-                             fix="use a code id of that dimension in data/input/codebook.yaml "
-                                 "(or add the code to the codebook first).")
-        if not values["rationale"].endswith(_SENTENCE_ENDINGS):
-            raise InputError(path, "a rationale is one full sentence, ending with a full stop.",
-                             row=record.line, column="rationale",
-                             fix="end the rationale with a full stop.")
+        empty = next((column for column in COLUMNS if not values[column]), None)
+        spec = codebook.dimension(dimension) if dimension in hand_dimensions else {}
+        allowed = [*codebook.code_ids(dimension), *([NO_CODE] if spec.get("kind") == "multi_label"
+                                                    else [])] if spec else []
         key = (statement_id, dimension, code)
-        if key in seen:
-            raise InputError(path, f"{statement_id} is coded {code!r} on {dimension} twice "
-                                   f"(first on line {seen[key]}).", row=record.line, column="code",
-                             fix="remove one of the two rows.")
-        seen[key] = record.line
         earlier = codes_of.setdefault((statement_id, dimension), [])
-        if earlier and spec["kind"] == "single":
-            raise InputError(path, f"{statement_id} has more than one code on {dimension} "
-                                   f"({earlier[0]!r} and {code!r}).", row=record.line, column="code",
-                             fix=f"keep one code on {dimension} for {statement_id}.")
-        if earlier and NO_CODE in (code, *earlier):
-            raise InputError(path, f"{statement_id} is coded '{NO_CODE}' and also with a move on "
-                                   f"{dimension}.", row=record.line, column="code",
-                             fix=f"remove the '{NO_CODE}' row, or the move rows.")
+        for failed, column, problem, fix in (
+                (empty, empty, "empty cell.", f"fill in the {empty}."),
+                (values["codebook_version"] != codebook.version, "codebook_version",
+                 f"coded under codebook {values['codebook_version']}, but the codebook is "
+                 f"{codebook.version}.", "re-check this code against the revised definition "
+                 "(python -m dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what changed), "
+                 f"then set its codebook_version to {codebook.version}."),
+                (known_ids is not None and statement_id not in known_ids, "statement_id",
+                 f"unknown statement {statement_id!r} (not in statements.csv).",
+                 "use a statement_id of data/input/statements.csv, or remove the row."),
+                (not spec, "dimension", f"unknown dimension {dimension!r}; the hand-coded "
+                 f"dimensions are {', '.join(hand_dimensions)}.",
+                 f"write one of: {', '.join(hand_dimensions)}."),
+                (code not in allowed, "code", f"unknown code {code!r} for {dimension}; the "
+                 f"codebook's codes are {', '.join(allowed)}.", "use a code id of that dimension "
+                 "in data/input/codebook.yaml (or add the code to the codebook first)."),
+                (not values["rationale"].endswith(_SENTENCE_ENDINGS), "rationale",
+                 "a rationale is one full sentence, ending with a full stop.",
+                 "end the rationale with a full stop."),
+                (key in seen, "code", f"{statement_id} is coded {code!r} on {dimension} twice "
+                 f"(first on line {seen.get(key)}).", "remove one of the two rows."),
+                (earlier and spec.get("kind") == "single", "code", f"{statement_id} has more than "
+                 f"one code on {dimension} ({(earlier or [None])[0]!r} and {code!r}).",
+                 f"keep one code on {dimension} for {statement_id}."),
+                (earlier and NO_CODE in (code, *earlier), "code", f"{statement_id} is coded "
+                 f"'{NO_CODE}' and also with a move on {dimension}.",
+                 f"remove the '{NO_CODE}' row, or the move rows.")):
+            if failed:
+                raise InputError(path, problem, row=line, column=column, fix=fix)
+        seen[key] = line
         earlier.append(code)
-        rows.append({**values, "line": record.line})
+        rows.append({**values, "line": line})
 
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "line"])
     if statement_ids is not None:

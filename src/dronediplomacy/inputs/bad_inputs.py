@@ -126,7 +126,7 @@ CASES: tuple[BadInput, ...] = (
              "hand_coding.csv", "2", "codebook_version"),
     # --- the new-statements command ------------------------------------------------------
     BadInput("new-missing-column", "new statements", "a required column missing",
-             "a header without speaker", "INPUT.csv", "1", "speaker", "code-statements"),
+             "a header without text", "INPUT.csv", "1", "text", "code-statements"),
     BadInput("new-empty-file", "new statements", "an empty file", "0 bytes", "INPUT.csv", "1",
              "id"),
     BadInput("new-duplicate-id", "new statements", "a duplicate id", "ids 7, 8, 7",
