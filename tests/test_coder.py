@@ -11,6 +11,7 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import hypothesis
 import pytest
 
 from coding_fixture import write
@@ -183,7 +184,6 @@ def test_variants_get_the_same_codes_property():
     Turkish İ, odd Unicode spaces and line breaks, apostrophe and quotation-mark variants,
     soft hyphens and zero-width characters) normalise alike and get the same codes and
     evidence from the project's dictionary."""
-    hypothesis = pytest.importorskip("hypothesis")
     st = hypothesis.strategies
     dictionary = coder.load_dictionary()
     words = ["our", "victory", "thanks", "to", "us", "it", "is", "time", "pay", "not", "isn't",
