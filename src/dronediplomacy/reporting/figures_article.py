@@ -140,8 +140,6 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
 
 
 def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
-    """One dated item, clipped to [x_min, x_max], labelled left of the mark (right of it
-    near the left edge)."""
     colour = style.conflict_colour(item.conflict_id)
     if item.drawn_as in ("point", "interval"):
         left, right = max(item.x_start, x_min), min(item.x_end, x_max)
@@ -369,9 +367,6 @@ def _fig02_alt(data: pd.DataFrame) -> str:
 
 def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequence[str],
                   height: float, xlabel: str) -> tuple[Figure, pd.DataFrame]:
-    """One panel per conflict: a bar per code of ``column``, stacked by speaker side
-    (style.OTHER_COLOURS in codebook order), counts on the segments, totals at the end.
-    ``counts``: summaries.move_counts or agent_counts (summed over sources)."""
     sides = codebook.code_ids("speaker_side")
     colours = dict(zip(sides, style.OTHER_COLOURS))
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
