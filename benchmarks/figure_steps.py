@@ -2,9 +2,9 @@
 
 For every registered figure, in a fresh process with the notebook's inline backend,
 the steps ``figures.save`` takes, one at a time: build the figure (its builder
-function), check it (``figsave.check_figure``), write each format (PDF, SVG, 300-dpi
-PNG, as ``figsave.save_figure`` does, each laid out by matplotlib as it saves), and make
-the screen copy the notebook shows (``figsave.screen_png``). The manifest, written once
+function), check it (``figures.check_figure``), write each format (PDF, SVG, 300-dpi
+PNG, as ``figures.save_figure`` does, each laid out by matplotlib as it saves), and make
+the screen copy the notebook shows (``figures.screen_png``). The manifest, written once
 after the figures, is not timed.
 The files go to a temporary folder: nothing in the repository is touched.
 """
@@ -25,7 +25,7 @@ import json, tempfile, time
 from pathlib import Path
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
-from dronediplomacy.reporting import figsave
+
 from dronediplomacy.reporting import figures
 from dronediplomacy.reporting import style
 
@@ -41,13 +41,13 @@ for stem in sorted(figures.REGISTRY):
     entry = figures.spec(stem)
     with style.figure_style():
         fig, data = timed("build", entry.build)
-        timed("layout and check", lambda: figsave.check_figure(fig))
+        timed("layout and check", lambda: figures.check_figure(fig))
         for fmt in ("pdf", "svg", "png"):
             target = out / f"{stem}.{fmt}"
             timed(fmt, lambda: fig.savefig(target, format=fmt, dpi=style.PNG_DPI,
-                                           metadata=figsave.metadata(fmt, title="t", description="d")))
+                                           metadata=figures.metadata(fmt, title="t", description="d")))
     data.to_csv(out / f"{stem}.csv", index=False)
-    timed("screen copy", lambda: figsave.screen_png(out / f"{stem}.png"))
+    timed("screen copy", lambda: figures.screen_png(out / f"{stem}.png"))
     rows.append(row)
 print(json.dumps(rows))
 """

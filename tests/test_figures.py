@@ -18,7 +18,7 @@ from matplotlib.colors import to_hex
 from PIL import Image
 
 from dronediplomacy import paths
-from dronediplomacy.reporting import figsave, figures, style
+from dronediplomacy.reporting import figures, style
 from dronediplomacy.running import pipeline
 
 WARS = [figures.WarPeriod("nk2020", "A short war (2020)", date(2020, 9, 27), date(2020, 11, 10)),
@@ -64,7 +64,7 @@ def _figure(width=style.ONE_COLUMN, *, label_size=7.0, title="", outside=False):
 
 def _save(fig, out, stem="fig-07-agreement", data=None, **kwargs):
     described = {"caption": "c", "alt_text": "a", "inputs": ["x"], "notebook": "n", **kwargs}
-    return figsave.save_figure(fig, stem, pd.DataFrame({"x": [1]}) if data is None else data,
+    return figures.save_figure(fig, stem, pd.DataFrame({"x": [1]}) if data is None else data,
                                out_dir=out, **described)
 
 
@@ -73,12 +73,12 @@ def _save(fig, out, stem="fig-07-agreement", data=None, **kwargs):
 SAVE_TINY = textwrap.dedent("""
     import sys
     import pandas as pd
-    from dronediplomacy.reporting import figsave, style
+    from dronediplomacy.reporting import figures, style
     with style.figure_style():
         fig, ax = style.new_figure(style.ONE_COLUMN, 2.0)
         ax.bar(["a", "b"], [1, 3], hatch=style.ESTIMATE_HATCH)
         ax.set_xlabel("Caption – “quoted” ĞİŞ")
-    figsave.save_figure(fig, "fig-01-tiny", pd.DataFrame({"x": [1, 3]}), caption="C – “q”.",
+    figures.save_figure(fig, "fig-01-tiny", pd.DataFrame({"x": [1, 3]}), caption="C – “q”.",
                         alt_text="Alt.", inputs=["x.csv"], notebook="n.ipynb", out_dir=sys.argv[1])
 """)
 
@@ -90,7 +90,7 @@ def test_a_figure_saved_in_two_processes_has_identical_bytes(tmp_path):
             for seed in ("1", "2")]
     for run in runs:
         assert run.wait() == 0, run.stderr.read()
-    files = {s: (tmp_path / "1" / f"fig-01-tiny{s}").read_bytes() for s in figsave.SUFFIXES}
+    files = {s: (tmp_path / "1" / f"fig-01-tiny{s}").read_bytes() for s in figures.SUFFIXES}
     for suffix, content in files.items():
         assert content == (tmp_path / "2" / f"fig-01-tiny{suffix}").read_bytes(), suffix
     assert_metadata_pinned(files)
@@ -101,7 +101,7 @@ def test_a_figure_saved_in_two_processes_has_identical_bytes(tmp_path):
 
 @pytest.fixture(scope="module", params=sorted(figures.REGISTRY))
 def committed(request) -> dict[str, bytes]:
-    files = {s: (paths.FIGURES / f"{request.param}{s}").read_bytes() for s in figsave.SUFFIXES}
+    files = {s: (paths.FIGURES / f"{request.param}{s}").read_bytes() for s in figures.SUFFIXES}
     return {**files, "stem": request.param}
 
 
@@ -123,8 +123,8 @@ def built(request):
 
 def test_every_figure_passes_the_rules_and_its_csv_is_what_it_plots(built):
     stem, fig, data = built
-    figsave.check_figure(fig)
-    assert figsave.visible_texts(fig), f"{stem} draws no text"
+    figures.check_figure(fig)
+    assert figures.visible_texts(fig), f"{stem} draws no text"
     on_disk = pd.read_csv(paths.FIGURES / f"{stem}.csv")
     pd.testing.assert_frame_equal(on_disk, figures.read_back(data), check_dtype=False)
 
@@ -144,7 +144,7 @@ def test_manifest_is_generated_from_the_registry_and_complete():
         for table in row.inputs.split(figures.INPUTS_SEPARATOR):
             assert (paths.ROOT / table).is_file(), f"{row.stem}: input {table} does not exist"
     allowed = {figures.MANIFEST_NAME} | {f"{stem}{suffix}" for stem in figures.REGISTRY
-                                         for suffix in figsave.SUFFIXES}
+                                         for suffix in figures.SUFFIXES}
     present = {p.name for p in paths.FIGURES.iterdir() if not p.name.startswith(".")}
     assert present == allowed, f"files no registered figure makes, or missing: {present ^ allowed}"
 
@@ -198,7 +198,7 @@ def test_save_writes_the_files_and_a_manifest_row_rendered_from_the_csv(tmp_path
     (lambda: _figure(outside=True), "'a note running off the edge' reaches outside the figure"),
 ])
 def test_save_figure_rejects_rule_breaking_figures(tmp_path, fig, words):
-    with pytest.raises(figsave.FigureRuleError, match=words):
+    with pytest.raises(figures.FigureRuleError, match=words):
         _save(fig(), tmp_path)
     assert not list(tmp_path.iterdir()), "nothing may be written for a rejected figure"
 
@@ -244,9 +244,9 @@ def test_a_saved_figure_shows_as_a_screen_copy_of_its_png_and_names_its_files(tm
     saved = _save(_figure(), tmp_path)
     png, meta = saved.screen_copy()
     with Image.open(io.BytesIO(png)) as shown, Image.open(saved.png) as written:
-        assert shown.width == round(written.width * figsave.SCREEN_DPI / style.PNG_DPI)
-        assert shown.mode == "P" and len(shown.getcolors()) <= figsave.SCREEN_COLOURS
-    assert meta == {"width": round(style.ONE_COLUMN * figsave.SCREEN_SHOWN_PX_PER_INCH), "alt": "a"}
+        assert shown.width == round(written.width * figures.SCREEN_DPI / style.PNG_DPI)
+        assert shown.mode == "P" and len(shown.getcolors()) <= figures.SCREEN_COLOURS
+    assert meta == {"width": round(style.ONE_COLUMN * figures.SCREEN_SHOWN_PX_PER_INCH), "alt": "a"}
     assert saved.screen_copy() == (png, meta)  # the same bytes every time
     from IPython.lib.pretty import pretty
 
@@ -267,7 +267,7 @@ DELIVERIES = pd.DataFrame({
 @pytest.fixture(scope="module")
 def fig08():
     with style.figure_style():
-        fig, data = figures.plot_sipri_deliveries(DELIVERIES, WARS, generated="1 Jan 2026 1:00 PM")
+        fig, data = figures.figures_article.plot_sipri_deliveries(DELIVERIES, WARS, generated="1 Jan 2026 1:00 PM")
     return fig, data
 
 
@@ -281,7 +281,7 @@ def test_fig08_draws_a_bar_per_nonzero_delivery_hatching_estimates(fig08):
     assert ax.get_xlim() == (2019, 2022)  # the last year, 2021, is drawn over [2021, 2022)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2020", "2021"]
     assert {to_hex(p.get_edgecolor()) for p in bars} == {style.conflict_colour(c).lower() for c in
-                                                         figures.RECIPIENT_CONFLICT.values()}
+                                                         figures.figures_article.RECIPIENT_CONFLICT.values()}
     bars = data[data["layer"] == "deliveries"]
     assert bars[["series", "year", "delivered"]].astype(str).values.tolist() == \
         DELIVERIES[["recipient", "year", "delivered"]].astype(str).values.tolist()
@@ -294,7 +294,7 @@ def test_fig08_shades_the_wars_inside_its_years_and_credits_sipri(fig08):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "A short war (27 Sep–10 Nov 2020)" in legend
     assert legend[:3] == ["To Azerbaijan", "To Ukraine", "To all recipients"]
-    credit = [t.get_text() for t in figsave.visible_texts(fig) if t.get_text().startswith("Data: SIPRI")]
+    credit = [t.get_text() for t in figures.visible_texts(fig) if t.get_text().startswith("Data: SIPRI")]
     assert credit == ["Data: SIPRI Arms Transfers Database, export of 1 Jan 2026 (deliveries "
                       "recorded to 2021)."]
     spec = figures.spec("fig-08-sipri-deliveries")

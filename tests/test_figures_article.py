@@ -16,7 +16,7 @@ from matplotlib.colors import to_hex
 from dronediplomacy.analysis import summaries
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.inputs.tables import load_tables
-from dronediplomacy.reporting import figsave, figures, style
+from dronediplomacy.reporting import figures, style
 from dronediplomacy.reporting import figures_article as fa
 
 CONFLICT_HEX = {c.lower() for c in style.CONFLICT_COLOURS.values()}
@@ -44,7 +44,7 @@ def built():
 
 
 def texts(fig) -> list[str]:
-    return [t.get_text() for t in figsave.visible_texts(fig)]
+    return [t.get_text() for t in figures.visible_texts(fig)]
 
 
 @pytest.mark.parametrize("stem", ARTICLE_STEMS)
@@ -148,13 +148,6 @@ def test_fig04_plots_alignment_against_the_summaries_ownership_score(built, tabl
     assert len([t for t in fig.axes[0].texts if t.arrow_patch is not None]) == len(links)
     caption = figures.spec("fig-04-positioning-map").describe(figures.read_back(data))[0]
     assert summaries.ownership_rule(codebook).rule in caption  # the codebook's rule, as data
-
-
-def test_arrow_bends_keep_clear_of_a_marker_in_the_way():
-    points = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
-    bends = fa.arrow_bends(np.array([[0.0, 0.0, 2.0, 0.0]]), points, np.array([3.0, 3.0]))
-    assert bends[0] != 0.0  # the straight line runs through the middle marker
-    assert fa.arrow_bends(np.array([[0.0, 0.0, 1.0, 0.0]]), points, np.array([3.0, 3.0])) == [0.0]
 
 
 # -- figure 6: evidence map -------------------------------------------------------------------

@@ -291,7 +291,7 @@ def test_sections_cover_every_war_and_close_with_the_limits(base):
 # --------------------------------------------------------------------------- figures
 
 def test_figure_html_embeds_the_png_with_manifest_alt_text_and_caption():
-    from dronediplomacy.reporting.figsave import read_manifest
+    from dronediplomacy.reporting.figures import read_manifest
 
     row = read_manifest(narrative.MANIFEST_CSV)[-1]
     page = narrative.figure_html(row["stem"])

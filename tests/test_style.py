@@ -111,7 +111,7 @@ def test_importing_style_changes_no_global_rcparam():
     import sys
 
     code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
-            "import dronediplomacy.reporting.style, dronediplomacy.reporting.figsave, dronediplomacy.reporting.figures; "
+            "import dronediplomacy.reporting.style, dronediplomacy.reporting.figures; "
             "changed = [k for k in before if mpl.rcParams[k] != before[k]]; "
             "print(changed); assert not changed")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -96,56 +96,40 @@ class OwnershipRule:
 
     def score(self, moves: Sequence[str], speaker_side: str) -> int:
         """The ownership a statement asserts for Turkey: the sum of its moves' weights,
-        a Turkish-speaker-only move counting only for speaker side ``turkey``. Example
-        (weights of codebook 1.0.0): a Turkish speaker's credit claiming and solidarity
-        appeal score +1 + 0 = +1; the buyer's newspaper contesting Turkey's credit while
-        claiming its own scores -1 + 0 = -1."""
+        a Turkish-speaker-only move counting only for speaker side ``turkey``."""
         return sum(self.weights[m] for m in moves
                    if m not in self.turkish_speaker_only or speaker_side == TURKISH_SIDE)
 
 
 def ownership_rule(codebook: Codebook) -> OwnershipRule:
     """The rule under the codebook's ``ownership_score`` key. InputError (file, line, key,
-    fix) if the key is missing, a weight is not an integer, a move has no weight or a
-    named move is not in the codebook."""
-    path, data = codebook.path, codebook.data
-    block = data.get("ownership_score")
+    fix) if the key, the rule's wording or a move's integer weight is missing, or a named
+    move is not in the codebook."""
+    block, moves = codebook.data.get("ownership_score"), codebook.move_ids
+
+    def fail(problem: str, key: str, where, line_key=None, fix: str = "") -> InputError:
+        return InputError(codebook.path, f"ownership_score: {problem}.", row=line_of(where, line_key),
+                          column=f"ownership_score{key}", fix=fix or f"use the moves: {', '.join(moves)}.")
     if not isinstance(block, dict):
-        raise InputError(path, "needs an 'ownership_score' mapping (the rule of figure 4's y "
-                         "axis).", row=line_of(data), column="ownership_score",
-                         fix="add 'ownership_score:' with 'rule:', 'weights:' and "
-                             "'turkish_speaker_only:' (restore it from git).")
-    rule, weights = block.get("rule"), block.get("weights")
-    only = block.get("turkish_speaker_only", [])
+        raise fail("missing (the rule of figure 4's y axis)", "", codebook.data,
+                   fix="add 'ownership_score:' with 'rule:', 'weights:' and 'turkish_speaker_only:'.")
+    rule, weights, only = block.get("rule"), block.get("weights"), block.get("turkish_speaker_only", [])
     if not isinstance(rule, str) or not rule.strip():
-        raise InputError(path, "ownership_score needs a non-empty text 'rule'.",
-                         row=line_of(block, "rule" if "rule" in block else None),
-                         column="ownership_score.rule", fix="state the rule in words.")
+        raise fail("needs a non-empty text 'rule'", ".rule", block, "rule" if "rule" in block else None,
+                   fix="state the rule in words.")
     if not isinstance(weights, dict):
-        raise InputError(path, "ownership_score needs 'weights', a mapping of move -> integer.",
-                         row=line_of(block), column="ownership_score.weights",
-                         fix="give every accountability move a weight (0, +1 or -1).")
-    moves = codebook.move_ids
+        raise fail("needs 'weights', a mapping of move -> integer", ".weights", block)
     for move, weight in weights.items():
         if move not in moves or isinstance(weight, bool) or not isinstance(weight, int):
-            problem = (f"{move!r} is not an accountability move" if move not in moves
-                       else f"the weight of {move!r} is not an integer")
-            raise InputError(path, f"ownership_score: {problem}.", row=line_of(weights, move),
-                             column=f"ownership_score.weights.{move}",
-                             fix=f"use one of the moves ({', '.join(moves)}) with an integer weight.")
+            raise fail(f"{move!r} is not a move with an integer weight", f".weights.{move}", weights, move)
     missing = [m for m in moves if m not in weights]
     if missing:
-        raise InputError(path, f"ownership_score gives no weight to {', '.join(missing)}.",
-                         row=line_of(block, "weights"), column="ownership_score.weights",
-                         fix="decide each new move's weight (0 if it does not bear on ownership) "
-                             "and add it, and say so in the rule.")
+        raise fail(f"no weight for {', '.join(missing)}", f".weights.{missing[0]}", block, "weights",
+                   fix="give each new move a weight (0 if it does not bear on ownership) and say so in the rule.")
     if not isinstance(only, list) or any(m not in moves for m in only):
-        raise InputError(path, "ownership_score: turkish_speaker_only must list accountability "
-                         "moves.", row=line_of(block, "turkish_speaker_only"),
-                         column="ownership_score.turkish_speaker_only",
-                         fix=f"list moves among: {', '.join(moves)}.")
-    return OwnershipRule(rule=" ".join(rule.split()), weights=dict(weights),
-                         turkish_speaker_only=frozenset(only))
+        raise fail("turkish_speaker_only must list moves", ".turkish_speaker_only", block,
+                   "turkish_speaker_only")
+    return OwnershipRule(" ".join(rule.split()), dict(weights), frozenset(only))
 
 
 # --------------------------------------------------------------------------- per statement

@@ -1,55 +1,178 @@
-"""The figure set: one registered builder per figure, saving, and the manifest.
+"""The figure set: a registry of builders, saving for papers, and the manifest.
 
-A builder takes no arguments, reads its inputs (the tables, and the tidy summaries of
-:mod:`dronediplomacy.analysis.summaries`), draws inside ``style.figure_style()`` with
-``style.new_figure`` at one or two columns, puts no title in, and returns
-``(fig, data)``: the figure and a DataFrame of exactly what it plots. It is registered
-with its caption and alt text, strings or functions of that DataFrame *as read back
-from its CSV* (so the numbers they state are the numbers plotted)::
-
-    @register("fig-05-named-agent", caption=..., alt_text=lambda data: ..., inputs=(...))
-    def fig_05_named_agent(): ...
-
-``save(stem)`` builds, checks and writes ``figures/<stem>.{pdf,svg,png,csv}``;
-``write_manifest()`` then generates ``figures/manifest.csv`` from the registry (never
-edited by hand). Figure 8
-(SIPRI deliveries) is built here; figures 1–7 in
-:mod:`dronediplomacy.reporting.figures_article`, imported at the end of this module so
-that importing it registers the whole set. ``python -m dronediplomacy.reporting.figures
-[stem ...]`` rebuilds figures.
+A builder, registered with :func:`register`, takes no arguments, draws with
+``style.new_figure`` (one or two columns, no title) and returns ``(fig, data)``: the
+figure and a DataFrame of exactly what it plots. Caption and alt text are strings or
+functions of that DataFrame *as read back from its CSV*, so the numbers they state are
+the numbers plotted. ``save(stem)`` checks the figure (:func:`check_figure`) and writes
+``figures/<stem>.{pdf,svg,png,csv}`` atomically (TrueType fonts in the PDF, text as
+paths in the SVG, 300-dpi PNG; no dates or versions, so the same bytes on every run);
+``write_manifest()`` generates ``figures/manifest.csv`` from the registry. The builders
+live in :mod:`dronediplomacy.reporting.figures_article`, imported at the end.
+``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, Union
+from typing import Callable, Sequence, Union
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from dronediplomacy import atomic, paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.errors import InputError
-from dronediplomacy.inputs import sipri
-from dronediplomacy.inputs.tables import Tables
-from dronediplomacy.reporting import figsave, style
+from dronediplomacy.reporting import style
 from dronediplomacy.running import pipeline
 
 TextSource = Union[str, Callable[[pd.DataFrame], str]]
-
-#: The notebook that shows the figures (see pipeline.NOTEBOOKS).
+#: A figure's stem: ``fig-NN-slug``; the files written for it.
+STEM_PATTERN = re.compile(r"fig-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
+SUFFIXES: tuple[str, ...] = (".pdf", ".svg", ".png", ".csv")
+#: The screen copy shown in notebooks and on the site: dpi, colours, CSS px per inch.
+SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
+MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
+MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: Columns of figures/manifest.csv, and the separator of its ``inputs`` cell.
-MANIFEST_COLUMNS = figsave.MANIFEST_COLUMNS
-MANIFEST_NAME = "manifest.csv"
-INPUTS_SEPARATOR = "; "
 
+
+class FigureRuleError(ValueError):
+    """A figure breaks a rule of the figure set (size, font size, clipping, title)."""
+
+
+@dataclass(frozen=True)
+class SavedFigure:
+    """The files :func:`save_figure` wrote; a notebook cell ending with it shows the PNG."""
+
+    stem: str
+    pdf: Path
+    svg: Path
+    png: Path
+    csv: Path
+    data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    alt_text: str = ""
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return (self.pdf, self.svg, self.png, self.csv)
+
+    def screen_copy(self) -> tuple[bytes, dict[str, int | str]]:
+        """The PNG as shown on screen (:func:`screen_png`), its CSS width and alt text."""
+        png, inches = screen_png(self.png)
+        return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH),
+                     **({"alt": self.alt_text} if self.alt_text else {})}
+
+    def _repr_png_(self):  # IPython's display protocol
+        return self.screen_copy()
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text form
+        printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"
+                     f".{{{','.join(suffix[1:] for suffix in SUFFIXES)}}}")
+
+
+def metadata(fmt: str, *, title: str, description: str) -> dict[str, str | None]:
+    """The metadata of one format: caption and alt text; no dates, no software version."""
+    return {"pdf": {"Title": title, "Subject": description, "Creator": None, "Producer": None,
+                    "CreationDate": None, "ModDate": None},
+            "svg": {"Title": title, "Description": description, "Date": None, "Creator": None},
+            "png": {"Title": title, "Description": description, "Software": None}}[fmt]
+
+
+def visible_texts(fig: Figure) -> list[Text]:
+    """Every visible, non-empty text of the figure (labels, tick labels, legends, notes)."""
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def check_figure(fig: Figure) -> None:
+    """FigureRuleError unless the figure is one or two columns wide (``style.WIDTHS``,
+    within 5%), has no title, no text under ``style.MIN_FONT_SIZE`` and nothing past its
+    edges (``Figure.get_tightbbox``, within one pixel)."""
+    width, height = fig.get_size_inches()
+    if not any(abs(width - w) <= style.WIDTH_TOLERANCE * w for w in style.WIDTHS):
+        raise FigureRuleError(f"figure is {width:.2f} in wide; use style.ONE_COLUMN "
+                              f"({style.ONE_COLUMN} in) or style.TWO_COLUMN ({style.TWO_COLUMN} in)")
+    titles = [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center", "right")]
+    titles = [t for t in titles + [fig.get_suptitle()] if t.strip()]
+    if titles:
+        raise FigureRuleError(f"figure has a title baked in; put it in the caption instead "
+                              f"(titles: {titles})")
+    fig.draw_without_rendering()
+    for text in visible_texts(fig):
+        if text.get_fontsize() < style.MIN_FONT_SIZE - 1e-9:
+            raise FigureRuleError(f"text {text.get_text()!r} is {text.get_fontsize():g} pt; "
+                                  f"the minimum is {style.MIN_FONT_SIZE:g} pt at print size")
+    box, tol, page = fig.get_tightbbox(), 1 / fig.dpi, fig.bbox.padded(1)
+    if box.x0 < -tol or box.y0 < -tol or box.x1 > width + tol or box.y1 > height + tol:
+        def outside(box) -> bool:
+            return box is not None and not all(page.contains(*c) for c in box.corners())
+        axes = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+        in_axes = {t for axis in axes for t in axis.findobj(Text)}  # tick labels: per axis
+        culprits = ([f"tick labels of {axis.get_label_text() or axis.axis_name + ' axis'}"
+                     for axis in axes if outside(axis.get_tightbbox())]
+                    + [t.get_text() for t in visible_texts(fig) if t not in in_axes
+                       and t.get_in_layout() and outside(t.get_window_extent())])
+        raise FigureRuleError(f"text {culprits[0] if culprits else ''!r} reaches outside the "
+                              "figure (it would be cut off); make room for it in the layout")
+
+
+def screen_png(png: Path | str | bytes) -> tuple[bytes, float]:
+    """A saved PNG (path or bytes) for the screen, and its width in inches: resampled to
+    SCREEN_DPI (box filter) and SCREEN_COLOURS colours without dithering (a third of the
+    size, no visible loss for flat colours and text). Same file, same bytes."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png) if isinstance(png, bytes) else png) as image:
+        source_dpi = float(image.info.get("dpi", (style.PNG_DPI,))[0]) or float(style.PNG_DPI)
+        inches = image.width / source_dpi
+        flat = image.convert("RGB")  # the figures are opaque (white face colour)
+    size = (max(1, round(inches * SCREEN_DPI)), max(1, round(flat.height * SCREEN_DPI / source_dpi)))
+    small = flat.resize(size, Image.Resampling.BOX).quantize(
+        colors=SCREEN_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG")
+    return buffer.getvalue(), inches
+
+
+def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt_text: str,
+                inputs: Sequence[str], notebook: str,
+                out_dir: Path | str | None = None) -> SavedFigure:
+    """Check ``fig`` and write ``<stem>.pdf/.svg/.png`` and ``<stem>.csv`` (``data``) to
+    ``out_dir`` (default ``figures/``), caption and alt text in each file's metadata; all
+    four or none. ValueError for a bad stem or an empty description, FigureRuleError for
+    a figure breaking a rule (nothing written then)."""
+    if not STEM_PATTERN.fullmatch(stem):
+        raise ValueError(f"stem {stem!r} is not of the form fig-NN-slug (e.g. fig-08-sipri-deliveries)")
+    for name, value in (("caption", caption), ("alt_text", alt_text), ("notebook", notebook)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{stem}: {name} must be a non-empty string")
+    if isinstance(inputs, str) or not inputs or not all(isinstance(i, str) and i for i in inputs):
+        raise ValueError(f"{stem}: inputs must be a non-empty sequence of table paths")
+    if not isinstance(data, pd.DataFrame) or data.empty:
+        raise ValueError(f"{stem}: data must be the non-empty DataFrame the figure plots")
+    out = Path(out_dir) if out_dir is not None else paths.FIGURES
+    targets = {suffix: out / f"{stem}{suffix}" for suffix in SUFFIXES}
+    with style.figure_style():
+        check_figure(fig)
+        with contextlib.ExitStack() as stack:  # renamed onto the targets only if all succeed
+            tmp = {suffix: stack.enter_context(atomic.atomic_path(target))
+                   for suffix, target in targets.items()}
+            tmp[".csv"].write_bytes(data.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+            for fmt in ("pdf", "svg", "png"):
+                fig.savefig(tmp[f".{fmt}"], format=fmt, dpi=style.PNG_DPI,
+                            metadata=metadata(fmt, title=caption, description=alt_text))
+    return SavedFigure(stem, *targets.values(), data=data, alt_text=alt_text)
+
+
+# -- the registry and the manifest ----------------------------------------------------------
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -63,19 +186,14 @@ class FigureSpec:
     notebook: str = DEFAULT_NOTEBOOK
 
     def build(self) -> tuple[Figure, pd.DataFrame]:
-        """Run the builder inside the pinned style; returns ``(fig, data)``."""
         with style.figure_style():
-            fig, data = self.builder()
-        return fig, data
+            return self.builder()
 
     def describe(self, data: pd.DataFrame) -> tuple[str, str]:
         """Caption and alt text, from ``data`` as read back from the figure's CSV."""
-        texts = [" ".join((source(data) if callable(source) else source).split())
-                 for source in (self.caption, self.alt_text)]
-        for what, text in zip(("caption", "alt_text"), texts):
-            if not text:
-                raise ValueError(f"{self.stem}: {what} must be a non-empty string")
-        return texts[0], texts[1]
+        caption, alt = (" ".join((s(data) if callable(s) else s).split())
+                        for s in (self.caption, self.alt_text))
+        return caption, alt
 
 
 #: Every registered figure, by stem.
@@ -86,7 +204,7 @@ def register(stem: str, *, caption: TextSource, alt_text: TextSource, inputs: Se
              notebook: str = DEFAULT_NOTEBOOK):
     """Decorator: register the decorated function as the builder of figure ``stem``.
     ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
-    if not figsave.STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
+    if not STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:
         raise ValueError(f"{stem}: inputs must be a non-empty sequence of table paths")
@@ -116,31 +234,26 @@ def read_back(data: pd.DataFrame) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(data.to_csv(index=False, lineterminator="\n")))
 
 
-def save(stem: str, out_dir: Path | str | None = None) -> figsave.SavedFigure:
-    """Build figure ``stem`` and save its four files to ``out_dir`` (default ``figures/``).
-    A notebook cell ending with the result shows the PNG written."""
+def save(stem: str, out_dir: Path | str | None = None) -> SavedFigure:
+    """Build figure ``stem`` and save its four files to ``out_dir`` (default ``figures/``)."""
     entry = spec(stem)
     fig, data = entry.build()
     caption, alt_text = entry.describe(read_back(data))
-    return figsave.save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
-                               inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
+    return save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
+                       inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
 
 
-def manifest_frame(out_dir: Path | str | None = None, *,
-                   stems: Iterable[str] | None = None) -> pd.DataFrame:
-    """The manifest as it must be: one row per registered stem (or per ``stems``), in
-    stem order, captions and alt texts rendered from ``<stem>.csv`` in ``out_dir``.
-    FileNotFoundError, naming the fix, if a CSV is missing."""
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
-    rows = []
+def manifest_frame(out_dir: Path | str | None = None, *, stems=None) -> pd.DataFrame:
+    """The manifest as it must be: a row per registered stem (or per ``stems``), in stem
+    order, described from ``<stem>.csv`` in ``out_dir``; FileNotFoundError if one is missing."""
+    out, rows = Path(out_dir) if out_dir is not None else paths.FIGURES, []
     for stem in sorted(REGISTRY if stems is None else stems):
         csv_path = out / f"{stem}.csv"
         if not csv_path.is_file():
             raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
                                     f"run dronediplomacy.reporting.figures.save({stem!r})")
         entry = spec(stem)
-        caption, alt_text = entry.describe(pd.read_csv(csv_path))
-        rows.append([stem, caption, alt_text, entry.notebook,
+        rows.append([stem, *entry.describe(pd.read_csv(csv_path)), entry.notebook,
                      INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
 
@@ -153,7 +266,28 @@ def write_manifest(out_dir: Path | str | None = None) -> Path:
     return out / MANIFEST_NAME
 
 
-# -- wars on a time axis -----------------------------------------------------------------
+def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[str, str]]:
+    """The rows of a manifest.csv, in file order ([] if it is missing and ``missing_ok``).
+    InputError (file, line, column, fix) for a missing file or column or an empty stem."""
+    manifest = Path(manifest)
+    if not manifest.is_file():
+        if missing_ok:
+            return []
+        raise InputError(manifest, "is missing.", fix="run notebook 04 (python -m "
+                         "dronediplomacy.running.runner 04), which writes the figures and it.")
+    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False)
+    missing = [c for c in MANIFEST_COLUMNS if c not in rows.columns]
+    if missing:
+        raise InputError(manifest, f"missing column(s) {', '.join(missing)}.", column=missing[0],
+                         fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
+    rows = [{k: v.strip() for k, v in row.items()} for row in rows.to_dict("records")]
+    for line, row in enumerate(rows, start=2):
+        if not row["stem"]:
+            raise InputError(manifest, "empty figure stem.", row=line, column="stem")
+    return rows
+
+
+# -- wars on a time axis ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class WarPeriod:
@@ -171,8 +305,8 @@ class WarPeriod:
                              f"starts ({self.start})")
 
     def label_with_dates(self) -> str:
-        """'Name (27 Sep–10 Nov 2020)', or 'Name (from 24 Feb 2022)'; a parenthesis
-        ending the name (e.g. '(2020)') gives way to the exact dates."""
+        """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a parenthesis ending
+        the name gives way to the dates."""
         name = re.sub(r"\s*\([^()]*\)\s*$", "", self.label) or self.label
         start, end = self.start, self.end
         if end is None:
@@ -181,9 +315,8 @@ class WarPeriod:
         return f"{name} ({first}–{end.day} {end:%b %Y})"
 
 
-def war_periods(tables: Tables) -> list[WarPeriod]:
-    """The wars of the validated conflicts table (:func:`summaries.wars`: the rows with a
-    start date); an empty end date means going on (shaded to the figure's edge)."""
+def war_periods(tables) -> list[WarPeriod]:
+    """The wars of the conflicts table (:func:`summaries.wars`); no end date: going on."""
     return [WarPeriod(row.conflict_id, str(row.name).strip(), date.fromisoformat(row.date_start),
                       date.fromisoformat(row.date_end) if isinstance(row.date_end, str) else None)
             for row in summaries.wars(tables).itertuples()]
@@ -203,13 +336,12 @@ def year_after(day: date) -> float:
 def shade_wars(ax, periods: Sequence[WarPeriod], x_min: float, x_max: float) -> list[WarPeriod]:
     """Shade each war over its days, clipped to [x_min, x_max]; returns those shown."""
     shown = []
-    for period in periods:
-        x0 = max(decimal_year(period.start), x_min)
-        x1 = min(year_after(period.end) if period.end else x_max, x_max)
+    for p in periods:
+        x0, x1 = max(decimal_year(p.start), x_min), min(year_after(p.end) if p.end else x_max, x_max)
         if x1 > x_min and x0 < x_max:
-            ax.axvspan(x0, x1, facecolor=style.conflict_colour(period.conflict_id),
+            ax.axvspan(x0, x1, facecolor=style.conflict_colour(p.conflict_id),
                        alpha=style.SHADE_ALPHA, linewidth=0, zorder=0)
-            shown.append(period)
+            shown.append(p)
     return shown
 
 
@@ -220,120 +352,24 @@ def war_handles(periods: Sequence[WarPeriod]) -> list[Patch]:
 
 
 def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
-    """The shaded wars as rows of a figure's data (label with the dates, start and end as
-    ISO text)."""
+    """The shaded wars as rows of a figure's data (label with dates, ISO start and end)."""
     return pd.DataFrame([{"layer": "war period", "conflict_id": p.conflict_id, **columns,
                           "label": p.label_with_dates(), "start": p.start.isoformat(),
                           "end": p.end.isoformat() if p.end else ""} for p in periods])
 
 
-# -- figure 8: SIPRI deliveries --------------------------------------------------------
-
-#: Each recipient series takes the colour of the conflict whose buyer it is.
-RECIPIENT_CONFLICT: dict[str, str] = {"Azerbaijan": "nk2020", "Ukraine": "ukr2022",
-                                      sipri.ALL_RECIPIENTS: "context"}
-FIG08_COLUMNS = ("layer", "series", "year", "delivered", "includes_estimate",
-                 "conflict_id", "label", "start", "end")
-
-
-def plot_sipri_deliveries(deliveries: pd.DataFrame, periods: Sequence[WarPeriod], *,
-                          generated: str | None = None) -> tuple[Figure, pd.DataFrame]:
-    """Grouped bars of armed-UAV deliveries per year (two columns wide), bars that
-    include a SIPRI estimate hatched, wars shaded. ``deliveries``:
-    :func:`dronediplomacy.inputs.sipri.armed_uav_deliveries`; ``generated``: the export's
-    "Data generated" text, for the credit line. Year Y is drawn over [Y, Y+1); the axis
-    ends with the last year in ``deliveries``. Returns ``(fig, data)``, ``data`` holding
-    the bars and the shaded wars (column ``layer``). Call inside ``style.figure_style()``."""
-    series = list(dict.fromkeys(deliveries["recipient"]))
-    first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
-    fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)
-    shown = shade_wars(ax, periods, first, last + 1)
-    bar_width = 0.84 / len(series)
-    for i, name in enumerate(series):
-        colour = style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context"))
-        rows = deliveries[(deliveries["recipient"] == name) & (deliveries["delivered"] > 0)]
-        for row in rows.itertuples():
-            x = row.year + 0.5 + (i - (len(series) - 1) / 2) * bar_width
-            ax.bar(x, row.delivered, width=bar_width * 0.92, zorder=2, linewidth=0.6,
-                   facecolor=style.lighten(colour, 0.55) if row.includes_estimate else colour,
-                   edgecolor=colour, hatch=style.ESTIMATE_HATCH if row.includes_estimate else None)
-            ax.annotate(f"{int(row.delivered)}", (x, row.delivered), xytext=(0, 1.5),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=6)
-    years = range(first, last + 1)
-    ax.set_xlim(first, last + 1)
-    ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
-    ax.tick_params(axis="x", length=0)
-    for boundary in years[1:]:
-        ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
-    ax.set_ylim(0, max(int(deliveries["delivered"].max()), 1) * 1.12)
-    ax.set_ylabel("Armed UAVs delivered (systems)")
-    ax.yaxis.grid(True)
-    export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
-    ax.annotate(f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).",
-                xy=(0, 0), xycoords="axes fraction", xytext=(0, -14), textcoords="offset points",
-                ha="left", va="top", fontsize=6.5, color="#333333")
-    handles = [Patch(facecolor=style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context")),
-                     label=f"To {name[0].lower() + name[1:] if name == sipri.ALL_RECIPIENTS else name}")
-               for name in series]
-    handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
-                         hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))
-    ax.legend(handles=handles + war_handles(shown), loc="upper left", handlelength=1.6,
-              borderaxespad=0.2)
-    bars = deliveries.rename(columns={"recipient": "series"}).assign(layer="deliveries")
-    data = pd.concat([bars, war_rows(shown)], ignore_index=True).reindex(columns=list(FIG08_COLUMNS))
-    return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
-
-
-def _fig08_caption(data: pd.DataFrame) -> str:
-    bars = data[data["layer"] == "deliveries"]
-    first, last = int(bars["year"].min()), int(bars["year"].max())
-    to = [f"to {s}" for s in dict.fromkeys(bars["series"]) if s != sipri.ALL_RECIPIENTS]
-    to.append("to all recipients")
-    wars = "; ".join(data.loc[data["layer"] == "war period", "label"])
-    return (f"Turkish armed UAVs delivered per year, {first}–{last}, "
-            f"{', '.join(to[:-1])} and {to[-1]} (SIPRI's “Numbers delivered”; hatched bars include SIPRI "
-            f"estimates). Shaded: {wars}. The export's last delivery year is {last}. Context data "
-            "from the SIPRI Arms Transfers Database, not from the article.")
-
-
-def _fig08_alt_text(data: pd.DataFrame) -> str:
-    bars = data[(data["layer"] == "deliveries") & (data["delivered"] > 0)]
-    parts = []
-    for name, rows in bars.groupby("series", sort=False):
-        peak = rows.loc[rows["delivered"].idxmax()]
-        parts.append(f"{name}: {int(rows['delivered'].sum())} in all, the first in "
-                     f"{int(rows['year'].min())}, most ({int(peak['delivered'])}) in {int(peak['year'])}")
-    years = data.loc[data["layer"] == "deliveries", "year"]
-    return (f"Bar chart of Turkish armed-drone systems delivered per year, {int(years.min())} to "
-            f"{int(years.max())}, from SIPRI data. " + "; ".join(parts) + f". "
-            f"{int(bars['includes_estimate'].astype(bool).sum())} of the {len(bars)} bars include "
-            "SIPRI estimates.")
-
-
-@register("fig-08-sipri-deliveries", caption=_fig08_caption, alt_text=_fig08_alt_text,
-          inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
-def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
-    """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone,
-    from 2014 to the export's last delivery year, the wars of conflicts.csv shaded."""
-    from dronediplomacy.inputs.tables import load_tables
-
-    tables, export = load_tables(), sipri.read_trade_register(summaries.SIPRI_CSV)
-    return plot_sipri_deliveries(summaries.war_deliveries(tables, export)[0], war_periods(tables),
-                                 generated=export.attrs.get("generated"))
-
-
-# Figures 1-7, registered by their own module.
+# The builders of the figure set register themselves.
 from dronediplomacy.reporting import figures_article  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m dronediplomacy.reporting.figures [stem ...]``: save the named (default
-    every) figure."""
+    every) figure and the manifest."""
     try:
         for stem in (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY):
             print(f"wrote {', '.join(paths.relative(p) for p in save(stem).files)}")
         print(f"wrote {paths.relative(write_manifest())}")
-    except (InputError, KeyError, figsave.FigureRuleError) as exc:
+    except (InputError, KeyError, FigureRuleError) as exc:
         print(f"figures: {exc}", file=sys.stderr)
         return 1
     return 0

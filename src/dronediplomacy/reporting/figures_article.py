@@ -1,11 +1,9 @@
-"""Figures 1–7: the article's tables and the coding, drawn for papers.
+"""The eight figures: the article's tables, the coding and the SIPRI context, for papers.
 
 Each builder is registered with :func:`dronediplomacy.reporting.figures.register` and
-returns ``(fig, data)``, ``data`` being exactly what the figure plots, one row per mark.
-The coded statements, the counts and the ownership score come from
-:mod:`dronediplomacy.analysis.summaries` (computed there once); the agreement of the
-dictionary with the hand coding from data/derived/agreement.csv (notebook 03). Nothing
-is counted or typed here that a table does not hold; captions and alt texts are
+returns ``(fig, data)``, ``data`` being exactly what it plots, one row per mark. Counts,
+coded statements and the ownership score come from :mod:`dronediplomacy.analysis.summaries`;
+the agreement from data/derived/agreement.csv (notebook 03). Captions and alt texts are
 functions of the plotted data.
 """
 
@@ -23,28 +21,27 @@ from matplotlib.patches import Patch
 
 from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
-from dronediplomacy.analysis.comparison import signed as _signed
+from dronediplomacy.analysis.comparison import signed
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.schemas import CLAIM_TYPES
 from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
-from dronediplomacy.reporting.narrative import decimal as _num, lower_first as _lower_first
 from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars, war_handles,
                                               war_periods, war_rows, year_after)
+from dronediplomacy.reporting.narrative import capitalise, decimal, join, lower_first
 
 LABEL_SIZE = style.LABEL_SIZE
-#: Marker of a statement and of an event, in every figure that shows both.
 STATEMENT_MARKER, EVENT_MARKER = "o", "s"
-HAND_CODING = "data/input/hand_coding.csv"
-CODED_INPUTS = (HAND_CODING, "data/input/codebook.yaml", "data/input/statements.csv",
-                "data/input/actors.csv", "data/input/conflicts.csv")
+CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
+                "data/input/statements.csv", "data/input/actors.csv", "data/input/conflicts.csv")
 AGREEMENT_CSV = "data/derived/agreement.csv"
 
 
 def _inputs():
-    """The tables, the codebook and the coded statements (summaries.coded_statements)."""
+    """The tables, the codebook and the coded statements."""
     tables, codebook = load_tables(), load_codebook()
     return tables, codebook, summaries.coded_statements(tables, codebook)
 
@@ -54,42 +51,38 @@ def _conflicts(tables: Tables, coded: pd.DataFrame) -> list[str]:
     return [c for c in tables.conflicts["conflict_id"] if (coded["conflict_id"] == c).any()]
 
 
-def _side_phrase(side: str) -> str:
-    """'turkey' -> 'Turkish speakers', 'buyer' -> 'buyer-side speakers'."""
-    if side == TURKISH_SIDE:
-        return "Turkish speakers"
-    return f"{side.replace('_', '-')}{'' if side == 'third_party' else '-side'} speakers"
-
-
 def _minus(label: str) -> str:
-    """A label's leading hyphen as a true minus sign ('-2 explicit ...' -> '−2 explicit ...')."""
     return "−" + label[1:] if label.startswith("-") else label
-
-
-def _strip_spines(ax) -> None:
-    for side in ("top", "right", "bottom", "left"):
-        ax.spines[side].set_visible(False)
 
 
 def _colour_ticks(labels, conflicts: Sequence[str], bold: bool = True) -> None:
     for tick, cid in zip(labels, conflicts):
         tick.set_color(style.conflict_colour(cid))
-        if bold:
-            tick.set_fontweight("bold")
+        tick.set_fontweight("bold" if bold else "normal")
+
+
+def _dot(label: str, filled: str | None = None, edge: str = style.NEUTRAL, marker="o") -> Line2D:
+    """A legend key: a marker, filled with ``filled`` (None: white)."""
+    return Line2D([], [], marker=marker, linestyle="none", markersize=5, markeredgewidth=1.3,
+                  markerfacecolor=filled or "white", markeredgecolor=edge, label=label)
 
 
 def _conflict_handles(conflicts: Sequence[str], prefix: str = "") -> list[Line2D]:
-    return [Line2D([], [], marker="o", linestyle="none", markersize=5,
-                   color=style.conflict_colour(c), label=prefix + conflict_short(c))
-            for c in conflicts]
+    return [_dot(prefix + conflict_short(c), *(style.conflict_colour(c),) * 2) for c in conflicts]
 
 
 def _speaker_handles() -> list[Line2D]:
-    """Filled marker: Turkish speaker; open: any other."""
-    return [Line2D([], [], marker="o", linestyle="none", markersize=5, color=style.NEUTRAL,
-                   markeredgewidth=1.3, label="Turkish speaker"),
-            Line2D([], [], marker="o", linestyle="none", markersize=5, markerfacecolor="white",
-                   markeredgecolor=style.NEUTRAL, markeredgewidth=1.3, label="Other speaker")]
+    return [_dot("Turkish speaker", style.NEUTRAL), _dot("Other speaker")]
+
+
+def _per(data: pd.DataFrame, by: str, describe, sep: str = "; ") -> str:
+    """``describe(key, rows)`` for each group of ``data`` by ``by``, in order, joined."""
+    return sep.join(describe(key, rows) for key, rows in data.groupby(by, sort=False))
+
+
+def _bare(ax) -> None:
+    for spine in ax.spines.values():
+        spine.set_visible(False)
 
 
 # -- figure 1: timeline -----------------------------------------------------------------------
@@ -99,26 +92,22 @@ TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2014, 2026
 #: A war shorter than a year gets a detail panel, padded by this many days.
 DETAIL_PAD_DAYS = 40
 #: Undated labels wrap at this many characters; one timeline row is this high (inches).
-UNDATED_WRAP = 24
-ROW_IN = 0.135
-_DOTTED = (0, (1.2, 1.2))
+UNDATED_WRAP, ROW_IN = 24, 0.135
+DOTTED = (0, (1.2, 1.2))
 FIG01_COLUMNS = ("layer", "panel", "conflict_id", "kind", "item_id", "label", "lane_row",
                  "date_earliest", "date_latest", "date_precision", "drawn_as", "x_start", "x_end")
 
 
-def _wrap_undated(text: str) -> str:
+def _wrap(text: str) -> str:
     return textwrap.fill(text, UNDATED_WRAP, subsequent_indent="  ")
 
 
 def timeline_items(tables: Tables) -> pd.DataFrame:
     """Every statement and event as a timeline item, lane by lane (conflicts.csv order).
-
-    ``drawn_as``: ``point`` (one day), ``interval`` (both bounds: a month, a year or a
-    derived interval), ``open_end`` / ``open_start`` (only the earliest / latest bound
-    known: drawn from it to the axis edge), ``undated`` (listed beside the lanes, never
-    placed at a date). ``x_start``/``x_end``: decimal years of the known bounds.
-    ``lane_row``: dated items in time order; undated ones in id order, a wrapped label
-    taking two rows."""
+    ``drawn_as``: point (one day), interval (both bounds), open_end / open_start (one
+    bound known: drawn to the axis edge) or undated (listed beside the lanes).
+    ``x_start``/``x_end``: decimal years of the bounds; ``lane_row``: dated items in time
+    order, then undated ones in id order (a wrapped label takes several rows)."""
     speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type)
                 for a in tables.actors.itertuples()}
     rows = []
@@ -129,67 +118,59 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
                            for c in ("date_earliest", "date_latest"))
             detail = (speakers.get(r["actor_id"], r["actor_id"]) if kind == "statement"
                       else str(r["event_type"]).replace("_", " "))
-            drawn_as = ("undated" if not (early or late) else "open_start" if not early
-                        else "open_end" if not late else "point" if early == late else "interval")
             rows.append({"conflict_id": r["conflict_id"], "kind": kind, "item_id": r[id_column],
                          "label": f"{r[id_column]} {detail}",
                          "date_earliest": early.isoformat() if early else "",
                          "date_latest": late.isoformat() if late else "",
-                         "date_precision": r["date_precision"], "drawn_as": drawn_as,
+                         "date_precision": r["date_precision"],
+                         "drawn_as": ("undated" if not (early or late) else "open_start" if not early
+                                      else "open_end" if not late else "point" if early == late
+                                      else "interval"),
                          "x_start": decimal_year(early) if early else np.nan,
                          "x_end": year_after(late) if late else np.nan})
     items = pd.DataFrame(rows)
-    lane = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
-    undated = items["drawn_as"] == "undated"
-    items = items.assign(_lane=lane, _undated=undated, _s=items["x_start"].fillna(-np.inf),
-                         _e=items["x_end"].fillna(np.inf)).sort_values(
+    items["_lane"] = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
+    items["_undated"] = items["drawn_as"] == "undated"
+    items = items.assign(_s=items["x_start"].fillna(-np.inf), _e=items["x_end"].fillna(np.inf)).sort_values(
         ["_lane", "_undated", "_s", "_e", "item_id"], kind="stable")
-    lines = items["label"].map(lambda t: _wrap_undated(t).count("\n") + 1).where(items["_undated"], 1)
+    lines = items["label"].map(lambda t: _wrap(t).count("\n") + 1).where(items["_undated"], 1)
     items["lane_row"] = lines.groupby([items["_lane"], items["_undated"]]).cumsum() - lines
+    items["_rows"] = items["lane_row"] + lines
     return items.drop(columns=["_lane", "_undated", "_s", "_e"]).reset_index(drop=True)
 
 
 def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
-    """One dated item, clipped to [x_min, x_max], with its label left of the mark (right
-    of it near the left edge, where a left label would run off the axes)."""
     colour = style.conflict_colour(item.conflict_id)
-    if item.drawn_as == "point":
-        ax.plot([item.x_start], [y], marker=STATEMENT_MARKER if item.kind == "statement"
-                else EVENT_MARKER, color=colour, markersize=3.5, linestyle="none", zorder=3)
-        left, right = item.x_start, item.x_start
-    elif item.drawn_as == "interval":
+    if item.drawn_as in ("point", "interval"):
         left, right = max(item.x_start, x_min), min(item.x_end, x_max)
-        ax.plot([left, right], [y, y], color=colour, linewidth=3.0, solid_capstyle="butt", zorder=3)
+        if item.drawn_as == "point":
+            left = right = item.x_start
+            ax.plot([left], [y], marker=STATEMENT_MARKER if item.kind == "statement" else
+                    EVENT_MARKER, color=colour, markersize=3.5, zorder=3)
+        else:
+            ax.plot([left, right], [y, y], color=colour, linewidth=3.0, solid_capstyle="butt", zorder=3)
     else:  # a bar at the known bound, a dotted arrow to the edge
-        bound, edge = ((item.x_start, x_max) if item.drawn_as == "open_end"
-                       else (item.x_end, x_min))
+        end = item.drawn_as == "open_end"
+        bound, edge = (item.x_start, x_max) if end else (item.x_end, x_min)
         ax.annotate("", xy=(edge, y), xytext=(bound, y), arrowprops=dict(
-            arrowstyle="-|>", color=colour, linewidth=1.0, linestyle=_DOTTED, shrinkA=0,
+            arrowstyle="-|>", color=colour, linewidth=1.0, linestyle=DOTTED, shrinkA=0,
             shrinkB=0, mutation_scale=6))
         ax.plot([bound, bound], [y - 0.3, y + 0.3], color=colour, linewidth=1.2, zorder=3)
-        left, right = (bound, None) if item.drawn_as == "open_end" else (None, bound)
-    near_left = left is None or left - x_min < 0.22 * (x_max - x_min)
-    if near_left and right is not None:
-        ax.annotate(item.label, (right, y), xytext=(4, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=LABEL_SIZE, zorder=4)
-    else:
-        ax.annotate(item.label, (left, y), xytext=(-4, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=LABEL_SIZE, zorder=4)
+        left, right = (bound, None) if end else (None, bound)
+    right_side = right is not None and (left is None or left - x_min < 0.22 * (x_max - x_min))
+    ax.annotate(item.label, (right if right_side else left, y), xytext=(4 if right_side else -4, 0),
+                textcoords="offset points", ha="left" if right_side else "right", va="center",
+                fontsize=LABEL_SIZE, zorder=4)
 
 
 @register("fig-01-timeline", caption=lambda d: _fig01_caption(d), alt_text=lambda d: _fig01_alt(d),
           inputs=("data/input/statements.csv", "data/input/events.csv",
                   "data/input/conflicts.csv", "data/input/actors.csv"))
 def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
-    """Figure 1: statements and events, 2014–2026, one lane per conflict, wars shaded.
-
-    A day is a marker (circle: statement, square: event); a month, a year or a derived
-    interval a bar; a date known from one side only a dotted arrow from that bound to
-    the axis edge; undated items are listed in a column of their own. The shortest war
-    shorter than a year gets a detail panel at the scale of days."""
+    """Figure 1: statements and events, one lane per conflict, wars shaded; undated items
+    listed in a column of their own; the shortest war under a year in a detail panel."""
     tables = load_tables()
-    items = timeline_items(tables)
-    periods = war_periods(tables)
+    items, periods = timeline_items(tables), war_periods(tables)
     lanes = list(tables.conflicts["conflict_id"])
     x_min, x_max = float(TIMELINE_FIRST_YEAR), float(TIMELINE_LAST_YEAR + 1)
     dated = items[items["drawn_as"] != "undated"]
@@ -200,14 +181,11 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
     short = [p for p in periods if p.end and year_after(p.end) - decimal_year(p.start) < 1]
     zoom = min(short, key=lambda p: p.end - p.start, default=None)
     detail = dated[dated["conflict_id"] == zoom.conflict_id] if zoom else dated.iloc[:0]
-    if zoom:  # one row per item, in time order
-        detail = detail.assign(lane_row=range(len(detail)))
+    detail = detail.assign(lane_row=range(len(detail)))
 
     gap = 0.9
-    used = items["lane_row"] + items["label"].map(
-        lambda t: _wrap_undated(t).count("\n") + 1).where(items["drawn_as"] == "undated", 1)
-    lane_rows = {c: int(used[items["conflict_id"] == c].max()) if (items["conflict_id"] == c).any()
-                 else 1 for c in lanes}
+    lane_rows = {c: int(items.loc[items["conflict_id"] == c, "_rows"].max()) if
+                 (items["conflict_id"] == c).any() else 1 for c in lanes}
     lane_top = dict(zip(lanes, -np.cumsum([0] + [lane_rows[c] + gap for c in lanes[:-1]])))
     main_h = ROW_IN * (sum(lane_rows.values()) + gap * (len(lanes) - 1)) + 0.45
     detail_h = ROW_IN * len(detail) + 0.42 if len(detail) else 0
@@ -222,11 +200,11 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
         if item.drawn_as != "undated":
             _draw_item(ax, item, y, x_min, x_max)
             continue
-        label = _wrap_undated(item.label)
+        label = _wrap(item.label)
         ax_u.plot([0.05], [y], marker=STATEMENT_MARKER if item.kind == "statement" else EVENT_MARKER,
-                  color=style.conflict_colour(item.conflict_id), markersize=3.5, linestyle="none")
+                  color=style.conflict_colour(item.conflict_id), markersize=3.5)
         ax_u.annotate(label, (0.05, y - label.count("\n") / 2), xytext=(4, 0),
-                      textcoords="offset points", ha="left", va="center", fontsize=LABEL_SIZE,
+                      textcoords="offset points", va="center", fontsize=LABEL_SIZE,
                       linespacing=ROW_IN * 72 / (LABEL_SIZE * 1.2))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0)
@@ -246,17 +224,15 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
                   textcoords="offset points", va="bottom", fontsize=7, fontstyle="italic")
     for a in (ax, ax_u):
         a.tick_params(axis="y", length=0, labelleft=a is ax)
-    for side in ("left", "bottom"):
-        ax_u.spines[side].set_visible(False)
-
+    _bare(ax_u)
     if zoom:
         ax_d = fig.add_subplot(grid[1, :])
-        first, last = zoom.start - timedelta(days=DETAIL_PAD_DAYS), zoom.end + timedelta(days=DETAIL_PAD_DAYS)
-        d_min, d_max = decimal_year(first), year_after(last)
+        pad = timedelta(days=DETAIL_PAD_DAYS)
+        d_min, d_max = decimal_year(zoom.start - pad), year_after(zoom.end + pad)
         shade_wars(ax_d, [zoom], d_min, d_max)
         for item in detail.itertuples():
             _draw_item(ax_d, item, -item.lane_row - 0.5, d_min, d_max)
-        months = [d for d in pd.date_range(first, last, freq="MS").date]
+        months = pd.date_range(zoom.start - pad, zoom.end + pad, freq="MS").date
         ax_d.set_xlim(d_min, d_max)
         ax_d.set_ylim(-len(detail), 0)
         ax_d.set_xticks([decimal_year(m) for m in months], [f"1 {m:%b %Y}" for m in months])
@@ -265,22 +241,18 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
         ax_d.tick_params(axis="y", length=0)
         _colour_ticks(ax_d.get_yticklabels(), [zoom.conflict_id])
         ax_d.set_xlabel("Date (detail of the shaded war above)")
-    handles = [
-        Line2D([], [], marker=STATEMENT_MARKER, color=style.NEUTRAL, linestyle="none",
-               markersize=3.5, label="Statement (st) on one day"),
-        Line2D([], [], marker=EVENT_MARKER, color=style.NEUTRAL, linestyle="none",
-               markersize=3.5, label="Event (ev) on one day"),
-        Line2D([], [], color=style.NEUTRAL, linewidth=3.0, label="Dated within an interval"),
-        Line2D([], [], color=style.NEUTRAL, linewidth=1.0, linestyle=_DOTTED,
-               label="One bound known: dotted arrow to the axis edge")]
+    handles = [_dot("Statement (st) on one day", style.NEUTRAL, style.NEUTRAL, STATEMENT_MARKER),
+               _dot("Event (ev) on one day", style.NEUTRAL, style.NEUTRAL, EVENT_MARKER),
+               Line2D([], [], color=style.NEUTRAL, linewidth=3.0, label="Dated within an interval"),
+               Line2D([], [], color=style.NEUTRAL, linewidth=1.0, linestyle=DOTTED,
+                      label="One bound known: dotted arrow to the axis edge")]
     fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2,
                columnspacing=1.2)
     wars = war_rows(shown, panel="timeline", drawn_as="shaded").rename(
         columns={"start": "date_earliest", "end": "date_latest"})
     wars["x_start"] = [decimal_year(p.start) for p in shown]
     wars["x_end"] = [year_after(p.end) if p.end else np.nan for p in shown]
-    main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated",
-                                                      "undated", "timeline"))
+    main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated", "undated", "timeline"))
     data = pd.concat([main, detail.assign(layer="item", panel="detail"), wars], ignore_index=True)
     data = data.reindex(columns=list(FIG01_COLUMNS))
     return fig, data.astype({"lane_row": "Int64"}).round({"x_start": 4, "x_end": 4})
@@ -288,36 +260,30 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
 
 def _fig01_caption(data: pd.DataFrame) -> str:
     items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-    detail = data[data["panel"] == "detail"]
-    kinds = items["kind"].value_counts()
-    text = (f"Timeline {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR} of {kinds.get('statement', 0)} "
-            f"statements (st) and {kinds.get('event', 0)} events (ev), one lane and one colour per "
-            "conflict. A marker is a day; a bar a month, a year or an interval derived from the "
-            "text; a dotted arrow an item known only to be after (or before) a date, drawn from "
-            f"that bound to the axis edge ({items['drawn_as'].isin(['open_end', 'open_start']).sum()} "
-            f"items). The {(items['drawn_as'] == 'undated').sum()} items the source does not date "
-            "are listed in the right-hand column. Shaded: "
-            f"{'; '.join(data.loc[data['layer'] == 'war period', 'label'])} (dates from the "
-            "sources cited in conflicts.csv).")
-    if not detail.empty:
-        text += (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's "
-                 f"{len(detail)} dated items at the scale of days.")
-    return text
+    detail, kinds = data[data["panel"] == "detail"], items["kind"].value_counts()
+    return (f"Timeline {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR} of {kinds.get('statement', 0)} "
+            f"statements (st) and {kinds.get('event', 0)} events (ev), one lane and colour per "
+            "conflict. Marker: a day; bar: a month, a year or a derived interval; dotted arrow: "
+            "only one bound known "
+            f"({items['drawn_as'].isin(['open_end', 'open_start']).sum()} items). The "
+            f"{(items['drawn_as'] == 'undated').sum()} undated items are listed on the right. "
+            f"Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}."
+            + (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's {len(detail)} "
+               "dated items at the scale of days." if len(detail) else ""))
 
 
 def _fig01_alt(data: pd.DataFrame) -> str:
     items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-    parts = []
-    for cid, lane in items.groupby("conflict_id", sort=False):
-        undated = lane[lane["drawn_as"] == "undated"]
-        bounds = pd.concat([lane["x_start"], lane["x_end"] - 1e-9]).dropna().astype(int)
-        span = (f" in {bounds.min()}" if bounds.min() == bounds.max()
-                else f" between {bounds.min()} and {bounds.max()}") if len(bounds) else ""
-        parts.append(f"{conflict_short(cid)}: {len(lane) - len(undated)} dated items{span}, "
-                     f"{len(undated)} undated" + (f" ({', '.join(undated['item_id'])})"
-                                                  if len(undated) else ""))
-    return ("Timeline of statements and events on one lane per conflict, wars shaded. "
-            + "; ".join(parts) + ".")
+
+    def lane(cid, rows):
+        undated = rows[rows["drawn_as"] == "undated"]
+        years = pd.concat([rows["x_start"], rows["x_end"] - 1e-9]).dropna().astype(int)
+        span = ("" if years.empty else f" in {years.min()}" if years.min() == years.max()
+                else f" between {years.min()} and {years.max()}")
+        return (f"{conflict_short(cid)}: {len(rows) - len(undated)} dated items{span}, "
+                f"{len(undated)} undated" + (f" ({', '.join(undated['item_id'])})" if len(undated) else ""))
+    return "Timeline of statements and events, one lane per conflict, wars shaded. " + \
+        _per(items, "conflict_id", lane) + "."
 
 
 # -- figure 2: coded matrix -------------------------------------------------------------------
@@ -329,14 +295,12 @@ FIG02_COLUMNS = ("statement_id", "conflict_id", "speaker", "speaker_side", "move
 @register("fig-02-coded-matrix", caption=lambda d: _fig02_caption(d),
           alt_text=lambda d: _fig02_alt(d), inputs=CODED_INPUTS)
 def fig_02_coded_matrix() -> tuple[Figure, pd.DataFrame]:
-    """Figure 2: statements (rows, grouped by conflict, labelled by id and speaker, in the
-    conflict's colour) by the codebook's accountability moves (columns), a dot where
-    the hand coding assigns the move: filled for a Turkish speaker, open for others."""
+    """Figure 2: statements (rows, by conflict) by accountability moves (columns), a dot
+    where the hand coding assigns the move: filled for a Turkish speaker, open otherwise."""
     tables, codebook, coded = _inputs()
     moves, labels = codebook.move_ids, code_labels(codebook, "accountability_move")
     order = {c: i for i, c in enumerate(tables.conflicts["conflict_id"])}
-    coded = coded.sort_values("conflict_id", key=lambda s: s.map(order), kind="stable",
-                              ).reset_index(drop=True)
+    coded = coded.sort_values("conflict_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     data = coded.melt(id_vars=["statement_id", "conflict_id", "speaker", "speaker_side"],
                       value_vars=moves, var_name="move", value_name="coded")
     data["row"] = data["statement_id"].map({s: i for i, s in enumerate(coded["statement_id"])})
@@ -354,8 +318,7 @@ def fig_02_coded_matrix() -> tuple[Figure, pd.DataFrame]:
                    facecolors=colours if turkish else "white", edgecolors=colours)
     conflicts = list(dict.fromkeys(coded["conflict_id"]))
     for cid in conflicts[1:]:
-        ax.axhline(coded.index[coded["conflict_id"] == cid].min() - 0.5, color=style.NEUTRAL,
-                   linewidth=0.5)
+        ax.axhline(coded.index[coded["conflict_id"] == cid].min() - 0.5, color=style.NEUTRAL, linewidth=0.5)
     ax.set_xlim(-0.6, n_cols - 0.4)
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_yticks(range(n_rows), [f"{r.statement_id} {r.speaker}" for r in coded.itertuples()])
@@ -364,80 +327,68 @@ def fig_02_coded_matrix() -> tuple[Figure, pd.DataFrame]:
     ax.set_xticks(range(n_cols), [textwrap.fill(labels[m], 17) for m in moves], rotation=90,
                   ha="center", va="bottom", multialignment="left")
     ax.tick_params(axis="both", length=0, pad=3)
-    _strip_spines(ax)
+    _bare(ax)
     per_move = hits.groupby("move").size()
     for m, move in enumerate(moves):
         n = int(per_move.get(move, 0))
         ax.annotate(str(n), (m, n_rows - 0.5), xytext=(0, -3), textcoords="offset points",
                     ha="center", va="top", fontsize=LABEL_SIZE, color="black" if n else "#999999")
     ax.annotate("statements", (n_cols - 0.4, n_rows - 0.5), xytext=(2, -3),
-                textcoords="offset points", ha="left", va="top", fontsize=LABEL_SIZE)
+                textcoords="offset points", va="top", fontsize=LABEL_SIZE)
     fig.legend(handles=_conflict_handles(conflicts) + _speaker_handles(),
                loc="outside lower center", ncols=len(conflicts) + 2)
     return fig, data
 
 
 def _fig02_caption(data: pd.DataFrame) -> str:
-    hits = data[data["coded"] == 1]
-    unused = [m for m in dict.fromkeys(data["move_label"]) if m not in set(hits["move_label"])]
-    return (f"Hand coding of {data['statement_id'].nunique()} statements (rows, grouped by "
-            "conflict and in its colour, labelled by id and speaker) on the "
-            f"{data['move'].nunique()} accountability moves of the codebook (columns); a dot marks "
-            "a move the statement makes (several per statement allowed), filled for a Turkish "
-            "speaker and open for any other. Bottom: statements making each move."
-            + (f" Never coded: {', '.join(map(_lower_first, unused))}." if unused else ""))
+    used = set(data.loc[data["coded"] == 1, "move_label"])
+    unused = [m for m in dict.fromkeys(data["move_label"]) if m not in used]
+    return (f"Hand coding of {data['statement_id'].nunique()} statements (rows, by conflict, "
+            f"labelled by id and speaker) on the {data['move'].nunique()} accountability moves "
+            "(columns): a dot marks a move the statement makes, filled for a Turkish speaker, open "
+            "for any other. Bottom: statements making each move."
+            + (f" Never coded: {join(map(lower_first, unused))}." if unused else ""))
 
 
 def _fig02_alt(data: pd.DataFrame) -> str:
-    hits = data[data["coded"] == 1]
-    parts = []
-    for cid, mine in hits.groupby("conflict_id", sort=False):
-        sides = []
-        for name, part in (("Turkish speakers", mine[mine["speaker_side"] == TURKISH_SIDE]),
-                           ("other speakers", mine[mine["speaker_side"] != TURKISH_SIDE])):
-            if len(part):
-                counts = part.groupby("move_label", sort=False).size()
-                sides.append(f"{name} " + ", ".join(f"{_lower_first(m)} ({n})"
-                                                    for m, n in counts.items()))
-        parts.append(f"{conflict_short(cid)}: " + "; ".join(sides))
-    return (f"Dot matrix of {data['statement_id'].nunique()} statements by "
-            f"{data['move'].nunique()} accountability moves, {len(hits)} moves coded in all. "
-            + ". ".join(parts) + ".")
+    hits = data[data["coded"] == 1].assign(
+        who=lambda f: np.where(f["speaker_side"] == TURKISH_SIDE, "Turkish speakers", "other speakers"))
+
+    def side(who, part):
+        return f"{who} " + ", ".join(f"{lower_first(m)} ({n})" for m, n in
+                                     part.groupby("move_label", sort=False).size().items())
+    return (f"Dot matrix of {data['statement_id'].nunique()} statements by {data['move'].nunique()} "
+            f"accountability moves, {len(hits)} moves coded in all. " + _per(
+                hits, "conflict_id", lambda cid, rows: f"{conflict_short(cid)}: "
+                + _per(rows, "who", side), ". ") + ".")
 
 
 # -- figures 3 and 5: counts by conflict and speaker side -------------------------------------
 
 def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequence[str],
                   height: float, xlabel: str) -> tuple[Figure, pd.DataFrame]:
-    """Small multiples, one panel per conflict: a horizontal bar per code of ``column``,
-    stacked by speaker side (colours: style.OTHER_COLOURS in codebook order), counts on
-    the segments and the total at the end. ``counts``: summaries.move_counts or
-    agent_counts (summed over sources). Returns ``(fig, data)``."""
     sides = codebook.code_ids("speaker_side")
     colours = dict(zip(sides, style.OTHER_COLOURS))
-    dimension = "accountability_move" if column == "move" else column
-    labels, side_labels = code_labels(codebook, dimension), code_labels(codebook, "speaker_side")
+    labels = code_labels(codebook, "accountability_move" if column == "move" else column)
+    side_labels = code_labels(codebook, "speaker_side")
     data = (counts.groupby(["conflict_id", column, "speaker_side"], sort=False)
             .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
                 sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
     data.insert(2, "label", data[column].map(labels))
     data["speaker_side_label"] = data["speaker_side"].map(side_labels)
-    codes = list(labels)
     fig, axes = style.new_figure(style.TWO_COLUMN, height, ncols=len(conflicts), sharey=True,
                                  sharex=True, squeeze=False)
     top = int(data.groupby(["conflict_id", column])["count"].sum().max())
     for ax, cid in zip(axes[0], conflicts):
-        panel = data[data["conflict_id"] == cid]
-        for y, code in enumerate(codes):
-            left = 0
-            bar = panel[(panel[column] == code) & (panel["count"] > 0)]
+        panel = data[(data["conflict_id"] == cid) & (data["count"] > 0)]
+        for y, code in enumerate(labels):
+            left, bar = 0, panel[panel[column] == code]
             for row in bar.itertuples():
                 ax.barh(y, row.count, left=left, height=0.72, color=colours[row.speaker_side],
                         edgecolor="white", linewidth=0.5, zorder=2)
                 if len(bar) > 1:  # a lone segment's count is the total, at the end
-                    ax.annotate(str(row.count), (left + row.count / 2, y), ha="center",
-                                va="center", fontsize=LABEL_SIZE,
-                                color=style.ink_on(colours[row.speaker_side]))
+                    ax.annotate(str(row.count), (left + row.count / 2, y), ha="center", va="center",
+                                fontsize=LABEL_SIZE, color=style.ink_on(colours[row.speaker_side]))
                 left += row.count
             ax.annotate(str(left), (left, y), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=LABEL_SIZE, color="black" if left else "#999999")
@@ -448,8 +399,8 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequen
         ax.set_xticks(range(top + 1))
         ax.xaxis.grid(True)
         ax.tick_params(axis="y", length=0)
-    axes[0, 0].set_yticks(range(len(codes)), [labels[c] for c in codes])
-    axes[0, 0].set_ylim(len(codes) - 0.5, -0.5)
+    axes[0, 0].set_yticks(range(len(labels)), list(labels.values()))
+    axes[0, 0].set_ylim(len(labels) - 0.5, -0.5)
     axes[0, len(conflicts) // 2].set_xlabel(xlabel)
     present = [s for s in sides if (data.loc[data["speaker_side"] == s, "count"] > 0).any()]
     fig.legend(handles=[Patch(alpha=0, label="Speaker side:")]
@@ -458,22 +409,18 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequen
     return fig, data
 
 
-def _count_alt(data: pd.DataFrame, verb: str) -> str:
-    parts = []
-    for cid, panel in data[data["count"] > 0].groupby("conflict_id", sort=False):
-        parts.append(f"{conflict_short(cid)}: " + "; ".join(
-            f"{_side_phrase(side)}{verb}" + ", ".join(
-                f"{label} {n}" for label, n in zip(rows["label"], rows["count"]))
-            for side, rows in panel.groupby("speaker_side", sort=False)))
-    return ". ".join(parts) + "."
+def _count_alt(what: str, data: pd.DataFrame) -> str:
+    """'<what> per conflict. Ukraine: Turkey: Turkish state 2, ...; buyer: ...'."""
+    return f"Bar charts of {what} per conflict, by speaker side. " + _per(
+        data[data["count"] > 0], "conflict_id", lambda cid, panel: f"{conflict_short(cid)}: " + _per(
+            panel, "speaker_side_label", lambda side, rows: f"{side}: " + ", ".join(
+                f"{label} {n}" for label, n in zip(rows["label"], rows["count"]))), ". ") + "."
 
 
 @register("fig-03-move-profile", caption=lambda d: _fig03_caption(d),
-          alt_text=lambda d: "Bar charts of accountability moves per conflict. " + _count_alt(d, ": "),
-          inputs=CODED_INPUTS)
+          alt_text=lambda d: _count_alt("accountability moves", d), inputs=CODED_INPUTS)
 def fig_03_move_profile() -> tuple[Figure, pd.DataFrame]:
-    """Figure 3: statements making each accountability move (summaries.move_counts), one
-    panel per conflict, bars split by speaker side (counts, not shares)."""
+    """Figure 3: statements making each accountability move per conflict, by speaker side."""
     tables, codebook, coded = _inputs()
     conflicts = _conflicts(tables, coded)
     return _count_figure(summaries.move_counts(coded, codebook, conflicts), "move", codebook,
@@ -481,32 +428,24 @@ def fig_03_move_profile() -> tuple[Figure, pd.DataFrame]:
 
 
 def _fig03_caption(data: pd.DataFrame) -> str:
-    per = "; ".join(
-        f"{conflict_short(cid)}: {len({i for s in g['statement_ids'].dropna() for i in s.split('; ')})}"
-        " statements with a move" for cid, g in data.groupby("conflict_id", sort=False))
+    per = _per(data, "conflict_id", lambda cid, g: f"{conflict_short(cid)}: " + str(len(
+        {i for s in g["statement_ids"].dropna() for i in s.split("; ")})) + " statements with a move")
     return ("Move profile: statements making each accountability move (hand coding), one panel "
-            "per conflict, each bar split by the speaker's side (derived from actors.csv and "
-            "conflicts.csv). Counts, not shares; a statement can make several moves, so bars can "
-            f"sum to more than the statements. {per}.")
+            "per conflict, each bar split by the speaker's side. Counts, not shares; a statement "
+            f"can make several moves. {per}.")
 
 
-@register("fig-05-named-agent", caption=lambda d: _fig05_caption(d),
-          alt_text=lambda d: ("Bar charts of the agent of the transfer each statement names, per "
-                              "conflict. " + _count_alt(d, " name ")), inputs=CODED_INPUTS)
+@register("fig-05-named-agent", alt_text=lambda d: _count_alt("the agent each statement names", d),
+          caption=lambda d: (f"Agent of the transfer or use of the weapons named in each statement "
+                             f"(hand coding: {', '.join(dict.fromkeys(d['label']))}), one panel per "
+                             "conflict, each bar split by the speaker's side. Counts of statements; "
+                             "each names one agent."), inputs=CODED_INPUTS)
 def fig_05_named_agent() -> tuple[Figure, pd.DataFrame]:
-    """Figure 5: the agent of the transfer or use each statement names
-    (summaries.agent_counts), one panel per conflict, bars split by speaker side."""
+    """Figure 5: the agent each statement names, per conflict, by speaker side."""
     tables, codebook, coded = _inputs()
     conflicts = _conflicts(tables, coded)
     return _count_figure(summaries.agent_counts(coded, codebook, conflicts), "named_agent",
                          codebook, conflicts, 1.9, "Statements naming the agent (hand coding)")
-
-
-def _fig05_caption(data: pd.DataFrame) -> str:
-    agents = ", ".join(dict.fromkeys(data["label"]))
-    return (f"Named agent of the transfer or use of the weapons in each statement (hand coding: "
-            f"{agents}), one panel per conflict, each bar split by the speaker's side (colours as "
-            "in the move profile). Counts of statements; each statement names one agent.")
 
 
 # -- figure 4: positioning map ----------------------------------------------------------------
@@ -514,98 +453,60 @@ def _fig05_caption(data: pd.DataFrame) -> str:
 FIG04_COLUMNS = ("layer", "statement_id", "conflict_id", "speaker", "speaker_side", "moves",
                  "alignment", "alignment_value", "ownership_score", "x", "y",
                  "answers_id", "x_to", "y_to")
-#: Horizontal spacing (alignment units) of statements sharing a position.
-CLUSTER_SPACING = 0.3
-#: Curvatures tried for each response arrow, gentlest first; the first keeping
-#: ARROW_CLEARANCE (in axis fractions) from the other markers and arrows is taken.
-ARROW_BENDS = (0.0, 0.12, -0.12, 0.25, -0.25, 0.4, -0.4)
-ARROW_CLEARANCE = 0.03
-
-
-def arrow_bends(arrows: np.ndarray, points: np.ndarray, scale: np.ndarray) -> list[float]:
-    """A curvature (``arc3`` rad) per arrow (x, y, x_to, y_to) that keeps it clear of
-    the markers it does not join and of the arrows placed before it, measured in axis
-    fractions (``scale``: the axis spans). Deterministic."""
-    t = np.linspace(0.15, 0.85, 60)[:, None]
-    placed, bends = [np.empty((0, 2))], []
-    for x0, y0, x1, y1 in arrows:
-        start, end = np.array([x0, y0]) / scale, np.array([x1, y1]) / scale
-        others = np.array([p for p in points / scale if min(np.hypot(*(p - start)),
-                                                              np.hypot(*(p - end))) > 1e-9])
-
-        def path(rad):
-            control = (start + end) / 2 + rad * np.array([end[1] - start[1], start[0] - end[0]])
-            return (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
-
-        def clearance(rad):
-            obstacles = np.vstack([others.reshape(-1, 2), *placed])
-            if not len(obstacles):
-                return np.inf
-            return float(np.min(np.hypot(*(path(rad)[:, None] - obstacles[None]).transpose(2, 0, 1))))
-
-        best = next((r for r in ARROW_BENDS if clearance(r) >= ARROW_CLEARANCE),
-                    max(ARROW_BENDS, key=clearance))
-        placed.append(path(best))
-        bends.append(best)
-    return bends
+#: Horizontal spacing (alignment units) of statements sharing a position; arrow curvature.
+CLUSTER_SPACING, ARROW_BEND = 0.3, 0.25
 
 
 @register("fig-04-positioning-map", caption=lambda d: _fig04_caption(d),
           alt_text=lambda d: _fig04_alt(d),
           inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
 def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
-    """Figure 4: each statement's ownership score (y; the codebook's ``ownership_score``
-    rule, computed by summaries) against the alignment it presents (x, hand code), an
-    arrow from each response to each statement it answers. Statements sharing a position
-    sit side by side, CLUSTER_SPACING apart in id order. Filled: Turkish speaker."""
+    """Figure 4: each statement's ownership score (y, summaries) against the alignment it
+    presents (x), an arrow from each response to each statement it answers. Statements
+    sharing a position sit side by side in id order. Filled: Turkish speaker."""
     tables, codebook, coded = _inputs()
     points = coded.sort_values("statement_id", kind="stable").reset_index(drop=True)
     cell = points.groupby(["alignment_value", "ownership_score"])
     offset = cell.cumcount() - (cell["statement_id"].transform("size") - 1) / 2
     points["x"] = (points["alignment_value"].astype(float) + offset * CLUSTER_SPACING).round(4)
     points["y"] = points["ownership_score"].astype(float)
-    where = points.set_index("statement_id")
-    links = tables.statement_responses
-    arrows = pd.DataFrame({
-        "layer": "response", "statement_id": links["response_id"].to_numpy(),
-        "answers_id": links["answers_id"].to_numpy(),
-        "conflict_id": where.loc[links["response_id"], "conflict_id"].to_numpy(),
-        "x": where.loc[links["response_id"], "x"].to_numpy(),
-        "y": where.loc[links["response_id"], "y"].to_numpy(),
-        "x_to": where.loc[links["answers_id"], "x"].to_numpy(),
-        "y_to": where.loc[links["answers_id"], "y"].to_numpy()})
+    where, links = points.set_index("statement_id"), tables.statement_responses
+    start, end = where.loc[links["response_id"]], where.loc[links["answers_id"]]
+    arrows = pd.DataFrame({"layer": "response", "statement_id": links["response_id"].to_numpy(),
+                           "answers_id": links["answers_id"].to_numpy(),
+                           "conflict_id": start["conflict_id"].to_numpy(), "x": start["x"].to_numpy(),
+                           "y": start["y"].to_numpy(), "x_to": end["x"].to_numpy(),
+                           "y_to": end["y"].to_numpy()})
     data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True)
     data = data.reindex(columns=list(FIG04_COLUMNS)).astype(
         {"alignment_value": "Int64", "ownership_score": "Int64"})
 
     fig, ax = style.new_figure(style.TWO_COLUMN, 3.5)
     values = codebook.ordinal_values("alignment")
-    x_lim = (min(values.values()) - 0.55, max(values.values()) + 0.55)
     y_lo, y_hi = int(min(points["y"].min(), -1)), int(max(points["y"].max(), 1))
-    ax.set_xlim(*x_lim)
+    ax.set_xlim(min(values.values()) - 0.55, max(values.values()) + 0.55)
     ax.set_ylim(y_lo - 0.6, y_hi + 0.6)
     ax.grid(True)
     ax.axhline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
     ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
-    # An id goes above its marker, or below it when more of its arrows run upwards.
-    upward = pd.concat([pd.Series(np.sign(arrows["y_to"] - arrows["y"]).to_numpy(),
-                                  index=arrows["statement_id"]),
-                        pd.Series(np.sign(arrows["y"] - arrows["y_to"]).to_numpy(),
-                                  index=arrows["answers_id"])]).groupby(level=0).sum()
+    below = set(arrows.loc[arrows["y"] > arrows["y_to"], "answers_id"])  # answered from above
     for row in points.itertuples():
         colour = style.conflict_colour(row.conflict_id)
-        ax.plot([row.x], [row.y], marker="o", markersize=6, linestyle="none", zorder=3,
+        ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
                 markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white",
-                markeredgecolor=colour, markeredgewidth=1.3)
-        below = upward.get(row.statement_id, 0) > 0
-        ax.annotate(row.statement_id, (row.x, row.y), xytext=(0, -5.5 if below else 5.5),
-                    textcoords="offset points", ha="center", va="top" if below else "bottom",
-                    fontsize=LABEL_SIZE, zorder=4, bbox=dict(boxstyle="square,pad=0.1",
-                                                             facecolor="white", edgecolor="none",
-                                                             alpha=0.85))
+                markeredgecolor=colour)
+        ax.annotate(row.statement_id, (row.x, row.y), xytext=(0, -5.5 if row.statement_id in below
+                                                             else 5.5), textcoords="offset points",
+                    ha="center", va="top" if row.statement_id in below else "bottom",
+                    fontsize=LABEL_SIZE, zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
+    for a in arrows.itertuples():
+        ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
+            arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
+            shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle=f"arc3,rad={ARROW_BEND}"))
     labels = code_labels(codebook, "alignment")
     ax.set_xticks(list(values.values()), [textwrap.fill(_minus(labels[c]), 14) for c in values])
-    ax.set_yticks(range(y_lo, y_hi + 1), [_signed(v) for v in range(y_lo, y_hi + 1)])
+    ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
     ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
     ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
     ax.tick_params(axis="x", length=0)
@@ -613,28 +514,17 @@ def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
                        markersize=4, label="Response → statement answered")
     fig.legend(handles=_conflict_handles(_conflicts(tables, points)) + _speaker_handles()
                + [arrow_key], loc="outside right center", handlelength=1.8)
-    scale = np.array([x_lim[1] - x_lim[0], y_hi - y_lo + 1.2])
-    bends = arrow_bends(arrows[["x", "y", "x_to", "y_to"]].to_numpy(float),
-                         points[["x", "y"]].to_numpy(float), scale)
-    for arrow, rad in zip(arrows.itertuples(), bends):
-        ax.annotate("", xy=(arrow.x_to, arrow.y_to), xytext=(arrow.x, arrow.y), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", color=style.conflict_colour(arrow.conflict_id),
-                                    linewidth=0.8, alpha=0.75, shrinkA=5, shrinkB=5,
-                                    mutation_scale=7, connectionstyle=f"arc3,rad={rad}"))
     return fig, data
 
 
 def _fig04_caption(data: pd.DataFrame) -> str:
     points, arrows = data[data["layer"] == "statement"], data[data["layer"] == "response"]
-    codebook = load_codebook()
-    rule, scale = summaries.ownership_rule(codebook).rule, codebook.ordinal_values("alignment")
-    low, high = (_minus(code_labels(codebook, "alignment")[c])
-                 for c in (min(scale, key=scale.get), max(scale, key=scale.get)))
+    rule = summaries.ownership_rule(load_codebook()).rule
     return (f"Positioning map: each of the {len(points)} statements by the alignment with the "
-            f"buyer's war effort it presents (x, hand code from {low} to {high}) and the ownership of the "
-            f"transfer it asserts for Turkey (y). {rule} Statements at the same position are set "
-            f"side by side. {len(arrows)} arrows run from each response to the statement it answers "
-            "(statement_responses.csv). Colour: conflict; filled: Turkish speaker, open: other.")
+            "buyer's war effort it presents (x, hand code) and the ownership of the transfer it "
+            f"asserts for Turkey (y). {rule} Statements at the same position are set side by side. "
+            f"{len(arrows)} arrows run from each response to the statement it answers. Colour: "
+            "conflict; filled: Turkish speaker, open: other.")
 
 
 def _fig04_alt(data: pd.DataFrame) -> str:
@@ -642,16 +532,15 @@ def _fig04_alt(data: pd.DataFrame) -> str:
 
     def span(values):
         lo, hi = int(values.min()), int(values.max())
-        return _signed(lo) if lo == hi else f"{_signed(lo)} to {_signed(hi)}"
+        return signed(lo) if lo == hi else f"{signed(lo)} to {signed(hi)}"
     turkish = points[points["speaker_side"] == TURKISH_SIDE]
-    parts = [f"{conflict_short(cid)} Turkish statements at alignment {span(g['alignment_value'])} "
-             f"and ownership {span(g['ownership_score'])}"
-             for cid, g in turkish.groupby("conflict_id", sort=False)]
     score = points.set_index("statement_id")["ownership_score"]
-    answers = [f"{r} (ownership {_signed(int(score[r]))}) answers {', '.join(g['answers_id'])}"
-               for r, g in arrows.groupby("statement_id")]
-    return ("Scatter plot of statements, alignment against ownership asserted. "
-            + "; ".join(parts) + ". Responses: " + ("; ".join(answers) or "none") + ".")
+    return ("Scatter plot of statements, alignment against ownership asserted. " + _per(
+        turkish, "conflict_id", lambda cid, g: f"{conflict_short(cid)} Turkish statements at "
+        f"alignment {span(g['alignment_value'])} and ownership {span(g['ownership_score'])}")
+        + ". Responses: " + (_per(arrows, "statement_id", lambda r, g: f"{r} (ownership "
+                                  f"{signed(int(score[r]))}) answers {', '.join(g['answers_id'])}")
+                             or "none") + ".")
 
 
 # -- figure 6: evidence map -------------------------------------------------------------------
@@ -661,18 +550,15 @@ FIG06_COLUMNS = ("claim_id", "claim_type", "paragraph", "evidence_type", "eviden
 
 
 def evidence_matrix(tables: Tables) -> pd.DataFrame:
-    """Claims (by type in the schema's order, then id) x evidence (statements, then
-    events, by id), one row per cell; ``linked`` where claim_evidence.csv lists the pair;
-    ``row``/``column``: the cell's place in the drawn matrix (0 = top, left)."""
-    claims = tables.claims.sort_values(
-        ["claim_type", "claim_id"], key=lambda s: s.map(CLAIM_TYPES.index)
-        if s.name == "claim_type" else s, kind="stable").reset_index(drop=True)
+    """Claims (by type in schema order, then id) x evidence (statements, then events, by
+    id), one row per cell; ``linked`` where claim_evidence.csv lists the pair."""
+    claims = tables.claims.assign(_t=tables.claims["claim_type"].map(CLAIM_TYPES.index)).sort_values(
+        ["_t", "claim_id"], kind="stable").reset_index(drop=True)
     evidence = pd.concat([
-        tables.statements.sort_values("statement_id")[["statement_id", "conflict_id"]]
-        .set_axis(["evidence_id", "evidence_conflict_id"], axis=1).assign(evidence_type="statement"),
-        tables.events.sort_values("event_id")[["event_id", "conflict_id"]]
-        .set_axis(["evidence_id", "evidence_conflict_id"], axis=1).assign(evidence_type="event"),
-    ], ignore_index=True)
+        frame.sort_values(column)[[column, "conflict_id"]].set_axis(
+            ["evidence_id", "evidence_conflict_id"], axis=1).assign(evidence_type=kind)
+        for kind, frame, column in (("statement", tables.statements, "statement_id"),
+                                    ("event", tables.events, "event_id"))], ignore_index=True)
     data = claims[["claim_id", "claim_type", "paragraph"]].assign(row=claims.index).merge(
         evidence.assign(column=evidence.index), how="cross")
     links = set(zip(tables.claim_evidence["claim_id"], tables.claim_evidence["evidence_id"]))
@@ -685,13 +571,11 @@ def evidence_matrix(tables: Tables) -> pd.DataFrame:
           inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
                   "data/input/statements.csv", "data/input/events.csv"))
 def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
-    """Figure 6: the article's claims (rows, by type) by the statements and events they
-    rest on (columns), a dot per claim_evidence.csv link in the evidence's conflict
-    colour; margins count links per claim and claims per item."""
+    """Figure 6: claims (rows, by type) by the statements and events they rest on
+    (columns), a dot per link in the evidence's conflict colour, link counts in the margins."""
     tables = load_tables()
     data = evidence_matrix(tables)
-    claims = data.drop_duplicates("claim_id")
-    evidence = data.drop_duplicates("evidence_id")
+    claims, evidence = data.drop_duplicates("claim_id"), data.drop_duplicates("evidence_id")
     n_rows, n_cols = len(claims), len(evidence)
     fig, ax = style.new_figure(style.TWO_COLUMN, 0.95 + 0.148 * n_rows)
     linked = data[data["linked"]]
@@ -702,13 +586,10 @@ def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
         y0, y1 = group["row"].min() - 0.35, group["row"].max() + 0.35
         if y0 > 0:
             ax.axhline(y0 - 0.15, color=style.NEUTRAL, linewidth=0.5)
-        ax.annotate("", xy=(-0.085, y0), xytext=(-0.085, y1), xycoords=("axes fraction", "data"),
-                    arrowprops=dict(arrowstyle="-", color=style.NEUTRAL, linewidth=0.6))
         ax.annotate(claim_type, xy=(-0.085, (y0 + y1) / 2), xycoords=("axes fraction", "data"),
                     xytext=(-3, 0), textcoords="offset points", rotation=90, ha="right",
                     va="center", fontsize=7)
-    statements = evidence[evidence["evidence_type"] == "statement"]
-    ax.axvline(len(statements) - 0.5, color=style.NEUTRAL, linewidth=0.5)
+    ax.axvline((evidence["evidence_type"] == "statement").sum() - 0.5, color=style.NEUTRAL, linewidth=0.5)
     ax.set_xlim(-0.6, n_cols - 0.4)
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_yticks(claims["row"], [f"{r.claim_id} ¶{r.paragraph}" for r in claims.itertuples()])
@@ -716,28 +597,23 @@ def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
     ax.set_xticks(evidence["column"], evidence["evidence_id"], rotation=90)
     _colour_ticks(ax.get_xticklabels(), evidence["evidence_conflict_id"], bold=False)
     ax.tick_params(axis="both", length=0, pad=2)
-    _strip_spines(ax)
+    _bare(ax)
     per_claim, per_item = linked.groupby("claim_id").size(), linked.groupby("evidence_id").size()
     for row in claims.itertuples():
         n = int(per_claim.get(row.claim_id, 0))
-        if n:
-            ax.annotate(str(n), (n_cols - 0.4, row.row), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=LABEL_SIZE)
-        else:
-            ax.annotate("no evidence cited: the article's own reasoning", (-0.3, row.row),
-                        va="center", fontsize=LABEL_SIZE, fontstyle="italic", color="#555555",
-                        zorder=4, bbox=dict(boxstyle="square,pad=0.3", facecolor="white",
-                                            edgecolor="none"))
+        ax.annotate(str(n) if n else "no evidence cited: the article's own reasoning",
+                    (n_cols - 0.4 if n else -0.3, row.row), xytext=(4 if n else 0, 0),
+                    textcoords="offset points", va="center", fontsize=LABEL_SIZE, zorder=4,
+                    fontstyle="normal" if n else "italic", color="black" if n else "#555555")
     for item in evidence.itertuples():
         n = int(per_item.get(item.evidence_id, 0))
         ax.annotate(str(n), (item.column, n_rows - 0.5), xytext=(0, -3), textcoords="offset points",
                     ha="center", va="top", fontsize=LABEL_SIZE, color="#333333" if n else "#999999")
-    ax.annotate("claims citing it", (n_cols - 0.4, n_rows - 0.5), xytext=(4, -3),
-                textcoords="offset points", va="top", fontsize=LABEL_SIZE)
-    ax.annotate("links", (n_cols - 0.4, -0.5), xytext=(4, 2), textcoords="offset points",
-                va="bottom", fontsize=LABEL_SIZE)
+    for text, y, dy, va in (("claims citing it", n_rows - 0.5, -3, "top"), ("links", -0.5, 2, "bottom")):
+        ax.annotate(text, (n_cols - 0.4, y), xytext=(4, dy), textcoords="offset points", va=va,
+                    fontsize=LABEL_SIZE)
     for kind, group in evidence.groupby("evidence_type", sort=False):
-        ax.annotate(f"{kind.capitalize()}s", ((group["column"].min() + group["column"].max()) / 2, 1),
+        ax.annotate(f"{kind.capitalize()}s", (group["column"].mean(), 1),
                     xycoords=("data", "axes fraction"), xytext=(0, 24), textcoords="offset points",
                     ha="center", va="bottom", fontsize=7)
     cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
@@ -746,31 +622,31 @@ def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
     return fig, data
 
 
-def _fig06_caption(data: pd.DataFrame) -> str:
+def _fig06_facts(data: pd.DataFrame):
     linked = data[data["linked"].astype(bool)]
-    bare = sorted(set(data["claim_id"]) - set(linked["claim_id"]))
-    unused = sorted(set(data["evidence_id"]) - set(linked["evidence_id"]))
-    return (f"Evidence map: the article's {data['claim_id'].nunique()} claims (rows, grouped by "
-            "claim type, with the paragraph they come from) and the statements (st) and events "
-            f"(ev) each rests on (a dot: a link in claim_evidence.csv; {len(linked)} links), "
-            "coloured by the conflict of the evidence. Right margin: links per claim; bottom "
-            f"margin: claims citing each item. {len(bare)} claims cite no evidence "
+    return (linked, sorted(set(data["claim_id"]) - set(linked["claim_id"])),
+            sorted(set(data["evidence_id"]) - set(linked["evidence_id"])))
+
+
+def _fig06_caption(data: pd.DataFrame) -> str:
+    linked, bare, unused = _fig06_facts(data)
+    return (f"Evidence map: the article's {data['claim_id'].nunique()} claims (rows, by claim type, "
+            "with their paragraph) and the statements (st) and events (ev) each rests on (a dot: a "
+            f"link in claim_evidence.csv; {len(linked)} links), coloured by the evidence's conflict. "
+            f"Margins: links per claim and claims per item. {len(bare)} claims cite no evidence "
             f"({', '.join(bare) or 'none'}); {len(unused)} items support no claim "
             f"({', '.join(unused) or 'none'}).")
 
 
 def _fig06_alt(data: pd.DataFrame) -> str:
-    linked = data[data["linked"].astype(bool)]
-    claims = data.drop_duplicates("claim_id")
-    per_item = linked.groupby("evidence_id").size()
+    linked, bare, _ = _fig06_facts(data)
+    claims, per_item = data.drop_duplicates("claim_id"), linked.groupby("evidence_id").size()
     top = sorted(per_item[per_item == per_item.max()].index) if len(per_item) else []
     types = ", ".join(f"{n} {t}" for t, n in claims.groupby("claim_type", sort=False).size().items())
     return (f"Dot matrix of {len(claims)} claims ({types}) against the statements and events they "
             f"cite, {len(linked)} links in all. Most cited: {', '.join(top) or 'none'}"
-            + (f" (by {int(per_item.max())} claims{' each' if len(top) > 1 else ''})."
-               if top else ".")
-            + " Claims citing no evidence: "
-            + (", ".join(sorted(set(claims["claim_id"]) - set(linked["claim_id"]))) or "none") + ".")
+            + (f" (by {int(per_item.max())} claims each)" if top else "")
+            + f". Claims citing no evidence: {', '.join(bare) or 'none'}.")
 
 
 # -- figure 7: agreement ----------------------------------------------------------------------
@@ -779,7 +655,7 @@ FIG07_COLUMNS = ("row", "dimension", "row_type", "code", "label", "status", "alp
                  "alpha_ci_low", "alpha_ci_high", "n_statements", "bootstrap_resamples",
                  "resamples_without_variation", "percent_agreement", "alpha_note")
 UNDEFINED_LABEL = "undefined: no variation"
-_ROW_TYPES = ("binary_code", "pooled_moves", "dimension", "not_coded")
+ROW_TYPES = ("binary_code", "pooled_moves", "dimension", "not_coded")
 
 
 def read_agreement() -> pd.DataFrame:
@@ -792,20 +668,18 @@ def read_agreement() -> pd.DataFrame:
 
 
 def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
-    """The rows of agreement.csv that figure 7 draws, top to bottom: each accountability
-    move, the moves pooled, each other dimension, then those with no statistic.
-    ``status``: ``estimate`` (alpha and its interval), ``undefined`` (alpha is 0/0:
-    neither coding varies) or ``not coded`` (derived from the tables, or hand only)."""
+    """The rows of agreement.csv figure 7 draws, top to bottom: each move, the moves
+    pooled, each other dimension, then those with no statistic. ``status``: estimate,
+    undefined (alpha is 0/0: neither coding varies) or not coded."""
     dims = {d["id"]: i for i, d in enumerate(codebook.dimensions)}
     moves = {m: i for i, m in enumerate(codebook.move_ids)}
-    keep = table[table["row_type"].isin(_ROW_TYPES)]
+    keep = table[table["row_type"].isin(ROW_TYPES)]
     keep = keep.assign(_t=keep["row_type"] == "not_coded", _d=keep["dimension"].map(dims),
-                       _r=keep["row_type"].map(_ROW_TYPES.index),
-                       _m=keep["code"].map(moves).fillna(-1)).sort_values(["_t", "_d", "_r", "_m"],
-                                                                          kind="stable")
+                       _r=keep["row_type"].map(ROW_TYPES.index), _m=keep["code"].map(moves).fillna(-1))
+    data = keep.sort_values(["_t", "_d", "_r", "_m"], kind="stable").reset_index(drop=True)
     names = {d["id"]: str(d["label"]).strip() for d in codebook.dimensions}
     move_labels = code_labels(codebook, "accountability_move")
-    data = keep.reset_index(drop=True).assign(row=lambda f: f.index)
+    data["row"] = data.index
     data["label"] = [move_labels.get(c, c) if t == "binary_code" else "All moves pooled"
                      if t == "pooled_moves" else names.get(d, d)
                      for t, c, d in zip(data["row_type"], data["code"], data["dimension"])]
@@ -814,18 +688,15 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
     data["status"] = np.where(data["row_type"] == "not_coded", "not coded",
                               np.where(data["alpha"].isna(), "undefined", "estimate"))
     data["alpha_note"] = data["alpha_note"].fillna("")
-    data = data.reindex(columns=list(FIG07_COLUMNS))
-    return data.astype({c: "Int64" for c in ("n_statements", "bootstrap_resamples",
-                                              "resamples_without_variation")})
+    return data.reindex(columns=list(FIG07_COLUMNS)).astype(
+        {c: "Int64" for c in ("n_statements", "bootstrap_resamples", "resamples_without_variation")})
 
 
 @register("fig-07-agreement", caption=lambda d: _fig07_caption(d), alt_text=lambda d: _fig07_alt(d),
           inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
 def fig_07_agreement() -> tuple[Figure, pd.DataFrame]:
-    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding per move,
-    pooled and per dimension, with bootstrap 95% intervals. An undefined alpha is marked
-    'undefined: no variation' beside the scale, never drawn as a value; the right column
-    counts the resamples without variation the interval skipped."""
+    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
+    bootstrap 95% intervals; an undefined alpha is marked as such, never drawn as a value."""
     data = agreement_rows(read_agreement(), load_codebook())
     fig, (ax, ax_note) = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data), ncols=2,
                                           sharey=True, gridspec_kw={"width_ratios": [2.2, 1.6],
@@ -835,31 +706,28 @@ def fig_07_agreement() -> tuple[Figure, pd.DataFrame]:
                           - 0.05)) if len(est) else -0.25
     ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
     ax.axvline(1, color=style.NEUTRAL, linewidth=0.5, linestyle=(0, (2, 2)), zorder=1)
-
-    def note(text, x=0.02, **kw):
-        ax_note.annotate(text, (x, r.row), xycoords=("axes fraction", "data"), va="center",
-                         fontsize=LABEL_SIZE, **kw)
     for r in data.itertuples():
-        summary = r.row_type != "binary_code"
+        note, kw = "", {}
         if r.status == "estimate":
+            summary = r.row_type != "binary_code"
             ax.plot([r.alpha_ci_low, r.alpha_ci_high], [r.row, r.row], color="black",
                     linewidth=1.2, solid_capstyle="butt", zorder=2)
             ax.plot([r.alpha], [r.row], marker="D" if summary else "o", color="black",
-                    markersize=4.5 if summary else 4, linestyle="none", zorder=3)
+                    markersize=4.5 if summary else 4, zorder=3)
             skipped = int(r.resamples_without_variation)
-            note(f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
-                 if skipped else "every resample varied", color="#333333")
+            note = (f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
+                    if skipped else "every resample varied")
         elif r.status == "undefined":
             ax.axhspan(r.row - 0.4, r.row + 0.4, facecolor="#EBEBEB", edgecolor="none", zorder=0)
             ax.annotate("no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
                         va="center", fontsize=LABEL_SIZE, color="#555555", fontstyle="italic")
-            ax_note.plot([0.035], [r.row], marker="o", markersize=4.5, markerfacecolor="white",
-                         markeredgecolor="black", linestyle="none",
-                         transform=ax_note.get_yaxis_transform(), clip_on=False)
-            note(UNDEFINED_LABEL + " (alpha is 0/0)", x=0.07, fontweight="bold")
+            note, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
         else:
-            note("no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
-                                     else "coded by hand only"), fontstyle="italic", color="#555555")
+            note = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
+                                       else "coded by hand only")
+            kw = {"fontstyle": "italic"}
+        ax_note.annotate(note, (0.02, r.row), xycoords=("axes fraction", "data"), va="center",
+                         fontsize=LABEL_SIZE, color="#333333", **kw)
     group = list(zip(data["dimension"], data["row_type"] == "not_coded"))
     for i in range(1, len(data)):
         if group[i] != group[i - 1]:
@@ -876,47 +744,127 @@ def fig_07_agreement() -> tuple[Figure, pd.DataFrame]:
     ax_note.set_xlim(0, 1)
     ax_note.set_xticks([])
     ax_note.tick_params(axis="y", length=0, labelleft=False)
-    for side in ("left", "bottom"):
-        ax_note.spines[side].set_visible(False)
-    fig.legend(handles=[
-        Line2D([], [], marker="o", color="black", markersize=4, label="One move (binary, nominal)"),
-        Line2D([], [], marker="D", color="black", markersize=4.5,
-               label="Pooled moves or a dimension (bold; alignment ordinal)"),
-        Line2D([], [], marker="o", linestyle="none", markersize=4.5, markerfacecolor="white",
-               markeredgecolor="black", label=UNDEFINED_LABEL)], loc="outside lower center", ncols=3)
+    _bare(ax_note)
+    fig.legend(handles=[_dot("One move (binary, nominal)", "black", "black"),
+                        _dot("Pooled moves or a dimension (bold; alignment ordinal)", "black",
+                             "black", "D"),
+                        _dot(UNDEFINED_LABEL, None, "black")], loc="outside lower center", ncols=3)
     return fig, data
 
 
 def _fig07_caption(data: pd.DataFrame) -> str:
     est = data[data["status"] == "estimate"]
-    undefined, not_coded = data[data["status"] == "undefined"], data[data["status"] == "not coded"]
-    text = ("Agreement of the rule-based dictionary with the hand coding (a validity check of the "
-            "dictionary, not intercoder reliability): Krippendorff's alpha per accountability move "
-            "(binary nominal), for the moves pooled and per dimension, with percentile bootstrap "
-            f"95% intervals ({int(est['bootstrap_resamples'].max()) if len(est) else 0} resamples of "
-            f"the {int(data['n_statements'].max())} statements). Resamples in which a variable does "
-            "not vary give no alpha and are skipped; the right column counts them.")
-    if len(undefined):
-        text += (f" Alpha is undefined (neither coding varies) for "
-                 f"{', '.join(map(_lower_first, undefined['label']))}: shown as such, not as zero.")
-    if len(not_coded):
-        text += (f" No statistic for {', '.join(map(_lower_first, not_coded['label']))} (derived "
-                 "from the tables, or coded by hand only).")
-    return text
+    undefined, not_coded = (data.loc[data["status"] == s, "label"] for s in ("undefined", "not coded"))
+    return ("Agreement of the rule-based dictionary with the hand coding (a validity check, not "
+            "intercoder reliability): Krippendorff's alpha per accountability move, for the moves "
+            "pooled and per dimension, with percentile bootstrap 95% intervals "
+            f"({int(est['bootstrap_resamples'].max()) if len(est) else 0} resamples of the "
+            f"{int(data['n_statements'].max())} statements; resamples without variation are "
+            "skipped and counted on the right)."
+            + (f" Alpha is undefined (neither coding varies) for {join(map(lower_first, undefined))}: "
+               "shown as such, not as zero." if len(undefined) else "")
+            + (f" No statistic for {join(map(lower_first, not_coded))} (derived from the tables, or "
+               "coded by hand only)." if len(not_coded) else ""))
 
 
 def _fig07_alt(data: pd.DataFrame) -> str:
-    est = data[data["status"] == "estimate"]
-    dims = est[est["row_type"] != "binary_code"]
+    est, undefined = data[data["status"] == "estimate"], data[data["status"] == "undefined"]
     moves = est[est["row_type"] == "binary_code"]
-    undefined = data[data["status"] == "undefined"]
-    parts = [f"{r.label} alpha {_num(r.alpha)} (95% interval {_num(r.alpha_ci_low)} to "
-             f"{_num(r.alpha_ci_high)})" for r in dims.itertuples()]
-    text = "Forest plot of Krippendorff's alpha between the dictionary and the hand coding. "
-    text += "; ".join(parts) + "."
+    text = "Forest plot of Krippendorff's alpha between the dictionary and the hand coding. " + "; ".join(
+        f"{r.label} alpha {decimal(r.alpha)} (95% interval {decimal(r.alpha_ci_low)} to "
+        f"{decimal(r.alpha_ci_high)})" for r in est[est["row_type"] != "binary_code"].itertuples()) + "."
     if len(moves):
-        text += (f" Per move, alpha ranges from {_num(moves['alpha'].min())} to "
-                 f"{_num(moves['alpha'].max())}; {int((moves['alpha'] >= 1).sum())} of "
+        text += (f" Per move, alpha ranges from {decimal(moves['alpha'].min())} to "
+                 f"{decimal(moves['alpha'].max())}; {int((moves['alpha'] >= 1).sum())} of "
                  f"{len(moves) + len(undefined)} moves agree perfectly.")
     return text + (f" Alpha is undefined for {len(undefined)} "
-                   f"({', '.join(map(_lower_first, undefined['label'])) or 'none'}).")
+                   f"({join(map(lower_first, undefined['label'])) or 'none'}).")
+
+
+# -- figure 8: SIPRI deliveries ---------------------------------------------------------------
+
+#: Each recipient series takes the colour of the conflict whose buyer it is.
+RECIPIENT_CONFLICT = {"Azerbaijan": "nk2020", "Ukraine": "ukr2022", sipri.ALL_RECIPIENTS: "context"}
+
+
+def _to(recipient: str) -> str:
+    return "to " + (recipient.lower() if recipient == sipri.ALL_RECIPIENTS else recipient)
+FIG08_COLUMNS = ("layer", "series", "year", "delivered", "includes_estimate",
+                 "conflict_id", "label", "start", "end")
+
+
+def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *,
+                          generated: str | None = None) -> tuple[Figure, pd.DataFrame]:
+    """Grouped bars of armed-UAV deliveries per year (``deliveries``:
+    :func:`sipri.armed_uav_deliveries`), bars including an estimate hatched, wars shaded,
+    a credit line naming the export (``generated``). Returns ``(fig, data)``."""
+    series = list(dict.fromkeys(deliveries["recipient"]))
+    first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
+    fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)
+    shown = shade_wars(ax, periods, first, last + 1)
+    width = 0.84 / len(series)
+    for i, name in enumerate(series):
+        colour = style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context"))
+        rows = deliveries[(deliveries["recipient"] == name) & (deliveries["delivered"] > 0)]
+        for row in rows.itertuples():
+            x = row.year + 0.5 + (i - (len(series) - 1) / 2) * width
+            ax.bar(x, row.delivered, width=width * 0.92, zorder=2, linewidth=0.6,
+                   facecolor=style.lighten(colour, 0.55) if row.includes_estimate else colour,
+                   edgecolor=colour, hatch=style.ESTIMATE_HATCH if row.includes_estimate else None)
+            ax.annotate(f"{int(row.delivered)}", (x, row.delivered), xytext=(0, 1.5),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=6)
+    years = range(first, last + 1)
+    ax.set_xlim(first, last + 1)
+    ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
+    ax.tick_params(axis="x", length=0)
+    for boundary in years[1:]:
+        ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
+    ax.set_ylim(0, max(int(deliveries["delivered"].max()), 1) * 1.12)
+    ax.set_ylabel("Armed UAVs delivered (systems)")
+    ax.yaxis.grid(True)
+    export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
+    ax.annotate(f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).",
+                xy=(0, 0), xycoords="axes fraction", xytext=(0, -14), textcoords="offset points",
+                va="top", fontsize=6.5, color="#333333")
+    handles = [Patch(facecolor=style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context")),
+                     label=capitalise(_to(name))) for name in series]
+    handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
+                         hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))
+    ax.legend(handles=handles + war_handles(shown), loc="upper left", handlelength=1.6,
+              borderaxespad=0.2)
+    bars = deliveries.rename(columns={"recipient": "series"}).assign(layer="deliveries")
+    data = pd.concat([bars, war_rows(shown)], ignore_index=True).reindex(columns=list(FIG08_COLUMNS))
+    return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
+
+
+def _fig08_caption(data: pd.DataFrame) -> str:
+    bars = data[data["layer"] == "deliveries"]
+    first, last = int(bars["year"].min()), int(bars["year"].max())
+    return (f"Turkish armed UAVs delivered per year, {first}–{last}, "
+            f"{join(map(_to, dict.fromkeys(bars['series'])))} (SIPRI's "
+            "“Numbers delivered”; hatched bars include SIPRI estimates). Shaded: "
+            f"{'; '.join(data.loc[data['layer'] == 'war period', 'label'])}. Context data from the "
+            "SIPRI Arms Transfers Database, not from the article.")
+
+
+def _fig08_alt(data: pd.DataFrame) -> str:
+    years = data.loc[data["layer"] == "deliveries", "year"]
+    bars = data[(data["layer"] == "deliveries") & (data["delivered"] > 0)]
+
+    def series(name, rows):
+        peak = rows.loc[rows["delivered"].idxmax()]
+        return (f"{name}: {int(rows['delivered'].sum())} in all, the first in {int(rows['year'].min())}, "
+                f"most ({int(peak['delivered'])}) in {int(peak['year'])}")
+    return (f"Bar chart of Turkish armed-drone systems delivered per year, {int(years.min())} to "
+            f"{int(years.max())}, from SIPRI data. {_per(bars, 'series', series)}. "
+            f"{int(bars['includes_estimate'].astype(bool).sum())} of the {len(bars)} bars include "
+            "SIPRI estimates.")
+
+
+@register("fig-08-sipri-deliveries", caption=_fig08_caption, alt_text=_fig08_alt,
+          inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
+def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
+    """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone."""
+    tables, export = load_tables(), sipri.read_trade_register(summaries.SIPRI_CSV)
+    return plot_sipri_deliveries(summaries.war_deliveries(tables, export)[0], war_periods(tables),
+                                 generated=export.attrs.get("generated"))

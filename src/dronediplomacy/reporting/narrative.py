@@ -1,19 +1,12 @@
-"""The comparison told in prose: Markdown from Jinja2 templates filled from the summaries.
+"""The comparison told in prose: Markdown from the Jinja2 templates in
+``templates/narrative/*.md.j2`` (StrictUndefined: a misspelt variable is an error), filled
+from the summaries, the tables, the agreement table of notebook 03 and SIPRI. Rewording a
+sentence means editing a template. House style (the filters below): counts under ten in
+words, statistics, dates and ids in digits, "undefined" for a missing statistic, lists
+"A, B and C", quotations verbatim in curly quotes then "(st09, ¶6)", a true minus sign.
 
-The sentences live in ``templates/narrative/*.md.j2``: a researcher rewords a sentence by
-editing a template, not Python. This module gathers the facts (:mod:`summaries`, the
-tables, the agreement table of notebook 03, SIPRI) and gives the templates small language
-helpers as filters. Templates run with ``StrictUndefined``: a misspelt variable is an
-error naming the template and line.
-
-    facts = narrative.gather()                 # or gather(Path("some/input/dir"))
-    for title, text in narrative.sections(facts): ...
-
-House style: counts from zero to nine are words, 10 and above digits (``number``,
-``count``); statistics, years, dates and ids are digits; an undefined statistic is the
-word "undefined", never "nan"; lists are joined "A, B and C"; quotations are verbatim in
-curly quotes followed by "(st09, ¶6)" ("(st09, Oliver ¶6)" with several sources);
-paraphrases are marked as ours; a negative value takes a true minus sign.
+    facts = narrative.gather()
+    narrative.section(facts, "introduction"); narrative.document(facts)
 """
 
 from __future__ import annotations
@@ -294,8 +287,6 @@ class Facts:
 
 
 def _speakers(tables: Tables) -> pd.DataFrame:
-    """actor_id -> speaker_bare, speaker_short, speaker_titled (role before a person's
-    name, in parentheses after an organisation's), speaker_country."""
     rows = []
     for actor_id, a in tables.actors.set_index("actor_id").iterrows():
         role, titled = (a["role"] if present(a["role"]) else ""), str(a["name"])
@@ -311,8 +302,6 @@ def _speakers(tables: Tables) -> pd.DataFrame:
 
 
 def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
-    """The agreement of the hand coding with the dictionary, computed from the folder's
-    inputs; for data/input/ it must equal data/derived/agreement.csv (InputError if stale)."""
     from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
     from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
 
@@ -365,8 +354,6 @@ def _facts(source) -> Facts:
 # --------------------------------------------------------------------------- the sections
 
 def _claims_where(facts: Facts, keep) -> list[dict]:
-    """The claims whose evidence's conflicts satisfy ``keep`` (a frozenset -> bool), each
-    with the list of its evidence (statements first)."""
     t, ev = facts.tables, facts.tables.claim_evidence
     conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                    **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
@@ -432,9 +419,6 @@ def outside_the_wars(source=None) -> str:
 
 
 def _claim_support(facts: Facts) -> dict:
-    """How the claims rest on the tables: with_rows (claims with evidence), events_only,
-    bare (no evidence), per_claim (claim -> its statements), uses (statement -> number of
-    claims), others (claim -> its other evidence)."""
     ev, order = facts.tables.claim_evidence, list(facts.tables.claims["claim_id"])
     statement_rows = ev[ev["evidence_type"] == "statement"]
     per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(sorted).to_dict()
@@ -597,7 +581,7 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
     """A figure for the narrative page: the committed PNG (resampled for the screen)
     embedded as a data URI, with the manifest's alt text and caption (offline).
     InputError if the manifest or its row is missing."""
-    from dronediplomacy.reporting.figsave import read_manifest, screen_png  # imports matplotlib
+    from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
     manifest = Path(manifest)
     rows = read_manifest(manifest)

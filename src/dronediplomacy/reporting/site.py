@@ -1,17 +1,11 @@
-"""Render the notebooks to a small website in ``site/`` that works offline.
+"""The offline website in ``site/``: a page per notebook and an index of notebooks and figures.
 
 Every notebook of ``pipeline.NOTEBOOKS`` becomes ``site/<stem>.html`` (nbconvert's lab
-template); ``site/index.html`` lists them with their purpose, then the figures of the
-manifest with captions and alt texts. Offline: the template blanks the CDN scripts
-(require.js, MathJax, Mermaid, widgets), so LaTeX shows as typed; figures are linked
-relatively; every page is checked (:func:`off_host_references`) before anything is
-written; links a reader may click (``<a href>``) are free. Code is hidden on the
-narrative page (:data:`NARRATIVE_PREFIX`); a saved figure's alt text stays on its image.
-JupyterLab's stylesheets are written once (:data:`SHARED_CSS`) and linked from every
-page. Pages depend only on the notebooks and the manifest, are written atomically, and
-stale pages are removed, so a rerun leaves ``site/`` byte-identical.
-
-Usage: ``python -m dronediplomacy.reporting.site``
+template without its CDN scripts, so LaTeX shows as typed; code hidden on the narrative);
+``site/index.html`` lists them, then the figures of the manifest. JupyterLab's stylesheets
+are written once and linked. Every page is checked (:func:`off_host_references`) before
+anything is written; pages are written atomically and stale ones removed, so a rerun
+leaves ``site/`` byte-identical. Usage: ``python -m dronediplomacy.reporting.site``
 """
 
 from __future__ import annotations
@@ -21,13 +15,14 @@ import html
 import os
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
-from dronediplomacy import atomic
-from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import atomic, paths
 from dronediplomacy.errors import InputError
-from dronediplomacy.reporting.figsave import MANIFEST_COLUMNS, read_manifest  # noqa: F401
+from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
+from dronediplomacy.running import pipeline
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
 NARRATIVE_PREFIX = "05-"
@@ -142,165 +137,112 @@ def _relink_notebooks(body: str, rendered: set[str]) -> str:
 
 # --- offline check -------------------------------------------------------------------
 
-#: Attributes whose URL the browser fetches while loading the page. ``href`` counts
-#: everywhere except on ``<a>`` and ``<area>``, where it is a link the reader may follow
-#: (no request is made unless they click it).
-_FETCHED_ATTRIBUTES = {"src", "srcset", "poster", "data", "background", "xlink:href",
-                       "manifest", "codebase", "archive", "formaction", "action"}
-_NAVIGATION_TAGS = {"a", "area"}
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
-_SCRIPT_URL = re.compile(r"""\b(?:https?|wss?|ftp)://[^\s'"<>`)]+""", re.I)
+#: Attributes whose URL the browser fetches on load (``href`` too, except on <a>/<area>,
+#: a link the reader may follow); CSS ``url()``/``@import``; any URL in a <script>.
+FETCHED = {"src", "srcset", "poster", "data", "background", "xlink:href", "manifest", "action",
+           "formaction", "href", "style"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+SCRIPT_URL = re.compile(r"""\b(?:https?|wss?|ftp)://[^\s'"<>`)]+""", re.I)
 
 
 def off_host(url: str) -> bool:
-    """True if loading ``url`` from a page of the site would contact another host (or
-    read an absolute file path). Relative URLs, fragments and ``data:``/``blob:`` are fine."""
-    url = url.strip()
-    scheme = re.match(r"([a-z][a-z0-9+.-]*):", url, re.I)
-    if scheme:
-        return scheme.group(1).lower() not in {"data", "blob", "about", "javascript", "mailto"}
-    return url.startswith(("//", "\\\\"))
+    """Loading ``url`` from a page of the site would contact another host (or an absolute
+    file path); relative URLs, fragments, ``data:`` and ``blob:`` are fine."""
+    scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", url, re.I)
+    return (scheme.group(1).lower() not in {"data", "blob", "about", "javascript", "mailto"}
+            if scheme else url.strip().startswith(("//", "\\\\")))
 
 
 def off_host_references(page: str) -> list[str]:
-    """Every place where ``page`` (HTML) would make the browser fetch from another host:
-    fetched attributes, CSS ``url()``/``@import`` in ``<style>`` and ``style=``, and any
-    URL written inside a ``<script>``. Returns readable descriptions; [] means offline."""
-    from html.parser import HTMLParser
-
+    """Every place where ``page`` (HTML) would make the browser fetch from another host,
+    as readable descriptions; [] means offline."""
     found: list[str] = []
 
     class Scanner(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.inside: str | None = None
+        inside = None
 
         def handle_starttag(self, tag, attrs):
+            self.inside = tag
             for name, value in attrs:
-                if value is None:
+                if name not in FETCHED or not value or (name == "href" and tag in ("a", "area")):
                     continue
-                urls: list[str] = []
-                if name in _FETCHED_ATTRIBUTES or (name == "href" and tag not in _NAVIGATION_TAGS):
-                    urls = [part.strip().split(" ")[0] for part in value.split(",")] \
-                        if name == "srcset" else [value]
-                elif name == "style":
-                    urls = [a or b for a, b in _CSS_URL.findall(value)]
-                elif tag == "meta" and name == "content" and "url=" in value.lower():
-                    urls = [value.lower().split("url=", 1)[1]]
+                urls = ([a or b for a, b in CSS_URL.findall(value)] if name == "style" else
+                        [u.split()[0] for u in value.split(",") if u.strip()] if name == "srcset"
+                        else [value])
                 found.extend(f"<{tag} {name}={u!r}>" for u in urls if off_host(u))
-            if tag in ("script", "style"):
-                self.inside = tag
-
-        def handle_startendtag(self, tag, attrs):
-            self.handle_starttag(tag, attrs)
-            self.inside = None
 
         def handle_endtag(self, tag):
-            if tag == self.inside:
-                self.inside = None
+            self.inside = None
 
         def handle_data(self, data):
             if self.inside == "style":
-                urls = [a or b for a, b in _CSS_URL.findall(data)]
-                found.extend(f"<style> {u!r}" for u in urls if off_host(u))
+                found.extend(f"<style> {a or b!r}" for a, b in CSS_URL.findall(data) if off_host(a or b))
             elif self.inside == "script":
-                found.extend(f"<script> {u!r}" for u in _SCRIPT_URL.findall(data))
+                found.extend(f"<script> {u!r}" for u in SCRIPT_URL.findall(data))
 
-    scanner = Scanner()
-    scanner.feed(page)
-    scanner.close()
+    Scanner().feed(page)
     return found
 
 
 def render_notebook(path: Path, *, narrative: bool | None = None,
                     rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden if it is the narrative).
-
-    ``rendered`` names the notebooks that get pages, so links to them are rewritten.
-    The page depends only on the notebook's bytes, its name and these two options."""
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative); links to
+    the notebooks in ``rendered`` point to their pages. Depends only on the notebook's
+    bytes, its name and these options."""
     import nbformat
 
     path = Path(path)
-    if narrative is None:
-        narrative = is_narrative(path.name)
     nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
-    # Only the name goes into resources: nbconvert's own from_filename would add the
-    # folder and the file's modification date.
-    body, _ = _exporter(narrative).from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    body = _relink_notebooks(_link_shared_css(body), set(rendered))
-    return body.rstrip("\n") + "\n"
-
-
-def _present(notebooks_dir: Path) -> list[str]:
-    """The notebooks of the pipeline that exist in ``notebooks_dir``, in order."""
-    return [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
-
-
-def _title() -> str:
-    readme = paths.ROOT / "README.md"
-    if readme.is_file():
-        for line in readme.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# "):
-                return line[2:].strip()
-    return DEFAULT_TITLE
+    exporter = _exporter(is_narrative(path.name) if narrative is None else narrative)
+    # Only the name: nbconvert's from_filename would add the folder and modification date.
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    return _relink_notebooks(_link_shared_css(body), set(rendered)).rstrip("\n") + "\n"
 
 
 def _href(*parts: str) -> str:
     """A relative URL from path parts (POSIX separators, each part percent-safe)."""
-    from urllib.parse import quote
-
     return "/".join(quote(p) for p in "/".join(parts).split("/") if p)
 
 
-def _figure_html(row: dict[str, str], figures_dir: Path, figures_href: str, root: Path,
-                 pages: dict[str, str], manifest: Path, line: int) -> str:
-    e = html.escape
-    stem = row["stem"]
-    shown = next((f for f in IMAGE_FORMATS if (figures_dir / f"{stem}.{f}").is_file()), None)
-    if shown is None:
+def _figure_html(row: dict[str, str], figures_href: str, pages: dict[str, str],
+                 manifest: Path, root: Path, line: int) -> str:
+    e, stem, folder = html.escape, row["stem"], manifest.parent
+    formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (folder / f"{stem}.{f}").is_file()]
+    if not set(formats) & set(IMAGE_FORMATS):
         raise InputError(manifest, f"figure {stem!r} has no file "
                          f"{' or '.join(f'{stem}.{f}' for f in IMAGE_FORMATS)} beside the manifest.",
-                         row=line, column="stem",
-                         fix="rerun the notebook that draws it, or remove the row.")
-    src = _href(figures_href, f"{stem}.{shown}")
-    formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (figures_dir / f"{stem}.{f}").is_file()]
-    downloads = ", ".join(f'<a href="{_href(figures_href, f"{stem}.{f}")}">{f.upper()}</a>'
-                          for f in formats)
-    meta = [f"Figure files: {downloads}."]
-    if row["data_csv"]:
+                         row=line, column="stem", fix="rerun the notebook that draws it, or remove the row.")
+    links = ", ".join(f'<a href="{_href(figures_href, f"{stem}.{f}")}">{f.upper()}</a>' for f in formats)
+    meta = [f"Figure files: {links}."]
+    if row["data_csv"]:  # a path from the repository root, or beside the manifest
         data = row["data_csv"]
-        if (root / data).is_file():  # a path from the repository root
-            target = _href("..", data)
-        elif (figures_dir / data).is_file():  # a file beside the figures
-            target = _href(figures_href, data)
-        else:
+        targets = [t for p, t in ((root / data, _href("..", data)),
+                                  (folder / data, _href(figures_href, data))) if p.is_file()]
+        if not targets:
             raise InputError(manifest, f"data file {data!r} of figure {stem!r} does not exist "
-                             f"(neither from the repository root nor beside the manifest).",
+                             "(neither from the repository root nor beside the manifest).",
                              row=line, column="data_csv",
                              fix="rerun the notebook that draws it, or correct the path.")
-        meta.append(f'Data plotted: <a href="{target}"><code>{e(data)}</code></a>.')
+        meta.append(f'Data plotted: <a href="{targets[0]}"><code>{e(data)}</code></a>.')
     if row["notebook"]:
-        name = row["notebook"]
-        label = f"<code>{e(name)}</code>"
-        if name in pages:
-            label = f'<a href="{_href(pages[name])}">{label}</a>'
-        meta.append(f"Drawn by {label}.")
+        name, page = f"<code>{e(row['notebook'])}</code>", pages.get(row["notebook"])
+        meta.append("Drawn by " + (f'<a href="{_href(page)}">{name}</a>' if page else name) + ".")
     if row["inputs"]:
-        inputs = [i.strip() for i in row["inputs"].split(";") if i.strip()]
-        meta.append("Inputs: " + ", ".join(f"<code>{e(i)}</code>" for i in inputs) + ".")
-    return (f'<figure id="figure-{e(stem)}">\n'
-            f'<img src="{src}" alt="{e(row["alt_text"])}">\n'
-            f'<figcaption><strong>{e(stem)}.</strong> {e(row["caption"])}\n'
-            f'<div class="meta">{" ".join(meta)}</div></figcaption>\n'
-            f'</figure>')
+        meta.append("Inputs: " + ", ".join(f"<code>{e(i.strip())}</code>"
+                                           for i in row["inputs"].split(";") if i.strip()) + ".")
+    return (f'<figure id="figure-{e(stem)}">\n<img src="{_href(figures_href, f"{stem}.{formats[0]}")}" '
+            f'alt="{e(row["alt_text"])}">\n<figcaption><strong>{e(stem)}.</strong> '
+            f'{e(row["caption"])}\n<div class="meta">{" ".join(meta)}</div></figcaption>\n</figure>')
 
 
-def render_index(pages: dict[str, str], figures: list[dict[str, str]], *,
-                 figures_dir: Path, figures_href: str, root: Path, manifest: Path) -> str:
+def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figures_href: str,
+                 manifest: Path, root: Path) -> str:
     """``site/index.html``: the notebooks in order (``pages``: notebook name -> page
-    file name, in pipeline order), then every figure of the manifest."""
-    e = html.escape
-    title = _title()
+    file name), then every figure of the manifest."""
+    e, readme = html.escape, paths.ROOT / "README.md"
+    titles = [line[2:].strip() for line in (readme.read_text(encoding="utf-8").splitlines()
+                                           if readme.is_file() else []) if line.startswith("# ")]
+    title = titles[0] if titles else DEFAULT_TITLE
     purposes = {nb.name: nb.purpose for nb in pipeline.NOTEBOOKS}
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
@@ -308,52 +250,39 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *,
            "<main>", f"<h1>{e(title)}</h1>"]
     narrative = [name for name in pages if is_narrative(name)]
     if narrative:
-        out.append(f'<p>Start with the comparison told in prose: '
-                   f'<a href="{_href(pages[narrative[0]])}">{e(Path(narrative[0]).stem)}</a>. '
-                   f"The other pages show the code that computes every number.</p>")
+        out.append(f'<p>Start with the comparison told in prose: <a href="{_href(pages[narrative[0]])}">'
+                   f"{e(Path(narrative[0]).stem)}</a>. The other pages show the code that computes "
+                   "every number.</p>")
     out += ['<h2 id="notebooks">Notebooks, in the order they run</h2>', "<table>",
             "<thead><tr><th>#</th><th>notebook</th><th>what it does</th></tr></thead>", "<tbody>"]
-    for name, page in pages.items():
-        out.append(f'<tr><td>{e(name[:2])}</td><td><a href="{_href(page)}">{e(Path(name).stem)}</a>'
-                   f"</td><td>{e(purposes.get(name, ''))}</td></tr>")
+    out += [f'<tr><td>{e(name[:2])}</td><td><a href="{_href(page)}">{e(Path(name).stem)}</a>'
+            f"</td><td>{e(purposes.get(name, ''))}</td></tr>" for name, page in pages.items()]
     out += ["</tbody>", "</table>", '<h2 id="figures">Figures</h2>']
     if not figures:
-        out.append(f"<p>No figures yet: <code>{e(_href(figures_href, manifest.name))}</code> "
-                   f"lists none.</p>")
-    for line, row in enumerate(figures, start=2):
-        out.append(_figure_html(row, figures_dir, figures_href, root, pages, manifest, line))
-    out += ["</main>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-def _defaults(notebooks_dir, site_dir, manifest) -> tuple[Path, Path, Path]:
-    return (Path(notebooks_dir or paths.NOTEBOOKS), Path(site_dir or paths.SITE),
-            Path(manifest or paths.FIGURES / "manifest.csv"))
+        out.append(f"<p>No figures yet: <code>{e(_href(figures_href, manifest.name))}</code> lists none.</p>")
+    out += [_figure_html(row, figures_href, pages, manifest, root, line)
+            for line, row in enumerate(figures, start=2)]
+    return "\n".join(out + ["</main>", "</body>", "</html>"]) + "\n"
 
 
 def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                  manifest: Path | None = None) -> dict[str, str]:
-    """Every file of the site, rendered in memory: ``{file name: text}``, the shared
-    stylesheets, the notebook pages in pipeline order, then ``index.html``. Nothing is
-    written; raises :class:`OfflineError` if a file would load anything from another
-    host."""
-    notebooks_dir, site_dir, manifest = _defaults(notebooks_dir, site_dir, manifest)
-    figures_dir = manifest.parent
-    figures_href = Path(os.path.relpath(figures_dir.resolve(), site_dir.resolve())).as_posix()
-
-    present = _present(notebooks_dir)
+    """Every file of the site in memory, ``{file name: text}``: the shared stylesheets,
+    the notebook pages in pipeline order, then the index. OfflineError if one would load
+    anything from another host. Defaults: notebooks/, site/, figures/manifest.csv."""
+    notebooks_dir, site_dir = Path(notebooks_dir or paths.NOTEBOOKS), Path(site_dir or paths.SITE)
+    manifest = Path(manifest or paths.FIGURES / "manifest.csv")
+    figures_href = Path(os.path.relpath(manifest.parent.resolve(), site_dir.resolve())).as_posix()
+    present = [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
     pages = {name: page_name(name) for name in present}
     contents = shared_css() if present else {}
     contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
                      for name in present})
-    contents[INDEX] = render_index(
-        pages, read_manifest(manifest, missing_ok=True), figures_dir=figures_dir, figures_href=figures_href,
-        root=site_dir.parent, manifest=manifest)
+    contents[INDEX] = render_index(pages, read_manifest(manifest, missing_ok=True),
+                                   figures_href=figures_href, manifest=manifest, root=site_dir.parent)
     for page, text in contents.items():
-        if page.endswith(".css"):
-            problems = [f"url({a or b!r})" for a, b in _CSS_URL.findall(text) if off_host(a or b)]
-        else:
-            problems = off_host_references(text)
+        problems = ([f"url({a or b!r})" for a, b in CSS_URL.findall(text) if off_host(a or b)]
+                    if page.endswith(".css") else off_host_references(text))
         if problems:
             raise OfflineError(f"{page} would load from another host: "
                                f"{'; '.join(problems[:5])}. Remove or vendor that resource.")
@@ -362,32 +291,19 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
 
 def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                 manifest: Path | None = None) -> list[Path]:
-    """Render every existing notebook of ``pipeline.NOTEBOOKS``, the shared stylesheets
-    and the index into ``site_dir``; remove stale pages and stylesheets. Defaults:
-    ``paths.NOTEBOOKS``, ``paths.SITE``, ``paths.FIGURES / 'manifest.csv'``. Returns the
-    files written: the stylesheets, the pages, the index last.
-
-    Every page is rendered and checked before any is written, each atomically. Figures
-    are linked relatively from ``site_dir`` to the manifest's folder, so keep both in the
-    same tree (as ``site/`` and ``figures/`` are in the repository).
-    """
-    notebooks_dir, site_dir, manifest = _defaults(notebooks_dir, site_dir, manifest)
+    """Render and check every page (:func:`render_pages`), then write each atomically into
+    ``site_dir`` and remove stale pages and stylesheets. Returns the files written."""
+    site_dir = Path(site_dir or paths.SITE)
     contents = render_pages(notebooks_dir, site_dir, manifest)
-    written = []
     for page, text in contents.items():
         atomic.write_text(site_dir / page, text)
-        written.append(site_dir / page)
     for stale in sorted([*site_dir.glob("*.html"), *site_dir.glob("*.css")]):
         if stale.name not in contents:
             stale.unlink()
-    return written
+    return [site_dir / page for page in contents]
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.parse_args(argv)
     written = [p for p in render_site() if p.suffix == ".html"]
     print(f"site: {len(written) - 1} notebook page(s) and the index in "
           f"{paths.relative(paths.SITE)}/", file=sys.stderr)
