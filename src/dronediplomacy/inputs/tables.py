@@ -13,8 +13,10 @@ the file, the row and the column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import pandas as pd
 
@@ -27,24 +29,18 @@ from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, 
 
 @dataclass(frozen=True)
 class Tables:
-    """All input tables, validated. Frozen: attributes cannot be reassigned; copy a frame
-    (``tables.statements.copy()``) before changing it."""
-    sources: pd.DataFrame
-    conflicts: pd.DataFrame
-    actors: pd.DataFrame
-    statements: pd.DataFrame
-    events: pd.DataFrame
-    claims: pd.DataFrame
-    statement_responses: pd.DataFrame
-    claim_evidence: pd.DataFrame
-    corpus_statements: pd.DataFrame
-    corpus_search_log: pd.DataFrame
-    corpus_exclusions: pd.DataFrame
-    corpus_split: pd.DataFrame
+    """All input tables, validated, one attribute per table of data/tables.yaml
+    (``tables.statements``). Frozen: copy a frame before changing it."""
+    frames: Mapping[str, pd.DataFrame]
     input_dir: Path
 
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name != "frames" and name in self.frames:
+            return self.frames[name]
+        raise AttributeError(name)
+
     def frame(self, name: str) -> pd.DataFrame:
-        return getattr(self, name)
+        return self.frames[name]
 
     def file(self, name: str) -> Path:
         """The CSV a table was read from."""
@@ -112,6 +108,4 @@ def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
     input_dir = Path(input_dir)
     located = {spec.name: read_table(spec, input_dir) for spec in TABLE_SPECS}
     check_across_tables(located)
-    frames = {name: item.frame for name, item in located.items()}
-    assert {f.name for f in fields(Tables)} == set(frames) | {"input_dir"}
-    return Tables(**frames, input_dir=input_dir)
+    return Tables(MappingProxyType({name: item.frame for name, item in located.items()}), input_dir)

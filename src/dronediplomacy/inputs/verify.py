@@ -7,7 +7,7 @@ author, every verbatim quotation and anchor in the paragraph its row names, and 
 of our own prose (``freeText`` columns) copies ``COPY_RUN_WORDS`` words of the source's prose.
 An absent text is skipped, and the report says so. :func:`check_corpus` checks the statement
 corpus against its stored excerpts, every time. Text is compared through ``text.normalise``
-(``text.RULE``, ``MATCH_RULE``); a mismatch raises one InputError naming CSV, row and column.
+(``text.RULE``), a match starting and ending at word boundaries; a mismatch raises one InputError naming CSV, row and column.
 """
 
 from __future__ import annotations
@@ -33,20 +33,6 @@ from dronediplomacy.text import normalise
 COPY_RUN_WORDS = 10
 #: Two corpus quotations sharing this many consecutive words are near-duplicates.
 NEAR_DUPLICATE_WORDS = 8
-
-MATCH_RULE = ("A quotation or anchor must occur in its paragraph (a corpus quotation: in its "
-              "excerpt) after that normalisation of both, starting and ending at word boundaries. "
-              "Paragraphs are the lines after the author line that hold any non-whitespace "
-              "character.")
-
-COPY_RULE = (
-    f"No cell of our own prose may share a run of {COPY_RUN_WORDS} or more consecutive words with "
-    "the source's prose outside quotation marks. Words are runs of letters and digits (an "
-    "apostrophe inside a word keeps it one word), compared after the same normalisation; "
-    "text between double quotation marks is the quoted people's words, not the author's prose, "
-    "and is left out (single quotes are not treated as quotation marks, because the same "
-    "character is the apostrophe).")
-
 
 def occurs_in(needle: str, haystack: str) -> bool:
     """Does ``needle`` occur in ``haystack`` after normalisation, at word boundaries?"""
@@ -118,7 +104,7 @@ def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str 
 
 def check_text(tables: Tables, text: SourceText) -> list[InputError]:
     """Every check of one present source text: checksum; paragraph count, title and author;
-    quotations and anchors in their paragraphs (MATCH_RULE); no copied prose (COPY_RULE: rows
+    quotations and anchors in their paragraphs; no copied prose (COPY_RUN_WORDS words; rows
     of this source, and rows of tables without a source_id)."""
     source, file = tables.sources.set_index("source_id").loc[text.source_id], tables.file("sources")
     errors = [] if text.sha256 == source["sha256"] else [InputError(
