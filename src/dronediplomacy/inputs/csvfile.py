@@ -1,11 +1,7 @@
 """Read a small hand-made CSV strictly, keeping each record's line number.
 
-Used for the input tables, the hand coding and the new-statements command. Accepts what
-spreadsheets write (a UTF-8 byte order mark, CRLF, quoted cells spanning lines, spaces around
-cells); refuses what would silently corrupt data (bad UTF-8, a missing, unknown or repeated
-column, a record with too many or too few cells, and with ``canonical`` a cell holding an
-invisible or unusual character), with one InputError naming the file, the row (line number,
-header = 1, after the id when there is one) and the column.
+Accepts what spreadsheets write (a UTF-8 BOM, CRLF, quoted cells spanning lines, spaces around
+cells); refuses what would corrupt data, with one InputError naming file, row and column.
 """
 
 from __future__ import annotations
@@ -52,12 +48,10 @@ def _decode(path: Path, data: bytes, id_column: str | None) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         lines = data.decode("utf-8-sig", errors="replace").splitlines()
-        header = [name.strip() for name in next(csv.reader(lines[:1]), [])]
-        cells = next(csv.reader([lines[line - 1]]), []) if line > 1 else []
-        bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), None)
-        column = "(header)" if line == 1 else None if bad is None else \
-            header[bad] if bad < len(header) else f"cell {bad + 1}"
-        row = Record(line, dict(zip(header, (c.strip() for c in cells)))).name(id_column)
+        header, cells = ([c.strip() for c in next(csv.reader([lines[n]]), [])] for n in (0, line - 1))
+        bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
+        column = "(header)" if line == 1 else header[bad] if bad < len(header) else None
+        row = Record(line, dict(zip(header, cells))).name(id_column)
         raise InputError(path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte offset "
                          f"{error.start}).", row=row, column=column,
                          fix="save the file with UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
@@ -66,13 +60,9 @@ def _decode(path: Path, data: bytes, id_column: str | None) -> str:
 def read_records(path: Path | str, required: tuple[str, ...], *,
                  allowed: tuple[str, ...] | None = None, id_column: str | None = None,
                  canonical: bool = False) -> tuple[list[str], list[Record]]:
-    """The header and the records (blank lines skipped) of the CSV file at ``path``.
-
-    ``required`` columns must be present; with ``allowed``, no other column may be.
-    ``id_column`` names rows in messages. With ``canonical``, every cell must be canonical
-    text (``text.invisible_or_unusual``); all such cells are reported together. Raises
-    InputError on any problem.
-    """
+    """The header and records (blank lines skipped) of a CSV file with the ``required`` columns
+    (and, given ``allowed``, no others); ``id_column`` names rows in messages; ``canonical``:
+    every cell canonical (``text.invisible_or_unusual``). Raises InputError on any problem."""
     path = Path(path)
     try:
         text = _decode(path, path.read_bytes(), id_column)

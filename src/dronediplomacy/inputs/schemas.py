@@ -1,11 +1,8 @@
 """The input tables' schemas, built from ``data/tables.yaml``, and the rules a descriptor cannot state.
 
-``data/tables.yaml`` (a Frictionless Data Package descriptor, kept by hand) gives every table's
-columns: names, types, meanings, required cells, allowed values, patterns, keys and references.
-:func:`build_schema` turns a resource into a pandera schema. What stays here is what a
-descriptor cannot say: rules within a row (``ROW_RULES``, dates, anchor and excerpt lengths)
-and across tables (``CROSS_TABLE_CHECKS``: references, paragraph ranges, the corpus protocol),
-each with the message a person editing the CSV reads and its fix.
+:func:`build_schema` turns a resource of the Frictionless descriptor into a pandera schema.
+Here is only what a descriptor cannot say: rules within a row (``ROW_RULES``, cell lengths) and
+across tables (``CROSS_TABLE_CHECKS``), each with the message a person reads and its fix.
 """
 
 from __future__ import annotations
@@ -186,11 +183,9 @@ _DTYPES = {"string": str, "date": str, "integer": "Int64", "number": "Float64"}
 
 
 def build_schema(resource: dict) -> pa.DataFrameSchema:
-    """The pandera schema of one resource of data/tables.yaml: a column per field with its type
-    (integer and number coerced from the CSV's text; a date stays text and must be a calendar
-    date), ``required`` as not nullable, ``unique``, ``enum``, ``pattern`` (the whole cell) and
-    ``minimum`` as checks, plus CELL_RULES by column name; ROW_RULES (and the date rules when
-    the table has dated rows) as DataFrame checks; a composite primaryKey as unique together."""
+    """The pandera schema of a resource: each field typed (integer and number coerced from
+    text, a date a YYYY-MM-DD string), its constraints and CELL_RULES as column checks,
+    ROW_RULES (and DATE_ROW_RULES) as frame checks, a composite primaryKey unique together."""
     columns = {}
     for field in resource["schema"]["fields"]:
         rules, checks = field.get("constraints", {}), []
@@ -315,13 +310,12 @@ class Located:
     file: Path
     names: tuple
 
-    def rows(self):
-        return zip(self.names, self.frame.to_dict("records"))
-
-    def errors(self, column: str, problems, fix: str) -> list[InputError]:
-        """An InputError for every row whose entry of ``problems`` (one per row) is not None."""
-        return [InputError(self.file, problem, row=name, column=column, fix=fix)
-                for name, problem in zip(self.names, problems) if problem]
+    def errors(self, column: str, problem: Callable[[dict], str | None],
+               fix: str) -> list[InputError]:
+        """An InputError for every row (a dict of its cells) for which ``problem`` gives one."""
+        return [InputError(self.file, message, row=name, column=column, fix=fix)
+                for name, row in zip(self.names, self.frame.to_dict("records"))
+                if (message := problem(row))]
 
 
 def check_references(tables: Mapping[str, Located]) -> list[InputError]:
@@ -333,14 +327,16 @@ def check_references(tables: Mapping[str, Located]) -> list[InputError]:
             column, target = key["fields"], key["reference"]
             known = set(tables[target["resource"]].frame[target["fields"]])
             target_file = tables[target["resource"]].file.name
-            errors += tables[spec.name].errors(column, [
-                next((f"no row of {target_file} has {target['fields']} {value!r}" for value in
-                      (row[column].split(key["delimiter"]) if "delimiter" in key else [row[column]])
-                      if value not in known), None)
-                if isinstance(row[column], str) and all(row[c] == v for c, v in
-                                                        key.get("when", {}).items()) else None
-                for _, row in tables[spec.name].rows()],
-                fix=f"use an existing {target['fields']} or add the row to {target_file}")
+
+            def dangling(row: dict) -> str | None:
+                if not isinstance(row[column], str) or any(row[c] != v for c, v in
+                                                           key.get("when", {}).items()):
+                    return None
+                values = row[column].split(key["delimiter"]) if "delimiter" in key else [row[column]]
+                return next((f"no row of {target_file} has {target['fields']} {value!r}"
+                             for value in values if value not in known), None)
+            errors += tables[spec.name].errors(column, dangling, fix=f"use an existing "
+                                               f"{target['fields']} or add the row to {target_file}")
     return errors
 
 
@@ -362,9 +358,9 @@ def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[InputError]
             return f"source {row['source_id']} is a {kind}: it has no paragraphs"
         return None
     return [error for located in tables.values() if {"paragraph", "source_id"} <= set(located.frame)
-            for error in located.errors("paragraph", [problem(r) for _, r in located.rows()],
-                                        fix="count paragraphs as data/README.md describes; a "
-                                            "corpus row cites its page in source_note")]
+            for error in located.errors("paragraph", problem, fix="count paragraphs as "
+                                        "data/README.md describes; a corpus row cites its page "
+                                        "in source_note")]
 
 
 def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputError]:
@@ -386,18 +382,15 @@ def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputEr
     kept = statements.frame["query_id"].value_counts()
     known = set(statements.frame["statement_id"]) | set(tables["statements"].frame["statement_id"]) \
         | set(exclusions.frame["exclusion_id"])
-    return statements.errors("date_earliest", [outside(r) for _, r in statements.rows()],
-                             fix="check the date; a statement outside the period goes to "
-                                 "corpus_exclusions.csv as outside_period") \
-        + log.errors("rows_kept", [f"{kept[r['query_id']]} corpus statements cite this query, "
-                                   f"which kept {r['rows_kept']}"
-                                   if kept.get(r["query_id"], 0) > r["rows_kept"] else None
-                                   for _, r in log.rows()],
-                     fix="correct rows_kept or the statements' query_id") \
-        + exclusions.errors("linked_id", [
-            f"no corpus statement, article statement or exclusion has id {r['linked_id']!r}"
-            if isinstance(r["linked_id"], str) and r["linked_id"] not in known else None
-            for _, r in exclusions.rows()], fix="give the id of the row it repeats")
+    return statements.errors("date_earliest", outside, fix="check the date; a statement outside "
+                             "the period goes to corpus_exclusions.csv as outside_period") \
+        + log.errors("rows_kept", lambda r: f"{kept[r['query_id']]} corpus statements cite this "
+                     f"query, which kept {r['rows_kept']}" if kept.get(r["query_id"], 0)
+                     > r["rows_kept"] else None, fix="correct rows_kept or the statements' query_id") \
+        + exclusions.errors("linked_id", lambda r: f"no corpus statement, article statement or "
+                            f"exclusion has id {r['linked_id']!r}" if isinstance(r["linked_id"], str)
+                            and r["linked_id"] not in known else None,
+                            fix="give the id of the row it repeats")
 
 
 def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
@@ -407,17 +400,17 @@ def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
     statements, claims, conflicts, responses = (tables[n] for n in (
         "statements", "claims", "conflicts", "statement_responses"))
     types = dict(zip(tables["actors"].frame["actor_id"], tables["actors"].frame["actor_type"]))
-    errors = statements.errors("attribution", [
-        f"attribution {r['attribution']!r} does not fit actor {r['actor_id']!r} of type "
-        f"{types[r['actor_id']]!r}" if r["actor_id"] in types and (r["attribution"] == "group")
-        != (types[r["actor_id"]] == "group") else None for _, r in statements.rows()],
-        fix="use 'group' exactly when the actor is a group")
+    errors = statements.errors("attribution", lambda r: f"attribution {r['attribution']!r} does "
+                               f"not fit actor {r['actor_id']!r} of type {types[r['actor_id']]!r}"
+                               if r["actor_id"] in types and (r["attribution"] == "group")
+                               != (types[r["actor_id"]] == "group") else None,
+                               fix="use 'group' exactly when the actor is a group")
     with_evidence = set(tables["claim_evidence"].frame["claim_id"])
-    errors += claims.errors("evidence_note", [
-        "no evidence rows in claim_evidence.csv and no evidence_note"
-        if r["claim_id"] not in with_evidence and pd.isna(r["evidence_note"]) else None
-        for _, r in claims.rows()], fix="link the statements or events the claim rests on, or "
-                                        "say in evidence_note that the source offers none")
+    errors += claims.errors("evidence_note", lambda r: "no evidence rows in claim_evidence.csv and "
+                            "no evidence_note" if r["claim_id"] not in with_evidence
+                            and pd.isna(r["evidence_note"]) else None,
+                            fix="link the statements or events the claim rests on, or say in "
+                                "evidence_note that the source offers none")
     events = tables["events"].frame
     for column, event_type in (("date_start", "war_start"), ("date_end", "war_end")):
         def mismatch(row: dict) -> str | None:
@@ -429,17 +422,16 @@ def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
                 return f"{column} {date or 'empty'} does not match the {event_type} event(s) " \
                        f"in events.csv ({', '.join(sorted(dates)) or 'none'})"
             return None
-        errors += conflicts.errors(column, [mismatch(r) for _, r in conflicts.rows()],
+        errors += conflicts.errors(column, mismatch,
                                    fix=f"make {column} and the {event_type} event's dates the same")
     dates = statements.frame.set_index("statement_id")
-    latest, earliest = dates["date_latest"].to_dict(), dates["date_earliest"].to_dict()
-    return errors + responses.errors("response_id", [
-        f"{r['response_id']} (latest {latest[r['response_id']]}) is dated before "
-        f"{r['answers_id']} (earliest {earliest[r['answers_id']]}), which it answers"
-        if isinstance(latest.get(r["response_id"]), str)
-        and isinstance(earliest.get(r["answers_id"]), str)
-        and latest[r["response_id"]] < earliest[r["answers_id"]] else None
-        for _, r in responses.rows()], fix="check the link or the statements' dates")
+    latest, earliest = dates["date_latest"].dropna().to_dict(), dates["date_earliest"].dropna().to_dict()
+    return errors + responses.errors("response_id", lambda r: f"{r['response_id']} (latest "
+                                     f"{latest[r['response_id']]}) is dated before {r['answers_id']}"
+                                     f" (earliest {earliest[r['answers_id']]}), which it answers"
+                                     if latest.get(r["response_id"], "9") < earliest.get(
+                                         r["answers_id"], "") else None,
+                                     fix="check the link or the statements' dates")
 
 
 CROSS_TABLE_CHECKS = (check_references, check_paragraphs_in_range, check_article_rules,

@@ -1,13 +1,9 @@
 """Parser of SIPRI Arms Transfers Database trade-register exports, and the armed-UAV series.
 
-The export (data/raw/README.md): a free-text preamble, a header line starting with
-``HEADER_START``, then one comma-separated line per delivery row; most lines end in ``;``
-(the last column reads ``No;``), but some preamble lines hold a ``;`` mid-line. So the file
-is read by position: the preamble is kept for its "Data generated" date and year range,
-each later line loses its final ``;`` and is split as one CSV record. The known columns and
-their types come from the ``sipri_trade_register_turkiye`` resource of data/tables.yaml;
-extra columns of a newer export are kept as text. A line that does not fit raises
-:class:`~dronediplomacy.errors.InputError` naming the file, the line (1-based) and the column.
+The export (data/raw/README.md): a free-text preamble (kept for its "Data generated" date and
+year range), a header line starting with ``HEADER_START``, then one CSV line per delivery row
+ending in ``;`` (some preamble lines hold a ``;`` mid-line, so the file is read by position, not
+split on ``;``). Column types come from data/tables.yaml; extra columns stay text.
 """
 
 from __future__ import annotations
@@ -41,26 +37,13 @@ def _split(path: Path, number: int, line: str) -> list[str]:
     return [cell.strip() for cell in records[0]]
 
 
-def _flag(cell: str) -> bool:
-    if cell not in ("Yes", "No"):
-        raise ValueError(cell)
-    return cell == "Yes"
-
-
-def _text(cell: str) -> str:
-    if not cell:
-        raise ValueError(cell)
-    return cell
-
-
-#: A field's kind -> (parser raising ValueError, what it expects, dtype when optional).
+#: A field's kind -> (parser raising KeyError or ValueError, what it expects, dtype if optional).
 _KINDS = {"integer": (int, "a whole number", "Int64"), "number": (float, "a number", "float64"),
-          "flag": (_flag, "Yes, No or empty", "boolean"), "string": (_text, "a text", "str")}
+          "flag": ({"Yes": True, "No": False}.__getitem__, "Yes, No or empty", "boolean"),
+          "string": (str, "a text", "str")}
 
 
 def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
-    """A column typed by its field (integer, number, a Yes/No enum as boolean, text); an empty
-    cell is NA unless the field is required. Columns not in the descriptor stay text."""
     field = FIELDS.get(name, {"type": "string"})
     rules = field.get("constraints", {})
     kind, required = "flag" if "enum" in rules else field["type"], rules.get("required", False)
@@ -71,8 +54,10 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
             values.append("" if kind == "string" else None)
             continue
         try:
+            if not cell:
+                raise ValueError("empty")
             values.append(parse(cell))
-        except ValueError:
+        except (KeyError, ValueError):
             problem = (f"the cell on line {line} is empty; expected {expected}." if cell == ""
                        else f"{cell!r} on line {line} is not {expected}.")
             raise InputError(path, problem, row=line, column=name, fix=_FIX) from None
@@ -80,16 +65,12 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
 
 
 def read_trade_register(path: Path | str) -> pd.DataFrame:
-    """A SIPRI trade-register export as a typed DataFrame: one row per delivery row, SIPRI's
-    column names, the index ``line`` (the row's line in the file). Types: required integers
-    int64, ``Order date`` Int64, the ``... is estimate`` flags and ``Local production``
-    boolean (Yes True, No False, empty NA: "not marked"), TIV columns float64, the rest text.
-
-    ``attrs``: ``source_file`` (name), ``generated`` (the preamble's "Data generated" text or
-    None), ``year_range`` ((first, last) of the query, not of the data: see
-    :func:`last_delivery_year`; or None). Accepts a UTF-8 BOM and CRLF. Raises InputError
-    (file, line, column, fix) for anything it cannot read.
-    """
+    """A SIPRI trade-register export as a DataFrame: one row per delivery row, SIPRI's column
+    names, index ``line`` (1-based line in the file). Required integers int64, ``Order date``
+    Int64, Yes/No flags boolean (empty NA: "not marked"), TIV columns float64, the rest text.
+    ``attrs``: ``source_file``, ``generated`` (preamble's "Data generated" or None),
+    ``year_range`` (the query's (first, last), not the data's, or None). Accepts a BOM and
+    CRLF. Raises InputError naming file, line and column for anything it cannot read."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -148,16 +129,11 @@ def last_delivery_year(frame: pd.DataFrame) -> int:
 def armed_uav_deliveries(frame: pd.DataFrame,
                          recipients: Sequence[str] = ("Azerbaijan", "Ukraine"),
                          first_year: int = 2014, *, supplier: str = "Turkiye") -> pd.DataFrame:
-    """Armed-UAV systems delivered per year by ``supplier``, to each recipient and to all.
-
-    Rows: every year from ``first_year`` to :func:`last_delivery_year` of the whole ``frame``
-    (a year without deliveries is a real 0), for each of ``recipients`` and then
-    ``ALL_RECIPIENTS``. Columns: ``year``, ``recipient``, ``delivered`` ("Numbers delivered"
-    summed over rows described ``armed UAV``), ``includes_estimate`` (any such row marked
-    "Numbers delivered is estimate"), ``estimated`` (systems in marked rows), ``sipri_ids``
-    (the rows' SIPRI AT Database IDs, ascending, joined by "; "). ValueError for arguments
-    the export cannot answer (no recipients, unknown names, first_year after the coverage).
-    """
+    """Armed-UAV systems delivered by ``supplier`` per year (``first_year`` to
+    :func:`last_delivery_year`; no delivery is a real 0) to each of ``recipients``, then to
+    ``ALL_RECIPIENTS``. Columns: year, recipient, delivered ("Numbers delivered" of rows
+    described ``armed UAV``), includes_estimate, estimated (systems in rows marked as SIPRI
+    estimates), sipri_ids (ascending, "; "-joined). ValueError for what the export cannot answer."""
     if not recipients:
         raise ValueError("recipients is empty: name at least one recipient country")
     if len(set(recipients)) != len(recipients) or ALL_RECIPIENTS in recipients:

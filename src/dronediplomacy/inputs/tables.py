@@ -1,22 +1,11 @@
-"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle.
-
-    from dronediplomacy.inputs.tables import load_tables
-    tables = load_tables()          # every table read, validated, cross-checked
-    tables.statements               # a plain pandas DataFrame
-
-Every cell is read as a stripped string (``csvfile.read_records``: UTF-8 with or without a
-BOM, canonical text), an empty cell becomes missing, and only then does the schema (built
-from data/tables.yaml) convert types; so a file saved by Excel (BOM, CRLF, stray spaces)
-gives exactly the frames of a clean one. Anything wrong raises one ``InputError`` naming
-the file, the row and the column.
-"""
+"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle:
+``load_tables().statements`` is a DataFrame. Cells are read as stripped strings (so a file
+saved by Excel gives the frames of a clean one), then typed by the schemas."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 
@@ -29,18 +18,24 @@ from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, 
 
 @dataclass(frozen=True)
 class Tables:
-    """All input tables, validated, one attribute per table of data/tables.yaml
-    (``tables.statements``). Frozen: copy a frame before changing it."""
-    frames: Mapping[str, pd.DataFrame]
+    """All input tables, validated. Frozen: attributes cannot be reassigned; copy a frame
+    (``tables.statements.copy()``) before changing it."""
+    sources: pd.DataFrame
+    conflicts: pd.DataFrame
+    actors: pd.DataFrame
+    statements: pd.DataFrame
+    events: pd.DataFrame
+    claims: pd.DataFrame
+    statement_responses: pd.DataFrame
+    claim_evidence: pd.DataFrame
+    corpus_statements: pd.DataFrame
+    corpus_search_log: pd.DataFrame
+    corpus_exclusions: pd.DataFrame
+    corpus_split: pd.DataFrame
     input_dir: Path
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        if name != "frames" and name in self.frames:
-            return self.frames[name]
-        raise AttributeError(name)
-
     def frame(self, name: str) -> pd.DataFrame:
-        return self.frames[name]
+        return getattr(self, name)
 
     def file(self, name: str) -> Path:
         """The CSV a table was read from."""
@@ -65,11 +60,8 @@ class Tables:
         raise KeyError(f"no table has a row with id {row_id!r}")
 
     def cite(self, row_id: str) -> str:
-        """How to cite a row: author, title, paragraph, then the table and row id.
-
-        e.g. ``Author, "Title", para. 5 (statements.csv, st04)``; a corpus statement by its
-        page: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``.
-        """
+        """How to cite a row: ``Author, "Title", para. 5 (statements.csv, st04)``; a corpus
+        statement: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``."""
         table, row = self.find_row(row_id)
         where = f"({SPECS_BY_NAME[table].file}, {row_id})"
         if table == "sources":
@@ -108,4 +100,4 @@ def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
     input_dir = Path(input_dir)
     located = {spec.name: read_table(spec, input_dir) for spec in TABLE_SPECS}
     check_across_tables(located)
-    return Tables(MappingProxyType({name: item.frame for name, item in located.items()}), input_dir)
+    return Tables(**{name: item.frame for name, item in located.items()}, input_dir=input_dir)

@@ -1,13 +1,9 @@
 """Verify the tables against their sources: an article's text when present, a corpus's excerpts.
 
-Each source of kind article names its ``text_file``, looked up in ``paths.sources_dir()``
-($DRONE_SOURCES_DIR, default ``../shared/source``); the texts are not in the repository. For
-every text found, :func:`verify_sources` checks its checksum, paragraph count, title and
-author, every verbatim quotation and anchor in the paragraph its row names, and that no cell
-of our own prose (``freeText`` columns) copies ``COPY_RUN_WORDS`` words of the source's prose.
-An absent text is skipped, and the report says so. :func:`check_corpus` checks the statement
-corpus against its stored excerpts, every time. Text is compared through ``text.normalise``
-(``text.RULE``), a match starting and ending at word boundaries; a mismatch raises one InputError naming CSV, row and column.
+An article's ``text_file`` is looked up in ``paths.sources_dir()`` ($DRONE_SOURCES_DIR); the
+texts are not in the repository, and an absent one is skipped with one line saying so. Text is
+compared through ``text.normalise`` (data/README.md states the rules); a mismatch raises one
+InputError naming CSV, row and column.
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ import pandas as pd
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.csvfile import raise_all
 from dronediplomacy.inputs.schemas import TABLE_SPECS, free_text_columns
-from dronediplomacy.inputs.tables import Tables, load_tables
+from dronediplomacy.inputs.tables import Tables
 from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
 from dronediplomacy.text import normalise
 
@@ -188,11 +184,6 @@ class VerificationReport:
     lines: tuple[str, ...]     # what was done, one line per source (and the corpus)
 
 
-def _articles(tables: Tables) -> list[dict]:
-    """The sources verified against a text (kind article); a corpus is checked by check_corpus."""
-    return tables.sources[tables.sources["kind"] == "article"].to_dict("records")
-
-
 def verify_sources(tables: Tables, texts_dir: Path | str | None = None, *,
                    announce: bool = True) -> VerificationReport:
     """Check the corpus, and every source whose text is in ``texts_dir`` (default
@@ -201,7 +192,7 @@ def verify_sources(tables: Tables, texts_dir: Path | str | None = None, *,
     folder = Path(texts_dir) if texts_dir is not None else sources_dir()
     raise_all(check_corpus(tables))
     verified, skipped, lines = [], [], []
-    for row in _articles(tables):
+    for row in tables.sources[tables.sources["kind"] == "article"].to_dict("records"):
         path = folder / row["text_file"]
         if path.is_file():
             raise_all(check_text(tables, SourceText.read(
@@ -222,9 +213,8 @@ def verify_sources(tables: Tables, texts_dir: Path | str | None = None, *,
 
 
 def verification_plan(tables: Tables) -> pd.DataFrame:
-    """What verification checks for each article, from the tables alone (so the same whether
-    or not the texts are present): one row per source with its text file, expected sha256,
-    paragraphs, verbatim quotations, anchors and paraphrased cells."""
+    """What verification checks per article (text file, sha256, counts), from the tables alone:
+    the same whether or not the texts are present."""
     cells = [cell[4] for cell in paraphrased_cells(tables)]
     quoted = [row.get("source_id") for _, _, row in _rows(tables, "text_kind")
               if row["text_kind"] == "verbatim"]
@@ -234,16 +224,12 @@ def verification_plan(tables: Tables) -> pd.DataFrame:
                           "verbatim_quotations": quoted.count(s["source_id"]),
                           "anchors": anchored.count(s["source_id"]),
                           "paraphrased_cells": sum(c in (s["source_id"], None) for c in cells)}
-                         for s in _articles(tables)])
+                         for s in tables.sources[tables.sources["kind"] == "article"].to_dict("records")])
 
 
 def tell_terminal(lines: Sequence[str]) -> None:
-    """Write lines to the terminal running this process, not into a notebook's outputs.
-
-    In a Jupyter kernel ``sys.stderr`` is captured into the notebook, but its ``fileno()`` is
-    the kernel process's own stderr (the runner's console, pytest's output, the JupyterLab
-    log). Outside a kernel it is ordinary stderr.
-    """
+    """Write lines to the terminal running this process, not into a notebook's outputs: in a
+    kernel, ``sys.stderr.fileno()`` is the process's own stderr (runner, pytest, JupyterLab)."""
     data = "".join(f"{line}\n" for line in lines)
     try:
         os.write(sys.stderr.fileno(), data.encode("utf-8"))
@@ -252,16 +238,3 @@ def tell_terminal(lines: Sequence[str]) -> None:
         stream.write(data)
         stream.flush()
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m dronediplomacy.inputs.verify``: load, validate and verify; exit 1 on a problem."""
-    try:
-        verify_sources(load_tables())
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

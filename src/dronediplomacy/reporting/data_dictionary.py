@@ -1,15 +1,10 @@
 """Write ``data/README.md`` (the data dictionary) and ``data/datapackage.json`` (a Frictionless
 data package) from the one description of the tables, ``data/tables.yaml``.
 
-    python -m dronediplomacy.reporting.data_dictionary           # (re)write both
-    python -m dronediplomacy.reporting.data_dictionary --check   # exit 1 if either is stale
+    python -m dronediplomacy.reporting.data_dictionary    # (re)write both
 
-The dictionary's prose is the template ``templates/data_dictionary.md.j2``; its tables come from
-the descriptor, plus the rules Python enforces beyond it (row rules, anchor and excerpt lengths,
-``text.RULE``, ``verify.COPY_RUN_WORDS``). The
-package is the descriptor as JSON without the properties that are ours alone, with the columns
-of derived tables that follow the codebook or the data (``otherFields``) read from each CSV's
-header. Both are byte-identical on every run.
+The prose is ``templates/data_dictionary.md.j2``; the tables come from the descriptor and
+the rules in inputs/. Both files are byte-identical on every run.
 """
 
 from __future__ import annotations
@@ -17,10 +12,8 @@ from __future__ import annotations
 import copy
 import csv
 import json
-import sys
 from itertools import islice
 from pathlib import Path
-from typing import Sequence
 
 import jinja2
 
@@ -95,10 +88,8 @@ def render_dictionary() -> str:
 
 
 def datapackage(data_dir: Path | str = DATA) -> dict:
-    """The data package of ``data_dir``: the descriptor without our own properties, every
-    resource with its licence and sources (the package's unless its own), foreign keys that
-    Frictionless cannot check (lists, conditional) left out, and for a resource with
-    ``otherFields`` one field per column of its CSV header."""
+    """The descriptor without our own properties and the foreign keys Frictionless cannot check,
+    each resource with licence and sources, ``otherFields`` as one field per CSV column."""
     package = copy.deepcopy(DESCRIPTOR)
     for resource in package["resources"]:
         if "otherFields" in resource:
@@ -136,25 +127,8 @@ def write_dictionary(data_dir: Path | str = DATA) -> Path:
     return data_dir / DICTIONARY_PATH.name
 
 
-def is_stale(target: Path | str | None = None) -> bool:
-    """True when the dictionary file is missing or differs from what the descriptor gives."""
-    target = Path(target) if target is not None else DICTIONARY_PATH
-    return not target.is_file() or target.read_text(encoding="utf-8") != render_dictionary()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--check"]:
-        stale = [relative(p) for p, fresh in ((DICTIONARY_PATH, render_dictionary()),
-                                              (PACKAGE_PATH, render_package()))
-                 if not p.is_file() or p.read_text(encoding="utf-8") != fresh]
-        if stale:
-            print(f"{', '.join(stale)} stale: run python -m dronediplomacy.reporting.data_dictionary",
-                  file=sys.stderr)
-        return 1 if stale else 0
-    if args:
-        print("usage: python -m dronediplomacy.reporting.data_dictionary [--check]", file=sys.stderr)
-        return 2
+def main() -> int:
+    """``python -m dronediplomacy.reporting.data_dictionary``: (re)write both files."""
     print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")
     return 0
 
