@@ -1,4 +1,4 @@
-"""The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.py), case by case.
+"""The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.yaml), case by case.
 
 Every case breaks a copy of one input the way a person editing it might, and checks what
 that person reads: one InputError naming the file, the row, the column (or YAML key) and
@@ -37,7 +37,7 @@ from dronediplomacy.coding import hand_coding
 from dronediplomacy import paths
 from dronediplomacy.running import pipeline
 from dronediplomacy.inputs import sipri
-from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS, BadInput
+from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.inputs.verify import verify_sources
@@ -344,7 +344,7 @@ LOAD: dict[str, Callable[[Workspace], object]] = {
 }
 
 
-def workspace_for(case: BadInput, tmp_path: Path, request) -> Workspace:
+def workspace_for(case, tmp_path: Path, request) -> Workspace:
     if case.input == "source text":
         tables, texts = request.getfixturevalue("made_up_source")
         return Workspace(tables.input_dir, texts)

@@ -205,30 +205,50 @@ def test_split_refuses_a_share_outside_zero_and_one():
         stratified_split(ids, strata, share=1.0)
 
 
-# --- the repository's own corpus -----------------------------------------------------------
+# --- the corpus's hand coding -----------------------------------------------------------------
 
-def test_the_repositorys_corpus_passes_every_check_and_its_hand_coding_validates():
-    """The committed corpus verifies against its excerpts, and its hand coding passes the same
-    validation as the article's (every statement coded on every hand-coded dimension)."""
+def _write_hand_coding(path, ids, skip=(), note="Made up for the test."):
+    """A hand coding of ``ids``: the first code of every hand-coded dimension, except ``skip``."""
+    from dronediplomacy.coding.codebook import load_codebook
+
+    codebook = load_codebook()
+    lines = ["statement_id,dimension,code,rationale,codebook_version"] + [
+        f"{sid},{dim},{codebook.code_ids(dim)[0]},{note},{codebook.version}"
+        for sid in ids for dim in codebook.dimensions_coded_by("hand") if (sid, dim) not in skip]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return codebook.dimensions_coded_by("hand")
+
+
+def test_a_corpus_hand_coding_validates_against_the_corpus(corpus, tmp_path):
     from dronediplomacy.coding.hand_coding import load_hand_coding
-    from dronediplomacy.paths import DATA_INPUT
 
-    tables = load_tables()
-    assert check_corpus(tables) == []
-    ids = list(tables.corpus_statements["statement_id"])
-    coded = load_hand_coding(DATA_INPUT / "corpus_hand_coding.csv", statement_ids=ids)
+    ids = list(load_tables(corpus.input_dir).corpus_statements["statement_id"])
+    _write_hand_coding(tmp_path / "corpus_hand_coding.csv", ids)
+    coded = load_hand_coding(tmp_path / "corpus_hand_coding.csv", statement_ids=ids)
     assert set(coded["statement_id"]) == set(ids)
 
 
-def test_an_uncoded_corpus_statement_is_named(tmp_path):
+def test_an_uncoded_corpus_statement_is_named(corpus, tmp_path):
     from dronediplomacy.coding.hand_coding import load_hand_coding
-    from dronediplomacy.paths import DATA_INPUT
+    from dronediplomacy.coding.codebook import load_codebook
 
-    copy = tmp_path / "corpus_hand_coding.csv"
-    lines = (DATA_INPUT / "corpus_hand_coding.csv").read_text(encoding="utf-8").splitlines()
-    copy.write_text("\n".join(line for line in lines if not line.startswith("cs002,")) + "\n",
-                    encoding="utf-8")
-    ids = list(load_tables().corpus_statements["statement_id"])
+    ids = list(load_tables(corpus.input_dir).corpus_statements["statement_id"])
+    dimension = load_codebook().dimensions_coded_by("hand")[0]
+    path = tmp_path / "corpus_hand_coding.csv"
+    _write_hand_coding(path, ids, skip={(ids[1], dimension)})
     with pytest.raises(InputError) as caught:
-        load_hand_coding(copy, statement_ids=ids)
-    assert "cs002" in str(caught.value) and "corpus_hand_coding.csv" in str(caught.value)
+        load_hand_coding(path, statement_ids=ids)
+    assert ids[1] in str(caught.value) and "corpus_hand_coding.csv" in str(caught.value)
+
+
+def test_a_hand_coding_cell_must_be_canonical_text(corpus, tmp_path):
+    from dronediplomacy.coding.hand_coding import load_hand_coding
+
+    ids = list(load_tables(corpus.input_dir).corpus_statements["statement_id"])
+    path = tmp_path / "corpus_hand_coding.csv"
+    _write_hand_coding(path, ids, note="Made\u00a0up.")
+    with pytest.raises(InputError) as caught:
+        load_hand_coding(path, statement_ids=ids)
+    error = caught.value
+    assert (error.file, error.column, error.row) == ("corpus_hand_coding.csv", "rationale", 2)
+    assert "NO-BREAK SPACE" in error.problem and error.fix

@@ -68,7 +68,6 @@ def test_paragraphs_are_nonblank_lines_after_the_author_line(tmp_path):
     text = SourceText.read("x", path, title_line=1, author_line=3)
     assert text.paragraphs == ("First.", "Second.", "Third.")
     assert (text.title, text.author) == ("Title", "Author")
-    assert text.paragraph(0) is None and text.paragraph(4) is None
 
 
 def test_prose_runs_leave_out_quoted_words(tmp_path):

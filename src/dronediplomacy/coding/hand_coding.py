@@ -40,7 +40,7 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
     """
     path = Path(path)
     codebook = codebook or load_codebook()
-    _header, records = read_records(path, COLUMNS, allowed=COLUMNS)
+    _header, records = read_records(path, COLUMNS, allowed=COLUMNS, canonical=True)
     hand_dimensions = codebook.dimensions_coded_by("hand")
     known_ids = set(statement_ids) if statement_ids is not None else None
     seen: dict[tuple[str, str, str], int] = {}           # (statement, dimension, code) -> line

@@ -1,11 +1,7 @@
 """Read a small hand-made CSV strictly, keeping each record's line number.
 
-Shared by the hand coding and the new-statements command. Accepts what spreadsheet
-programs write (a UTF-8 byte order mark, CRLF line endings, quoted fields spanning
-lines); rejects what would silently corrupt data (bad UTF-8, a missing or duplicated
-column, a record with too many or too few fields), each time with one InputError
-naming the file, the row (the line number in the file; the header is line 1) and
-the column.
+Accepts what spreadsheets write (a UTF-8 BOM, CRLF, quoted cells spanning lines, spaces around
+cells); refuses what would corrupt data, with one InputError naming file, row and column.
 """
 
 from __future__ import annotations
@@ -14,14 +10,36 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from dronediplomacy.errors import InputError
+from dronediplomacy.text import invisible_or_unusual
+
+MAX_REPORTED = 20
+
+
+def raise_all(errors: Sequence[InputError]) -> None:
+    """Raise the first error, its message followed by the others one per line (at most
+    MAX_REPORTED). Does nothing when there are none."""
+    if not errors:
+        return
+    first, others = errors[0], [f"  {e}" for e in errors[1:MAX_REPORTED]]
+    if len(errors) > MAX_REPORTED:
+        others.append(f"  ... and {len(errors) - MAX_REPORTED} more")
+    if others:
+        first.args = (f"{first}\n{len(errors) - 1} more problem(s):\n" + "\n".join(others),)
+    raise first
 
 
 @dataclass(frozen=True)
 class Record:
-    line: int          # the line on which the record starts (header = 1)
-    values: dict       # column name -> cell text, surrounding whitespace stripped
+    line: int     # the line on which the record starts (header = 1)
+    values: dict  # column name -> cell text, surrounding whitespace stripped
+
+    def name(self, id_column: str | None) -> str | int:
+        """How messages name the row: ``id (line N)``, or the line number."""
+        row_id = self.values.get(id_column) if id_column else None
+        return f"{row_id} (line {self.line})" if row_id else self.line
 
 
 def _decode(path: Path, data: bytes, id_column: str | None) -> str:
@@ -30,91 +48,68 @@ def _decode(path: Path, data: bytes, id_column: str | None) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         lines = data.decode("utf-8-sig", errors="replace").splitlines()
-        header = [name.strip() for name in next(csv.reader(lines[:1]), [])]
-        row, column = line, ("(header)" if line == 1 else None)
-        if line > 1 and line - 1 < len(lines):
-            fields = next(csv.reader([lines[line - 1]]), [])
-            bad = next((i for i, field in enumerate(fields) if "\ufffd" in field), None)
-            if bad is not None:
-                column = header[bad] if bad < len(header) else f"field {bad + 1}"
-            if id_column in header and header.index(id_column) < len(fields):
-                row = f"{fields[header.index(id_column)].strip()} (line {line})"
-        raise InputError(path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte "
-                               f"offset {error.start}).", row=row, column=column,
+        header, cells = ([c.strip() for c in next(csv.reader([lines[n]]), [])] for n in (0, line - 1))
+        bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
+        column = "(header)" if line == 1 else header[bad] if bad < len(header) else None
+        row = Record(line, dict(zip(header, cells))).name(id_column)
+        raise InputError(path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte offset "
+                         f"{error.start}).", row=row, column=column,
                          fix="save the file with UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
 
 
 def read_records(path: Path | str, required: tuple[str, ...], *,
-                 allowed: tuple[str, ...] | None = None, id_column: str | None = None
-                 ) -> tuple[list[str], list[Record]]:
-    """The header (column names) and the records of the CSV file at ``path``.
-
-    ``required`` columns must be present; if ``allowed`` is given, no other column
-    may be. Blank lines are skipped. ``id_column`` names the row of a byte that is not
-    UTF-8 by its id. Raises InputError on any problem.
-    """
+                 allowed: tuple[str, ...] | None = None, id_column: str | None = None,
+                 canonical: bool = False) -> tuple[list[str], list[Record]]:
+    """The header and records (blank lines skipped) of a CSV file with the ``required`` columns
+    (and, given ``allowed``, no others); ``id_column`` names rows in messages; ``canonical``:
+    every cell canonical (``text.invisible_or_unusual``). Raises InputError on any problem."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "file not found.", row=1, column=required[0],
-                         fix="check the file name and folder.") from None
+        text = _decode(path, path.read_bytes(), id_column)
     except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror}).", row=1,
-                         column=required[0], fix="check the file's permissions.") from None
-    text = _decode(path, data, id_column)
+        missing = isinstance(error, FileNotFoundError)
+        raise InputError(path, "file not found." if missing else f"cannot be read "
+                         f"({error.strerror}).", row=1, column=required[0],
+                         fix="check the file name and folder." if missing else
+                         "check the file's permissions.") from None
     if not text.strip():
         raise InputError(path, "the file is empty; expected a header row naming the columns "
                                f"{', '.join(required)}.", row=1, column=required[0],
                          fix=f"write the header line ({','.join(required)}) and the rows.")
+    reader, start, records = csv.reader(io.StringIO(text, newline=""), strict=True), 1, []
+    try:
+        header = [name.strip() for name in next(reader)]
+        wrong = [(n, f"the column {n!r} appears twice in the header.", "rename or remove one of "
+                  "them.") for i, n in enumerate(header) if n in header[:i]]
+        wrong += [(n, f"missing required column {n!r} (the header has {', '.join(header)}).",
+                   f"add the column {n!r} to the header (check its spelling).")
+                  for n in required if n not in header]
+        wrong += [(n, f"unknown column {n!r}; allowed: {', '.join(allowed)}.", "remove the "
+                   "column, or fix its name.") for n in header if allowed and n not in allowed]
+        if wrong:
+            raise InputError(path, wrong[0][1], row=1, column=wrong[0][0], fix=wrong[0][2])
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not cells or (len(cells) == 1 and not cells[0].strip() and len(header) > 1):
+                continue  # a blank line
+            short = len(cells) < len(header)
+            if len(cells) != len(header):
+                raise InputError(path, f"has {len(cells)} fields but the header has "
+                                 f"{len(header)}.", row=line, column=header[len(cells)] if short
+                                 else f"(after {header[-1]})", fix="add the missing cells (an "
+                                 "empty cell still needs its comma)." if short else
+                                 "quote cells that contain commas.")
+            records.append(Record(line, {n: cell.strip() for n, cell in zip(header, cells)}))
+    except csv.Error as error:
+        raise InputError(path, f"not readable as CSV: {error}.", row=start,
+                         column="(whole row)", fix="check the quotes on this row.") from None
+    if canonical:  # every non-canonical cell at once: a pasted web page may hold many
+        raise_all([InputError(path, f"character {found[0][0] + 1} is {found[0][1]}" + (
+            f" (and {len(found) - 1} more)" if len(found) > 1 else ""), row=record.name(
+                id_column), column=column, fix="retype it: a plain space for a space, nothing "
+            "for an invisible character, the composed letter (e.g. é) for a letter plus accent")
+            for record in records for column, cell in record.values.items()
+            if (found := invisible_or_unusual(cell))])
+    return header, records
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[Record] = []
-    header: list[str] | None = None
-    next_line = 1
-    while True:
-        start = next_line
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise InputError(path, f"not readable as CSV: {error}.", row=start,
-                             column="(whole row)",
-                             fix="check the quotes on this row.") from None
-        next_line = reader.line_num + 1
-        if header is None:
-            header = [name.strip() for name in fields]
-            seen = set()
-            for name in header:
-                if name in seen:
-                    raise InputError(path, f"the column {name!r} appears twice in the header.",
-                                     row=1, column=name, fix="rename or remove one of them.")
-                seen.add(name)
-            for name in required:
-                if name not in header:
-                    raise InputError(path, f"missing required column {name!r} (the header has "
-                                           f"{', '.join(header) or 'no columns'}).",
-                                     row=1, column=name,
-                                     fix=f"add the column {name!r} to the header (check its "
-                                         "spelling).")
-            if allowed is not None:
-                for name in header:
-                    if name not in allowed:
-                        raise InputError(path, f"unknown column {name!r}; allowed: "
-                                               f"{', '.join(allowed)}.", row=1, column=name,
-                                     fix="remove the column, or fix its name.")
-            continue
-        if not fields or (len(fields) == 1 and not fields[0].strip() and len(header) > 1):
-            continue  # a blank line
-        if len(fields) > len(header):
-            raise InputError(path, f"has {len(fields)} fields but the header has {len(header)}.",
-                             row=start, column=f"(after {header[-1]})",
-                             fix="quote cells that contain commas.")
-        if len(fields) < len(header):
-            raise InputError(path, f"has {len(fields)} fields but the header has {len(header)}.",
-                             row=start, column=header[len(fields)],
-                             fix="add the missing cells (an empty cell still needs its comma).")
-        records.append(Record(line=start, values={name: value.strip()
-                                                  for name, value in zip(header, fields)}))
-    return header or [], records

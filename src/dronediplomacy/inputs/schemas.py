@@ -1,12 +1,8 @@
 """The input tables' schemas, built from ``data/tables.yaml``, and the rules a descriptor cannot state.
 
-``data/tables.yaml`` is the one source of truth for every table's columns (a Frictionless Data
-Package descriptor, kept by hand): names, types, meanings, required cells, allowed values,
-patterns, keys and references. :func:`build_schema` turns one resource into a pandera schema,
-:func:`check_references` checks its ``foreignKeys``. What stays here is what a descriptor
-cannot say: rules within a row (date intervals, sections, modes), a few cell rules (anchor and
-excerpt length) and rules across tables (paragraph ranges, the corpus protocol), each with the
-message a person editing the CSV reads and its fix.
+:func:`build_schema` turns a resource of the Frictionless descriptor into a pandera schema.
+Here is only what a descriptor cannot say: rules within a row (``ROW_RULES``, cell lengths) and
+across tables (``CROSS_TABLE_CHECKS``), each with the message a person reads and its fix.
 """
 
 from __future__ import annotations
@@ -22,6 +18,7 @@ import yaml
 from pandera.errors import SchemaErrors
 
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.csvfile import raise_all
 from dronediplomacy.paths import DATA
 
 DESCRIPTOR_PATH = DATA / "tables.yaml"
@@ -62,26 +59,6 @@ def is_calendar_date(value: object) -> bool:
         return False
 
 
-# --- cell rules by column name, and row rules by table ----------------------------------
-
-CELL_RULES = {
-    "anchor": _check(lambda v: ANCHOR_MIN_WORDS <= len(v.split()) <= ANCHOR_MAX_WORDS,
-                     element_wise=True,
-                     error=f"an anchor must be {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} words",
-                     fix=f"copy {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} consecutive words from "
-                         "the paragraph"),
-    "excerpt": _check(lambda v: len(v.split()) <= MAX_EXCERPT_WORDS, element_wise=True,
-                      error=f"is longer than {MAX_EXCERPT_WORDS} words",
-                      fix=f"cut the excerpt to at most {MAX_EXCERPT_WORDS} words around the "
-                          "quotation"),
-}
-
-
-def _ordered(first: pd.Series, last: pd.Series) -> pd.Series:
-    both = first.map(is_calendar_date).astype(bool) & last.map(is_calendar_date).astype(bool)
-    return ~both | (first.fillna("") <= last.fillna(""))
-
-
 def date_precision_problem(precision: str, earliest: object, latest: object) -> str | None:
     """Why an (earliest, latest, precision) triple is inconsistent, or None if it is fine."""
     has_e, has_l = isinstance(earliest, str), isinstance(latest, str)
@@ -101,24 +78,6 @@ def date_precision_problem(precision: str, earliest: object, latest: object) -> 
     return None if fits.get(precision, True) else f"precision {precision!r} does not fit the dates"
 
 
-def _precision_fits(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series([any(isinstance(d, str) and not is_calendar_date(d) for d in (e, l))
-                      or date_precision_problem(p, e, l) is None  # a bad date: reported on its own
-                      for p, e, l in zip(frame["date_precision"], frame["date_earliest"],
-                                         frame["date_latest"])], index=frame.index)
-
-
-DATE_ROW_RULES = [
-    _check(lambda f: _ordered(f["date_earliest"], f["date_latest"]), column="date_latest",
-           error="date_latest is before date_earliest",
-           fix="swap the dates, or correct the one that is wrong"),
-    _check(_precision_fits, column="date_precision",
-           error="does not fit the dates (day: earliest == latest; month: first to last day of one "
-                 "month; year: 1 Jan to 31 Dec; interval: at least one date; unknown: no dates)",
-           fix="make date_precision match date_earliest and date_latest"),
-]
-
-
 def sections_problem(sections: object, paragraph_count: object) -> str | None:
     """Why a sections string does not cover paragraphs 1..paragraph_count exactly once, or None."""
     if not isinstance(sections, str) or pd.isna(paragraph_count):
@@ -135,14 +94,50 @@ def sections_problem(sections: object, paragraph_count: object) -> str | None:
     return None
 
 
+# --- cell rules by column name, row rules by table ----------------------------------------
+
+CELL_RULES = {
+    "anchor": _check(lambda v: ANCHOR_MIN_WORDS <= len(v.split()) <= ANCHOR_MAX_WORDS,
+                     element_wise=True,
+                     error=f"an anchor must be {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} words",
+                     fix=f"copy {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} consecutive words from "
+                         "the paragraph"),
+    "excerpt": _check(lambda v: len(v.split()) <= MAX_EXCERPT_WORDS, element_wise=True,
+                      error=f"is longer than {MAX_EXCERPT_WORDS} words",
+                      fix=f"cut the excerpt to at most {MAX_EXCERPT_WORDS} words around the "
+                          "quotation"),
+}
+
+
+def _rowwise(fn: Callable, *columns: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """A DataFrame check from a function of one row's cells (missing cells as None)."""
+    return lambda f: pd.Series([fn(*(None if pd.isna(v) else v for v in row))
+                                for row in zip(*(f[c] for c in columns))], index=f.index, dtype=bool)
+
+
+def _ordered(first: str, last: str) -> bool:
+    return not (is_calendar_date(first) and is_calendar_date(last)) or first <= last
+
+
 def _has(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].notna()
 
 
+DATE_ROW_RULES = [
+    _check(_rowwise(_ordered, "date_earliest", "date_latest"), column="date_latest",
+           error="date_latest is before date_earliest",
+           fix="swap the dates, or correct the one that is wrong"),
+    _check(_rowwise(lambda p, e, l: any(d and not is_calendar_date(d) for d in (e, l))  # own error
+                    or date_precision_problem(p, e, l) is None,
+                    "date_precision", "date_earliest", "date_latest"), column="date_precision",
+           error="does not fit the dates (day: earliest == latest; month: first to last day of one "
+                 "month; year: 1 Jan to 31 Dec; interval: at least one date; unknown: no dates)",
+           fix="make date_precision match date_earliest and date_latest"),
+]
+
 ROW_RULES: dict[str, list[pa.Check]] = {
     "sources": [
-        _check(lambda f: pd.Series([sections_problem(s, n) is None for s, n in
-                                    zip(f["sections"], f["paragraph_count"])], index=f.index),
+        _check(_rowwise(lambda s, n: sections_problem(s, n) is None, "sections", "paragraph_count"),
                column="sections", error="sections do not cover paragraphs 1..paragraph_count in "
                "order, once each", fix="make the ranges contiguous from 1 to paragraph_count"),
         _check(lambda f: f[list(TEXT_COLUMNS)].notna().all(axis=1).where(
@@ -150,7 +145,7 @@ ROW_RULES: dict[str, list[pa.Check]] = {
                column="kind", error="an article needs every text column (" + ", ".join(TEXT_COLUMNS)
                + "); a corpus has none of them",
                fix="fill in the text columns for an article, or empty them for a corpus")],
-    "conflicts": [_check(lambda f: _ordered(f["date_start"], f["date_end"]), column="date_end",
+    "conflicts": [_check(_rowwise(_ordered, "date_start", "date_end"), column="date_end",
                          error="date_end is before date_start", fix="correct the dates")],
     "actors": [_check(lambda f: (_has(f, "paragraph") == _has(f, "anchor"))
                       & (_has(f, "paragraph") | _has(f, "source_note")), column="paragraph",
@@ -188,11 +183,9 @@ _DTYPES = {"string": str, "date": str, "integer": "Int64", "number": "Float64"}
 
 
 def build_schema(resource: dict) -> pa.DataFrameSchema:
-    """The pandera schema of one resource of data/tables.yaml: a column per field with its type
-    (integer and number coerced from the CSV's text; a date stays text and must be a calendar
-    date), ``required`` as not nullable, ``unique``, ``enum``, ``pattern`` (the whole cell) and
-    ``minimum`` as checks, plus CELL_RULES by column name; ROW_RULES (and the date rules when
-    the table has dated rows) as DataFrame checks; a composite primaryKey as unique together."""
+    """The pandera schema of a resource: each field typed (integer and number coerced from
+    text, a date a YYYY-MM-DD string), its constraints and CELL_RULES as column checks,
+    ROW_RULES (and DATE_ROW_RULES) as frame checks, a composite primaryKey unique together."""
     columns = {}
     for field in resource["schema"]["fields"]:
         rules, checks = field.get("constraints", {}), []
@@ -250,51 +243,16 @@ def free_text_columns(spec: TableSpec) -> list[str]:
     return [f["name"] for f in spec.resource["schema"]["fields"] if f.get("freeText")]
 
 
-# --- reporting ----------------------------------------------------------------------------
-
-MAX_REPORTED = 20
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one cell (or row, or file)."""
-    file: Path | str
-    problem: str
-    row: object = None
-    column: str | None = None
-    fix: str | None = None
-
-    def error(self) -> InputError:
-        return InputError(self.file, self.problem, row=self.row, column=self.column, fix=self.fix)
-
-
-def raise_problems(problems: Sequence[Problem]) -> None:
-    """Raise one InputError: the first problem in the standard one-line form, then the others,
-    one per line (at most MAX_REPORTED). Does nothing when there are none."""
-    if not problems:
-        return
-    error = problems[0].error()
-    if len(problems) > 1:
-        others = [f"  {p.error()}" for p in problems[1:MAX_REPORTED]]
-        if len(problems) > MAX_REPORTED:
-            others.append(f"  ... and {len(problems) - MAX_REPORTED} more")
-        error.args = (f"{error}\n{len(problems) - 1} more problem(s):\n" + "\n".join(others),)
-    raise error
-
-
-RowNamer = Callable[[int], str]
-
-
 def describe(value: object) -> str:
     return "empty" if value is None or (not isinstance(value, str) and pd.isna(value)) \
         else repr(value)
 
 
-def _problems_from_failures(schema: pa.DataFrameSchema, failures: pd.DataFrame, file: Path,
-                            row_name: RowNamer) -> list[Problem]:
-    """Turn pandera's failure cases into one Problem per (row, column), in file order; when a
-    cell fails several checks, the most basic (type, then required/unique, then value) wins."""
-    found: dict[tuple, tuple[int, tuple, Problem]] = {}
+def _errors_from_failures(schema: pa.DataFrameSchema, failures: pd.DataFrame, file: Path,
+                          names: Sequence) -> list[InputError]:
+    """Pandera's failure cases as one InputError per (row, column), in file order; when a cell
+    fails several checks, the most basic (type, then required/unique, then value) wins."""
+    found: dict[tuple, tuple] = {}
     columns = list(schema.columns)
     for case in failures.itertuples(index=False):
         column = case.column if isinstance(case.column, str) else None
@@ -326,188 +284,160 @@ def _problems_from_failures(schema: pa.DataFrameSchema, failures: pd.DataFrame, 
         position = -1 if case.index is None or pd.isna(case.index) else int(case.index)
         order = (position, columns.index(column) if column in columns else len(columns))
         if (position, column) not in found or found[position, column][0] > rank:
-            found[position, column] = (rank, order, Problem(
-                file, problem, row=row_name(position) if position >= 0 else None, column=column,
+            found[position, column] = (rank, order, InputError(
+                file, problem, row=names[position] if position >= 0 else None, column=column,
                 fix=fix))
-    return [problem for _, _, problem in sorted(found.values(), key=lambda item: item[1])]
+    return [error for _, _, error in sorted(found.values(), key=lambda item: item[1])]
 
 
-def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path, row_name: RowNamer,
-                   problems: Sequence[Problem] = ()) -> pd.DataFrame:
-    """Validate one table (string cells in, typed frame out) or raise one InputError listing
-    ``problems`` found before (e.g. by the reader) and those of the schema."""
+def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
+                   names: Sequence) -> pd.DataFrame:
+    """One table's string cells validated and typed by its schema, or one InputError listing
+    every problem (``names``: how messages name each row)."""
     try:
-        typed = spec.schema.validate(frame, lazy=True)
-    except SchemaErrors as errors:
-        problems = [*problems, *_problems_from_failures(spec.schema, errors.failure_cases, file,
-                                                        row_name)]
-        typed = None
-    raise_problems(problems)
-    return typed
+        return spec.schema.validate(frame, lazy=True)
+    except SchemaErrors as failed:
+        errors = _errors_from_failures(spec.schema, failed.failure_cases, file, names)
+    raise_all(errors)  # outside the except: no pandera traceback chained to the message
 
 
 # --- rules across tables ------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Located:
-    """A validated frame with where it came from, for messages."""
+    """A validated frame with where it came from: its file and each row's name for messages."""
     frame: pd.DataFrame
     file: Path
-    row_name: RowNamer
+    names: tuple
+
+    def errors(self, column: str, problem: Callable[[dict], str | None],
+               fix: str) -> list[InputError]:
+        """An InputError for every row (a dict of its cells) for which ``problem`` gives one."""
+        return [InputError(self.file, message, row=name, column=column, fix=fix)
+                for name, row in zip(self.names, self.frame.to_dict("records"))
+                if (message := problem(row))]
 
 
-def _rows(located: Located):
-    for position, row in enumerate(located.frame.to_dict("records")):
-        yield located.row_name(position), row
-
-
-def check_references(tables: Mapping[str, Located]) -> list[Problem]:
+def check_references(tables: Mapping[str, Located]) -> list[InputError]:
     """Every ``foreignKeys`` entry of data/tables.yaml: each value points at an existing row
     (``delimiter``: the cell is a list; ``when``: only rows with those values)."""
-    problems = []
+    errors = []
     for spec in TABLE_SPECS:
         for key in spec.resource["schema"].get("foreignKeys", []):
             column, target = key["fields"], key["reference"]
             known = set(tables[target["resource"]].frame[target["fields"]])
-            source, target_file = tables[spec.name], tables[target["resource"]].file.name
-            for name, row in _rows(source):
-                if any(row[c] != v for c, v in key.get("when", {}).items()) \
-                        or not isinstance(row[column], str):
-                    continue
+            target_file = tables[target["resource"]].file.name
+
+            def dangling(row: dict) -> str | None:
+                if not isinstance(row[column], str) or any(row[c] != v for c, v in
+                                                           key.get("when", {}).items()):
+                    return None
                 values = row[column].split(key["delimiter"]) if "delimiter" in key else [row[column]]
-                for value in values:
-                    if value not in known:
-                        problems.append(Problem(
-                            source.file, f"no row of {target_file} has {target['fields']} "
-                            f"{value!r}", row=name, column=column,
-                            fix=f"use an existing {target['fields']} or add the row to "
-                                f"{target_file}"))
-    return problems
+                return next((f"no row of {target_file} has {target['fields']} {value!r}"
+                             for value in values if value not in known), None)
+            errors += tables[spec.name].errors(column, dangling, fix=f"use an existing "
+                                               f"{target['fields']} or add the row to {target_file}")
+    return errors
 
 
-def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[Problem]:
+def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[InputError]:
     """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus
     has none (it cites its page instead)."""
     sources = tables["sources"].frame.set_index("source_id")
-    problems = []
-    for located in tables.values():
-        if "paragraph" not in located.frame or "source_id" not in located.frame:
-            continue
-        for name, row in _rows(located):
-            if row["source_id"] not in sources.index:
-                continue  # reported by check_references
-            paragraph, (count, kind) = row["paragraph"], \
-                sources.loc[row["source_id"], ["paragraph_count", "kind"]]
-            if kind == "article" and (pd.isna(paragraph) or not pd.isna(count)
-                                      and not 1 <= paragraph <= count):
-                problem = f"paragraph {describe(paragraph)} is outside 1..{count} of source " \
-                          f"{row['source_id']}"
-            elif kind != "article" and not pd.isna(paragraph):
-                problem = f"source {row['source_id']} is a {kind}: it has no paragraphs"
-            else:
-                continue
-            problems.append(Problem(located.file, problem, row=name, column="paragraph",
-                                    fix="count paragraphs as data/README.md describes; a corpus "
-                                        "row cites its page in source_note"))
-    return problems
+
+    def problem(row: dict) -> str | None:
+        if row["source_id"] not in sources.index:
+            return None  # reported by check_references
+        paragraph, (count, kind) = row["paragraph"], \
+            sources.loc[row["source_id"], ["paragraph_count", "kind"]]
+        if kind == "article" and (pd.isna(paragraph) or not pd.isna(count)
+                                  and not 1 <= paragraph <= count):
+            return f"paragraph {describe(paragraph)} is outside 1..{count} of source " \
+                   f"{row['source_id']}"
+        if kind != "article" and not pd.isna(paragraph):
+            return f"source {row['source_id']} is a {kind}: it has no paragraphs"
+        return None
+    return [error for located in tables.values() if {"paragraph", "source_id"} <= set(located.frame)
+            for error in located.errors("paragraph", problem, fix="count paragraphs as "
+                                        "data/README.md describes; a corpus row cites its page "
+                                        "in source_note")]
 
 
-def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[Problem]:
+def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputError]:
     """Corpus statements fall in their conflict's period (CORPUS_PERIODS) and not after their
-    page was read; no query keeps more rows than its log says; every linked_id of an exclusion
+    page was read; no query keeps fewer rows than cite it; every linked_id of an exclusion
     names an existing row."""
     statements, log, exclusions = (tables[n] for n in ("corpus_statements", "corpus_search_log",
                                                        "corpus_exclusions"))
-    problems = []
-    for name, row in _rows(statements):
+
+    def outside(row: dict) -> str | None:
         first, last = CORPUS_PERIODS.get(row["conflict_id"], (None, None))
         last = min(filter(None, (last, row["date_read"])), default=None)
         earliest = row["date_earliest"] if isinstance(row["date_earliest"], str) else None
         latest = row["date_latest"] if isinstance(row["date_latest"], str) else earliest
         if earliest and (first and latest < first or last and earliest > last):
-            problems.append(Problem(statements.file, f"dated {row['date_earliest']}.."
-                                    f"{row['date_latest']}, outside {row['conflict_id']}'s period "
-                                    f"{first}..{last or 'read'}", row=name, column="date_earliest",
-                                    fix="check the date; a statement outside the period goes to "
-                                        "corpus_exclusions.csv as outside_period"))
+            return f"dated {row['date_earliest']}..{row['date_latest']}, outside " \
+                   f"{row['conflict_id']}'s period {first}..{last or 'read'}"
+        return None
     kept = statements.frame["query_id"].value_counts()
-    problems += [Problem(log.file, f"{kept[row['query_id']]} corpus statements cite this query, "
-                         f"which kept {row['rows_kept']}", row=name, column="rows_kept",
-                         fix="correct rows_kept or the statements' query_id")
-                 for name, row in _rows(log) if kept.get(row["query_id"], 0) > row["rows_kept"]]
     known = set(statements.frame["statement_id"]) | set(tables["statements"].frame["statement_id"]) \
         | set(exclusions.frame["exclusion_id"])
-    problems += [Problem(exclusions.file, f"no corpus statement, article statement or exclusion "
-                         f"has id {row['linked_id']!r}", row=name, column="linked_id",
-                         fix="give the id of the row it repeats")
-                 for name, row in _rows(exclusions)
-                 if isinstance(row["linked_id"], str) and row["linked_id"] not in known]
-    return problems
+    return statements.errors("date_earliest", outside, fix="check the date; a statement outside "
+                             "the period goes to corpus_exclusions.csv as outside_period") \
+        + log.errors("rows_kept", lambda r: f"{kept[r['query_id']]} corpus statements cite this "
+                     f"query, which kept {r['rows_kept']}" if kept.get(r["query_id"], 0)
+                     > r["rows_kept"] else None, fix="correct rows_kept or the statements' query_id") \
+        + exclusions.errors("linked_id", lambda r: f"no corpus statement, article statement or "
+                            f"exclusion has id {r['linked_id']!r}" if isinstance(r["linked_id"], str)
+                            and r["linked_id"] not in known else None,
+                            fix="give the id of the row it repeats")
 
 
-def check_attribution_fits_actor(tables: Mapping[str, Located]) -> list[Problem]:
-    """A statement attributed to a group names a group actor, and only then."""
+def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
+    """A group attribution names a group actor (and only then); every claim has evidence rows
+    or an evidence_note; a conflict's start and end dates equal its war_start and war_end
+    events, both ways; a response is not dated entirely before the statement it answers."""
+    statements, claims, conflicts, responses = (tables[n] for n in (
+        "statements", "claims", "conflicts", "statement_responses"))
     types = dict(zip(tables["actors"].frame["actor_id"], tables["actors"].frame["actor_type"]))
-    statements = tables["statements"]
-    return [Problem(statements.file, f"attribution {row['attribution']!r} does not fit actor "
-                    f"{row['actor_id']!r} of type {types[row['actor_id']]!r}", row=name,
-                    column="attribution", fix="use 'group' exactly when the actor is a group")
-            for name, row in _rows(statements) if row["actor_id"] in types
-            and (row["attribution"] == "group") != (types[row["actor_id"]] == "group")]
-
-
-def check_claims_have_evidence(tables: Mapping[str, Located]) -> list[Problem]:
-    """Every claim has evidence rows, or an evidence_note saying the source offers none."""
+    errors = statements.errors("attribution", lambda r: f"attribution {r['attribution']!r} does "
+                               f"not fit actor {r['actor_id']!r} of type {types[r['actor_id']]!r}"
+                               if r["actor_id"] in types and (r["attribution"] == "group")
+                               != (types[r["actor_id"]] == "group") else None,
+                               fix="use 'group' exactly when the actor is a group")
     with_evidence = set(tables["claim_evidence"].frame["claim_id"])
-    claims = tables["claims"]
-    return [Problem(claims.file, "no evidence rows in claim_evidence.csv and no evidence_note",
-                    row=name, column="evidence_note",
-                    fix="link the statements or events the claim rests on, or say in evidence_note "
-                        "that the source offers none")
-            for name, row in _rows(claims)
-            if row["claim_id"] not in with_evidence and pd.isna(row["evidence_note"])]
-
-
-def check_war_dates_match_events(tables: Mapping[str, Located]) -> list[Problem]:
-    """A conflict's start and end dates equal its war_start and war_end events, both ways."""
-    events, conflicts = tables["events"].frame, tables["conflicts"]
-    problems = []
-    for name, row in _rows(conflicts):
-        for column, event_type in (("date_start", "war_start"), ("date_end", "war_end")):
-            matching = events[(events["conflict_id"] == row["conflict_id"])
-                              & (events["event_type"] == event_type)]
-            dates = set(matching["date_earliest"].dropna()) | set(matching["date_latest"].dropna())
+    errors += claims.errors("evidence_note", lambda r: "no evidence rows in claim_evidence.csv and "
+                            "no evidence_note" if r["claim_id"] not in with_evidence
+                            and pd.isna(r["evidence_note"]) else None,
+                            fix="link the statements or events the claim rests on, or say in "
+                                "evidence_note that the source offers none")
+    events = tables["events"].frame
+    for column, event_type in (("date_start", "war_start"), ("date_end", "war_end")):
+        def mismatch(row: dict) -> str | None:
+            match = events[(events["conflict_id"] == row["conflict_id"])
+                           & (events["event_type"] == event_type)]
+            dates = set(match["date_earliest"].dropna()) | set(match["date_latest"].dropna())
             date = row[column] if isinstance(row[column], str) else None
-            if (date is None and not matching.empty) or (date is not None and dates != {date}):
-                problems.append(Problem(
-                    conflicts.file, f"{column} {date or 'empty'} does not match the {event_type} "
-                    f"event(s) in events.csv ({', '.join(sorted(dates)) or 'none'})", row=name,
-                    column=column, fix=f"make {column} and the {event_type} event's dates the same"))
-    return problems
+            if (date is None and not match.empty) or (date is not None and dates != {date}):
+                return f"{column} {date or 'empty'} does not match the {event_type} event(s) " \
+                       f"in events.csv ({', '.join(sorted(dates)) or 'none'})"
+            return None
+        errors += conflicts.errors(column, mismatch,
+                                   fix=f"make {column} and the {event_type} event's dates the same")
+    dates = statements.frame.set_index("statement_id")
+    latest, earliest = dates["date_latest"].dropna().to_dict(), dates["date_earliest"].dropna().to_dict()
+    return errors + responses.errors("response_id", lambda r: f"{r['response_id']} (latest "
+                                     f"{latest[r['response_id']]}) is dated before {r['answers_id']}"
+                                     f" (earliest {earliest[r['answers_id']]}), which it answers"
+                                     if latest.get(r["response_id"], "9") < earliest.get(
+                                         r["answers_id"], "") else None,
+                                     fix="check the link or the statements' dates")
 
 
-def check_responses_not_before_answers(tables: Mapping[str, Located]) -> list[Problem]:
-    """A response cannot be dated entirely before the statement it answers."""
-    dates = tables["statements"].frame.set_index("statement_id")
-    responses = tables["statement_responses"]
-    problems = []
-    for name, row in _rows(responses):
-        if row["response_id"] in dates.index and row["answers_id"] in dates.index:
-            latest = dates.at[row["response_id"], "date_latest"]
-            earliest = dates.at[row["answers_id"], "date_earliest"]
-            if isinstance(latest, str) and isinstance(earliest, str) and latest < earliest:
-                problems.append(Problem(
-                    responses.file, f"{row['response_id']} (latest {latest}) is dated before "
-                    f"{row['answers_id']} (earliest {earliest}), which it answers", row=name,
-                    column="response_id", fix="check the link or the statements' dates"))
-    return problems
-
-
-CROSS_TABLE_CHECKS = (check_references, check_paragraphs_in_range, check_attribution_fits_actor,
-                      check_claims_have_evidence, check_war_dates_match_events,
-                      check_responses_not_before_answers, check_corpus_against_protocol)
+CROSS_TABLE_CHECKS = (check_references, check_paragraphs_in_range, check_article_rules,
+                      check_corpus_against_protocol)
 
 
 def check_across_tables(tables: Mapping[str, Located]) -> None:
     """Run every rule that needs two tables; raise one InputError listing what is wrong."""
-    raise_problems([problem for check in CROSS_TABLE_CHECKS for problem in check(tables)])
+    raise_all([error for check in CROSS_TABLE_CHECKS for error in check(tables)])

@@ -1,21 +1,10 @@
-"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle.
-
-    from dronediplomacy.inputs.tables import load_tables
-    tables = load_tables()          # every table read, validated, cross-checked
-    tables.statements               # a plain pandas DataFrame
-
-Reading is deliberately strict and boring (``csvfile.read_records``): every file is
-decoded as UTF-8 (a byte order mark is accepted), every cell is read as a string and
-stripped of surrounding whitespace, an empty cell becomes missing, a cell must be
-canonical text (no invisible characters, odd spaces or decomposed accents), and only
-then does the schema (built from data/tables.yaml) convert types. So a file saved by Excel (BOM, CRLF,
-stray spaces) gives exactly the same frames as a clean one. Anything wrong raises
-one ``InputError`` naming the file, the row and the column.
-"""
+"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle:
+``load_tables().statements`` is a DataFrame. Cells are read as stripped strings (so a file
+saved by Excel gives the frames of a clean one), then typed by the schemas."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,9 +12,8 @@ import pandas as pd
 from dronediplomacy.errors import InputError
 from dronediplomacy.paths import DATA_INPUT
 from dronediplomacy.inputs.csvfile import read_records
-from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, Problem, TableSpec,
+from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, TableSpec,
                                            check_across_tables, validate_table)
-from dronediplomacy.text import invisible_or_unusual
 
 
 @dataclass(frozen=True)
@@ -72,11 +60,8 @@ class Tables:
         raise KeyError(f"no table has a row with id {row_id!r}")
 
     def cite(self, row_id: str) -> str:
-        """How to cite a row: author, title, paragraph, then the table and row id.
-
-        e.g. ``Author, "Title", para. 5 (statements.csv, st04)``; a corpus statement by its
-        page: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``.
-        """
+        """How to cite a row: ``Author, "Title", para. 5 (statements.csv, st04)``; a corpus
+        statement: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``."""
         table, row = self.find_row(row_id)
         where = f"({SPECS_BY_NAME[table].file}, {row_id})"
         if table == "sources":
@@ -90,42 +75,20 @@ class Tables:
         return f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} {where}'
 
 
-def canonical_problems(path: Path, frame: pd.DataFrame, row_name) -> list[Problem]:
-    """A cell holding an invisible character, a no-break or other unusual space, or a
-    decomposed accent (``text.invisible_or_unusual``): one Problem per cell, naming the
-    character, so the stored tables hold exactly what verification and coding compare."""
-    problems = []
-    for column in frame.columns:
-        for position, cell in enumerate(frame[column]):
-            found = invisible_or_unusual(cell) if isinstance(cell, str) else []
-            if found:
-                where, name = found[0]
-                problems.append(Problem(
-                    path, f"character {where + 1} is {name}" + (f" (and {len(found) - 1} more)"
-                                                                  if len(found) > 1 else ""),
-                    row=row_name(position), column=column,
-                    fix="retype it: a plain space for a space, nothing for an invisible "
-                        "character, the composed letter (e.g. é) for a letter plus accent"))
-    return problems
-
-
 def read_table(spec: TableSpec, input_dir: Path) -> Located:
-    """Read and validate one table (no checks across tables)."""
+    """Read and validate one table (no checks across tables); InputError if bad."""
     path = Path(input_dir) / spec.file
     expected = tuple(spec.schema.columns)
-    _, records = read_records(path, expected, allowed=expected, id_column=spec.id_column)
+    _, records = read_records(path, expected, allowed=expected, id_column=spec.id_column,
+                              canonical=True)
     if not records and spec.rows_required:
         raise InputError(path, "the table has a header but no rows", row=2,
                          column=spec.id_column or expected[0],
                          fix=f"add the rows (see data/README.md), or restore {spec.file} from git")
     frame = pd.DataFrame([[r.values[name] or None for name in expected] for r in records],
                          columns=list(expected), dtype="str")
-
-    def row_name(position: int) -> str:
-        row_id, line = records[position].values.get(spec.id_column), records[position].line
-        return f"{row_id} (line {line})" if row_id else f"line {line}"
-    problems = canonical_problems(path, frame, row_name)
-    return Located(validate_table(spec, frame, path, row_name, problems), path, row_name)
+    names = tuple(r.name(spec.id_column) if spec.id_column else f"line {r.line}" for r in records)
+    return Located(validate_table(spec, frame, path, names), path, names)
 
 
 def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
@@ -137,6 +100,4 @@ def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
     input_dir = Path(input_dir)
     located = {spec.name: read_table(spec, input_dir) for spec in TABLE_SPECS}
     check_across_tables(located)
-    frames = {name: item.frame for name, item in located.items()}
-    assert {f.name for f in fields(Tables)} == set(frames) | {"input_dir"}
-    return Tables(**frames, input_dir=input_dir)
+    return Tables(**{name: item.frame for name, item in located.items()}, input_dir=input_dir)

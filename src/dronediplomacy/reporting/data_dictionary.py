@@ -1,14 +1,10 @@
 """Write ``data/README.md`` (the data dictionary) and ``data/datapackage.json`` (a Frictionless
 data package) from the one description of the tables, ``data/tables.yaml``.
 
-    python -m dronediplomacy.reporting.data_dictionary           # (re)write both
-    python -m dronediplomacy.reporting.data_dictionary --check   # exit 1 if either is stale
+    python -m dronediplomacy.reporting.data_dictionary    # (re)write both
 
-The dictionary adds what Python enforces beyond the descriptor (row rules, anchor and excerpt
-lengths) and the comparison rules (``text.RULE``, ``verify.MATCH_RULE``, ``verify.COPY_RULE``).
-The package is the descriptor as JSON, without the properties that are ours alone, and with
-the columns of derived tables that follow the codebook or the data (``otherFields``) read from
-each CSV's header. Both are byte-identical on every run.
+The prose is ``templates/data_dictionary.md.j2``; the tables come from the descriptor and
+the rules in inputs/. Both files are byte-identical on every run.
 """
 
 from __future__ import annotations
@@ -16,52 +12,42 @@ from __future__ import annotations
 import copy
 import csv
 import json
-import sys
+from itertools import islice
 from pathlib import Path
-from typing import Sequence
+
+import jinja2
 
 from dronediplomacy import text
 from dronediplomacy.atomic import write_text
 from dronediplomacy.inputs.schemas import CELL_RULES, DESCRIPTOR, SPECS_BY_NAME
-from dronediplomacy.inputs.verify import COPY_RULE, MATCH_RULE
+from dronediplomacy.inputs.verify import COPY_RUN_WORDS
 from dronediplomacy.paths import DATA, relative
 
 DICTIONARY_PATH = DATA / "README.md"
 PACKAGE_PATH = DATA / "datapackage.json"
+TEMPLATE = Path(__file__).parent / "templates" / "data_dictionary.md.j2"
 OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText"}
 
 
-def _cell(value: str) -> str:
+def _cell(value: object) -> str:
     """Text safe inside a Markdown table cell."""
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _allowed(field: dict) -> str:
-    rules, parts = field.get("constraints", {}), []
-    if "enum" in rules:
-        parts.append(" \\| ".join(f"`{value}`" for value in rules["enum"]))
-    if "pattern" in rules:
-        parts.append(f"pattern `{_cell(rules['pattern'])}`")
-    if "minimum" in rules:
-        parts.append(f"≥ {rules['minimum']}")
-    if field["name"] in CELL_RULES:
-        parts.append(_cell(CELL_RULES[field["name"]].error))
-    if rules.get("unique"):
-        parts.append("unique")
-    return "; ".join(parts)
+def _field_row(field: dict) -> str:
+    rules = field.get("constraints", {})
+    allowed = [" \\| ".join(f"`{value}`" for value in rules.get("enum", [])),
+               f"pattern `{_cell(rules['pattern'])}`" if "pattern" in rules else "",
+               f"≥ {rules['minimum']}" if "minimum" in rules else "",
+               _cell(CELL_RULES[field["name"]].error) if field["name"] in CELL_RULES else "",
+               "unique" if rules.get("unique") else ""]
+    kind = "date (YYYY-MM-DD)" if field["type"] == "date" else field["type"]
+    return (f"| `{field['name']}` | {kind} | {'yes' if rules.get('required') else 'no'} | "
+            f"{_cell(field['description'])} | {'; '.join(filter(None, allowed))} |")
 
 
-def _fields_table(fields: list[dict]) -> list[str]:
-    out = ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|"]
-    for field in fields:
-        kind = "date (YYYY-MM-DD)" if field["type"] == "date" else field["type"]
-        required = "yes" if field.get("constraints", {}).get("required") else "no"
-        out.append(f"| `{field['name']}` | {kind} | {required} | {_cell(field['description'])} "
-                   f"| {_allowed(field)} |")
-    return out
-
-
-def _section(resource: dict) -> list[str]:
+def _section(resource: dict) -> str:
+    """One table's section: description, key, a row per column, row rules and references."""
     schema, name = resource["schema"], resource["name"]
     out = [f"## {name} (`data/{resource['path']}`)", "", _cell(resource["description"]), ""]
     key = schema.get("primaryKey")
@@ -70,113 +56,54 @@ def _section(resource: dict) -> list[str]:
     elif key:
         out += ["Each combination of " + ", ".join(f"`{k}`" for k in key) + " appears once; "
                 "errors name the row by its line.", ""]
-    out += [*_fields_table(schema["fields"]), ""]
+    out += ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|",
+            *map(_field_row, schema["fields"]), ""]
     if "otherFields" in resource:
         out += [f"Every other column: {resource['otherFields']['type']}. "
                 f"{_cell(resource['otherFields']['description'])}", ""]
-    if name in SPECS_BY_NAME and SPECS_BY_NAME[name].schema.checks:
-        out += ["Row rules:", "", *[f"- {_cell(check.error)} (column `{check.title}`)"
-                                    for check in SPECS_BY_NAME[name].schema.checks], ""]
-    references = []
-    for ref in schema.get("foreignKeys", []):
-        target = ref["reference"]
-        when = "".join(f" (when `{c}` is `{v}`)" for c, v in ref.get("when", {}).items())
-        each = f"each `{ref['delimiter']}`-separated id in " if "delimiter" in ref else ""
-        references.append(f"- {each}`{ref['fields']}` → `{target['resource']}."
-                          f"{target['fields']}`{when}")
+    checks = SPECS_BY_NAME[name].schema.checks if name in SPECS_BY_NAME else []
+    if checks:
+        out += ["Row rules:", "", *[f"- {_cell(c.error)} (column `{c.title}`)" for c in checks], ""]
+    references = [("each `{delimiter}`-separated id in ".format(**ref) if "delimiter" in ref else "")
+                  + f"`{ref['fields']}` → `{ref['reference']['resource']}."
+                  f"{ref['reference']['fields']}`"
+                  + "".join(f" (when `{c}` is `{v}`)" for c, v in ref.get("when", {}).items())
+                  for ref in schema.get("foreignKeys", [])]
     if references:
         checked = "checked when the tables are loaded" if name in SPECS_BY_NAME else \
             "checked by data/datapackage.json's validation"
-        out += [f"References ({checked}):", "", *references, ""]
-    return out
+        out += [f"References ({checked}):", "", *[f"- {r}" for r in references], ""]
+    return "\n".join(out)
 
 
 def render_dictionary() -> str:
     """The full text of data/README.md."""
-    out = [
-        "# Data dictionary",
-        "",
-        "<!-- Generated by `python -m dronediplomacy.reporting.data_dictionary` from data/tables.yaml "
-        "(and the rules in src/dronediplomacy/inputs/). Do not edit by hand: "
-        "tests/test_dictionary.py fails when this file is stale. -->",
-        "",
-        "Every table in `data/`, described in `data/tables.yaml` (a Frictionless Data Package "
-        "descriptor kept by hand; `data/datapackage.json` is written from it for Frictionless "
-        "tools). The tables in `data/input/` hold what the sources say that the analysis uses, "
-        "in tidy CSV (UTF-8, a header line, one row per unit, stable string ids). People edit "
-        "them; `dronediplomacy.inputs.tables.load_tables()` reads, validates and cross-checks "
-        "them all, and any problem stops the run with one message naming the file, the row and "
-        "the column. To add a column, add its field to `data/tables.yaml`.",
-        "",
-        "## Conventions",
-        "",
-        "- **Empty cell** = missing or unknown. A byte order mark, CRLF line endings and spaces "
-        "around cells are accepted and give the same tables.",
-        "- **Canonical text.** A cell holding an invisible character (soft hyphen, zero-width "
-        "space or joiner), a no-break, thin or other unusual space, or a letter followed by a "
-        "combining accent instead of the composed letter is refused, naming the character: the "
-        "tables hold exactly the characters that are verified and coded.",
-        "- **Provenance.** Every row of `conflicts`, `actors`, `statements`, `events` and `claims` "
-        "names its `source_id`, the `paragraph` it comes from and an `anchor`.",
-        f"- **Comparison.** {text.RULE} {MATCH_RULE}",
-        "- **Anchors** are 3 to 8 consecutive words copied from the row's paragraph: a pointer, too "
-        "short to reproduce the prose. Verification finds each one in its paragraph.",
-        "- **Our words, their quotes.** Facts and claims are stored in our own words. Only the words "
-        "of the people the source quotes are stored verbatim (`statements.text` where `text_kind` "
-        f"is `verbatim`). {COPY_RULE}",
-        "- **Dates** are intervals: `date_earliest` and `date_latest` (either may be empty), with "
-        "`date_precision` and `date_derivation` saying how they follow from the source. No "
-        "invented dates.",
-        "- **Outside facts** (anything the source does not say, e.g. a war's exact dates or a firm's "
-        "ownership) appear only with a citation in `source_note`; otherwise the cell is empty and "
-        "`note` says why.",
-        "- **Verification** against the source texts (found in `$DRONE_SOURCES_DIR`, default "
-        "`../shared/source`) runs when they are present: checksum, paragraph count, title, author, "
-        "quotations, anchors and the copying rule. Without the texts it is skipped, and says so.",
-        "",
-        "## How to cite a row",
-        "",
-        "Cite the source, the paragraph and the row: `Author, \"Title\", para. N (file, row id)`, "
-        "e.g. `para. 5 (statements.csv, st04)`. `Tables.cite(row_id)` writes it for any row with "
-        "an id.",
-        "",
-        "## Tables",
-        "",
-        "| table | file | what it holds |",
-        "|---|---|---|",
-        *[f"| `{r['name']}` | `data/{r['path']}` | {_cell(r['description'])} |"
-          for r in DESCRIPTOR["resources"]],
-        "",
-    ]
-    for resource in DESCRIPTOR["resources"]:
-        out += _section(resource)
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _header(path: Path, dialect: dict) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = csv.reader(handle, delimiter=dialect.get("delimiter", ","))
-        for number, row in enumerate(rows, start=1):
-            if number == dialect.get("headerRows", [1])[0]:
-                return [name.strip() for name in row]
-    raise ValueError(f"{relative(path)} has no header line")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["cell"] = _cell
+    rendered = env.get_template(TEMPLATE.name).render(
+        rule=text.RULE, copy_run_words=COPY_RUN_WORDS,
+        resources=DESCRIPTOR["resources"], sections=map(_section, DESCRIPTOR["resources"]))
+    return rendered.rstrip("\n") + "\n"
 
 
 def datapackage(data_dir: Path | str = DATA) -> dict:
-    """The data package of ``data_dir``: the descriptor without our own properties, every
-    resource with its licence and sources (the package's unless its own), foreign keys that
-    Frictionless cannot check (lists, conditional) left out, and for a resource with
-    ``otherFields`` one field per column of its CSV header."""
+    """The descriptor without our own properties and the foreign keys Frictionless cannot check,
+    each resource with licence and sources, ``otherFields`` as one field per CSV column."""
     package = copy.deepcopy(DESCRIPTOR)
     for resource in package["resources"]:
-        fields = {f["name"]: f for f in resource["schema"]["fields"]}
         if "otherFields" in resource:
-            header = _header(Path(data_dir) / resource["path"], resource.get("dialect", {}))
-            resource["schema"]["fields"] = [fields.get(n, {"name": n, **resource["otherFields"]})
+            dialect = resource.get("dialect", {})
+            with open(Path(data_dir) / resource["path"], encoding="utf-8-sig", newline="") as f:
+                rows = csv.reader(f, delimiter=dialect.get("delimiter", ","))
+                header = next(islice(rows, dialect.get("headerRows", [1])[0] - 1, None))
+            fields = {f["name"]: f for f in resource["schema"]["fields"]}
+            resource["schema"]["fields"] = [fields.get(n.strip(), {"name": n.strip(), **resource["otherFields"]})
                                             for n in header]
         for field in resource["schema"]["fields"]:
             field.pop("freeText", None)
-        keys = [k for k in resource["schema"].pop("foreignKeys", []) if not {"when", "delimiter"} & set(k)]
+        keys = [k for k in resource["schema"].pop("foreignKeys", [])
+                if not {"when", "delimiter"} & set(k)]
         if keys:
             resource["schema"]["foreignKeys"] = keys
         for key in OURS:
@@ -187,39 +114,21 @@ def datapackage(data_dir: Path | str = DATA) -> dict:
     return package
 
 
+def render_package(data_dir: Path | str = DATA) -> str:
+    return json.dumps(datapackage(data_dir), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_dictionary(data_dir: Path | str = DATA) -> Path:
-    """(Re)write ``README.md`` (the data dictionary) and ``datapackage.json`` (described from the
-    CSVs in ``data_dir``) in ``data_dir`` (default data/) atomically; unchanged bytes leave the
-    files untouched. The function the pipeline calls to regenerate them. Returns the dictionary."""
+    """(Re)write ``README.md`` and ``datapackage.json`` in ``data_dir`` (default data/)
+    atomically; unchanged bytes leave the files untouched. Returns the dictionary's path."""
     data_dir = Path(data_dir)
     write_text(data_dir / DICTIONARY_PATH.name, render_dictionary())
     write_text(data_dir / PACKAGE_PATH.name, render_package(data_dir))
     return data_dir / DICTIONARY_PATH.name
 
 
-def render_package(data_dir: Path | str = DATA) -> str:
-    return json.dumps(datapackage(data_dir), indent=2, ensure_ascii=False) + "\n"
-
-
-def is_stale(target: Path | str | None = None) -> bool:
-    """True when the dictionary file is missing or differs from what the descriptor gives."""
-    target = Path(target) if target is not None else DICTIONARY_PATH
-    return not target.is_file() or target.read_text(encoding="utf-8") != render_dictionary()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--check"]:
-        stale = [relative(p) for p, fresh in ((DICTIONARY_PATH, render_dictionary()),
-                                              (PACKAGE_PATH, render_package()))
-                 if not p.is_file() or p.read_text(encoding="utf-8") != fresh]
-        if stale:
-            print(f"{', '.join(stale)} stale: run python -m dronediplomacy.reporting.data_dictionary",
-                  file=sys.stderr)
-        return 1 if stale else 0
-    if args:
-        print("usage: python -m dronediplomacy.reporting.data_dictionary [--check]", file=sys.stderr)
-        return 2
+def main() -> int:
+    """``python -m dronediplomacy.reporting.data_dictionary``: (re)write both files."""
     print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")
     return 0
 

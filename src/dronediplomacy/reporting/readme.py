@@ -85,7 +85,7 @@ def findings() -> str:
 
 
 def bad_inputs() -> str:
-    """The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.py; each case is a test in
+    """The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.yaml; each case is a test in
     tests/test_bad_inputs.py) and the harmless variants."""
     from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS
 
