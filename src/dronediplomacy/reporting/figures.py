@@ -324,6 +324,7 @@ def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
 
 # Figures 1-7, registered by their own module.
 from dronediplomacy.reporting import figures_article  # noqa: E402,F401
+from dronediplomacy.reporting import figures_corpus  # noqa: E402,F401  (figures 9-11)
 
 
 def main(argv: list[str] | None = None) -> int:
