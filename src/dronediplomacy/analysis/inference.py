@@ -221,8 +221,9 @@ def build(tables, codebook) -> dict[str, pd.DataFrame]:
     inference = stacked(lambda coded, source: infer(coded, wars))
     direction = np.sign(inference[inference["source"] == "article"].set_index("headline")["difference"])
     inference["article_direction"] = inference["headline"].map(direction).astype(int)
-    return {"corpus_comparison": pd.concat([point_by_point(article, codebook, wars),
-                                           point_by_point(corpus, codebook, wars)], ignore_index=True),
+    return {"corpus_comparison": pd.concat([point_by_point(coded, codebook, wars).assign(source=source)
+                                           for (source, coding), coded in families.items()
+                                           if coding == "hand"], ignore_index=True),
             "inference": inference,
             "sensitivity": stacked(lambda coded, source: sensitivity(coded, wars, source == "corpus")),
             "article_vs_corpus": position(article, corpus, wars)}

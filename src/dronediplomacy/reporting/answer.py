@@ -74,7 +74,7 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
     top = statements["actor_id"].value_counts().head(3)
     stance = read["corpus_comparison"]
-    contests = stance[(stance["source_id"] == "statements-corpus") & (stance["dimension"] == "stance")
+    contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
     return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
             "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],

@@ -51,8 +51,7 @@ def fig_09_corpus_move_profile():
     labels = code_labels(load_codebook(), "accountability_move")
     data = _derived("corpus_comparison")
     data = data[(data["speaker_side"] == TURKISH_SIDE) & (data["dimension"] == "accountability_move")]
-    data = data.assign(source=data["source_id"].map(lambda s: "article" if s != "statements-corpus"
-                                                    else "corpus"), label=data["code"].map(labels))
+    data = data.assign(label=data["code"].map(labels))
     data = data[["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
     wars = list(dict.fromkeys(data["conflict_id"]))
     fig, axes = style.new_figure(style.TWO_COLUMN, 3.3, ncols=2, sharey=True, sharex=True)
