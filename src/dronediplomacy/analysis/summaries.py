@@ -134,26 +134,27 @@ def ownership_rule(codebook: Codebook) -> OwnershipRule:
 
 # --------------------------------------------------------------------------- per statement
 
-def coded_statements(tables: Tables, codebook: Codebook) -> pd.DataFrame:
+def coded_statements(tables: Tables, codebook: Codebook, corpus: bool = False) -> pd.DataFrame:
     """One row per statement (statements.csv order) with its hand codes.
 
     Read from the hand coding beside the tables (``tables.input_dir/hand_coding.csv``,
-    validated against ``codebook``). Columns: statement_id, source_id, conflict_id,
+    validated against ``codebook``); with ``corpus=True`` the corpus's statements
+    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns: statement_id, source_id, conflict_id,
     actor_id, speaker (short label), speaker_side (derived, see
     :func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per
     accountability move (codebook order), moves (the ids made, "; "-joined, "" for none),
     named_agent, alignment (code id), alignment_value (Int64, the code's value, -2..+2),
     stance, ownership_score (int, :func:`ownership_rule`). InputError from the hand
     coding or the ownership rule."""
-    statements = tables.statements
+    statements = tables.corpus_statements if corpus else tables.statements
     moves = codebook.move_ids
-    long = load_hand_coding(tables.input_dir / HAND_CODING_PATH.name, codebook,
-                            statements["statement_id"].tolist())
+    coding = "corpus_hand_coding.csv" if corpus else HAND_CODING_PATH.name
+    long = load_hand_coding(tables.input_dir / coding, codebook, statements["statement_id"].tolist())
     frame = statements[["statement_id", "source_id", "conflict_id", "actor_id"]].merge(
         hand_codes_wide(long, codebook), on="statement_id", how="left")
     labels = {a.actor_id: speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
     frame["speaker"] = frame["actor_id"].map(labels)
-    frame["speaker_side"] = frame["statement_id"].map(speaker_sides(tables))
+    frame["speaker_side"] = frame["statement_id"].map(speaker_sides(tables, statements))
     frame[moves] = frame[moves].astype(int)
     made = [tuple(m for m in moves if row[m] == 1) for _, row in frame[moves].iterrows()]
     frame["moves"] = ["; ".join(m) for m in made]

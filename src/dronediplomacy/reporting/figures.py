@@ -360,6 +360,7 @@ def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
 
 # The builders of the figure set register themselves.
 from dronediplomacy.reporting import figures_article  # noqa: E402,F401
+from dronediplomacy.reporting import figures_corpus  # noqa: E402,F401  (figures 9-11)
 
 
 def main(argv: list[str] | None = None) -> int:

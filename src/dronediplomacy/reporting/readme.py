@@ -81,7 +81,10 @@ def figure_table() -> str:
 def findings() -> str:
     from dronediplomacy.reporting import narrative
 
-    return narrative.point_by_point().rstrip("\n")
+    from dronediplomacy.reporting import answer
+
+    beyond = answer.section().replace("## ", "### ", 1)  # notebook 06's answer, one level down
+    return narrative.point_by_point().rstrip("\n") + "\n\n" + beyond.rstrip("\n")
 
 
 def bad_inputs() -> str:

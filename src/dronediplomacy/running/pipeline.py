@@ -58,6 +58,15 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         reads=("data/input/*.csv", "data/derived/*.csv", "figures/manifest.csv"),
         writes=(),
     ),
+    Notebook(
+        "06-test-the-argument.ipynb",
+        "Does the article's contrast hold beyond its own quotations? The wars compared on the "
+        "statement corpus, with exact small-sample inference, sensitivity and the answer in prose.",
+        reads=("data/input/*.csv", "data/input/codebook.yaml", "data/input/coder_patterns.yaml"),
+        writes=("data/derived/corpus_comparison.csv", "data/derived/inference.csv",
+                "data/derived/sensitivity.csv", "data/derived/article_vs_corpus.csv",
+                "figures/fig-09-*", "figures/fig-10-*", "figures/fig-11-*"),
+    ),
 )
 
 

@@ -1,0 +1,100 @@
+"""The narrative's answer to "Does the article's contrast hold beyond its own quotations?".
+
+Prose from ``templates/narrative/beyond.md.j2``, filled from the data products notebook 06
+writes (data/derived/inference.csv, sensitivity.csv, article_vs_corpus.csv,
+corpus_comparison.csv) and the corpus's own tables (its statements, search log and
+exclusions) for the limits of its selection. Nothing is computed here that those tables
+do not hold, beyond counting and choosing words. Shown by notebook 06 and in the README's
+generated findings (:func:`dronediplomacy.reporting.readme.findings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from dronediplomacy import paths
+from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
+from dronediplomacy.coding.codebook import load_codebook
+from dronediplomacy.reporting.narrative import (TEMPLATES, count, decimal, join, label_in_sentence,
+                                               number, signed)
+
+TITLE = "Does the article's contrast hold beyond its own quotations?"
+ALPHA = 0.05
+
+
+def _label(headline: str, labels: dict) -> str:
+    dimension, code = headline.split(":")
+    return ("mean alignment" if dimension == "alignment" else
+            label_in_sentence(labels[code]) if dimension == "accountability_move"
+            else f"naming the {label_in_sentence(labels[code])} as the agent")
+
+
+def tally(family: pd.DataFrame) -> dict:
+    """Labels of the headlines with a direction in the article (``directed``), pointing its
+    way (``agree``), the other way (``against``), its way with an interval excluding 0
+    (``excluding``), below ALPHA after Holm (``holm``), and whose sign changes when one
+    statement or outlet is left out (``fragile``)."""
+    directed = family[family["article_direction"] != 0]
+    pick = lambda rows: list(rows["label"])  # noqa: E731
+    return {"directed": pick(directed), "agree": pick(directed[directed["agrees"]]),
+            "against": pick(directed[np.sign(directed["difference"]) == -directed["article_direction"]]),
+            "excluding": pick(directed[directed["agrees"] & directed["excludes_zero"]]),
+            "holm": pick(family[family["p_holm"] < ALPHA]), "fragile": pick(family[~family["robust"]])}
+
+
+def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
+    """What the template needs, from the derived tables in ``derived`` and the corpus's
+    tables in ``input_dir``. FileNotFoundError (naming notebook 06) if a product is missing."""
+    read = {}
+    for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
+        if not (derived / f"{name}.csv").is_file():
+            raise FileNotFoundError(f"{derived / name}.csv is missing: run notebooks/06-test-the-argument.ipynb")
+        read[name] = pd.read_csv(derived / f"{name}.csv", keep_default_na=False, na_values=[""])
+    codebook = load_codebook(input_dir / "codebook.yaml")
+    labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
+    inf = read["inference"].merge(read["sensitivity"], on=["source", "coding", "headline"], how="left")
+    inf["label"] = inf["headline"].map(lambda h: _label(h, labels))
+    inf["agrees"] = np.sign(inf["difference"]) == inf["article_direction"]
+    inf["excludes_zero"] = (inf["ci_low"] > 0) | (inf["ci_high"] < 0)
+    inf["robust"] = ((np.sign(inf["drop_statement_min"]) == np.sign(inf["drop_statement_max"]))
+                     & (inf["drop_outlet_min"].isna() | (np.sign(inf["drop_outlet_min"])
+                                                         == np.sign(inf["drop_outlet_max"]))))
+    family = {key: rows.reset_index(drop=True) for key, rows in inf.groupby(["source", "coding"])}
+    position = read["article_vs_corpus"]
+    higher = family[("article", "hand")].set_index("headline").loc["alignment:mean", ["war_a", "war_b"]]
+    position["beyond"] = np.where(position["conflict_id"] == higher["war_a"], position["above"],
+                                  position["below"])
+    statements = pd.read_csv(input_dir / "corpus_statements.csv", dtype=str)
+    actors = pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"]
+    log = pd.read_csv(input_dir / "corpus_search_log.csv")
+    exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
+    top = statements["actor_id"].value_counts().head(3)
+    stance = read["corpus_comparison"]
+    contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
+                      & (stance["code"] == "contests") & (stance["count"] > 0)]
+    return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
+            "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
+            "tally": {key: tally(rows) for key, rows in family.items()},
+            "position": position, "contests": contests,
+            "n_statements": len(statements), "n_outlets": statements["outlet"].nunique(),
+            "queries": len(log), "screened": int(log["pages_screened"].sum()),
+            "fruitless": int((log["rows_kept"] == 0).sum()), "excluded": len(exclusions),
+            "not_english": int((exclusions["reason"] == "not_english").sum()),
+            "translated": int((statements["translation"] == "yes").sum()),
+            "weak": int((statements["host_quality"] == "weak").sum()),
+            "top_speakers": [(actors[a], int(n)) for a, n in top.items()], "turkish": TURKISH_SIDE}
+
+
+def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:
+    """The section as Markdown (a '## ' heading, then paragraphs)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(number=number, count=count, join=join, decimal=decimal, signed=signed,
+                       short=conflict_short, p=lambda v: "< 0.001" if v < 0.001 else f"= {v:.3f}")
+    text = env.get_template("beyond.md.j2").render(**facts(derived, input_dir))
+    paragraphs = (p.strip() for p in text.split("\n\n") if p.strip())
+    return "\n\n".join(p if p.startswith("- ") else " ".join(p.split()) for p in paragraphs) + "\n"

@@ -1,0 +1,187 @@
+"""Figures 9-11: the article's contrast tested on the statement corpus (notebook 06).
+
+Registered with :func:`dronediplomacy.reporting.figures.register` like figures 1-8; each
+draws a data product of :mod:`dronediplomacy.analysis.inference` as notebook 06 wrote it
+to data/derived/ (nothing is recomputed here), except figure 11's corpus distribution,
+which is the corpus's coded statements (:func:`summaries.coded_statements`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from dronediplomacy import paths
+from dronediplomacy.analysis import summaries
+from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
+from dronediplomacy.coding.codebook import load_codebook
+from dronediplomacy.inputs.tables import load_tables
+from dronediplomacy.reporting import style
+from dronediplomacy.reporting.figures import register
+
+NOTEBOOK = "06-test-the-argument.ipynb"
+SOURCES = {"article": "the article", "corpus": "the corpus"}
+#: Marker per source and coding in figure 10.
+MARKERS = {("article", "hand"): ("o", "Article, hand coding", False),
+           ("corpus", "hand"): ("o", "Corpus, hand coding", True),
+           ("corpus", "rules"): ("D", "Corpus, automated coder", True)}
+
+
+def _derived(name: str) -> pd.DataFrame:
+    return pd.read_csv(paths.DATA_DERIVED / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+def _war_label(ax, cid: str, x: float, y: float, **kw) -> None:
+    ax.annotate(conflict_short(cid), (x, y), xycoords="axes fraction", fontsize=7, fontweight="bold",
+                color=style.conflict_colour(cid), **kw)
+
+
+@register("fig-09-corpus-move-profile", notebook=NOTEBOOK,
+          caption=lambda d: ("Move profile of Turkish speakers, the article's quotations beside the "
+                             "corpus: the share of each war's Turkish statements making each "
+                             "accountability move (hand coding), with the count k/n at each bar. "
+                             f"Article: {_ns(d, 'article')}; corpus: {_ns(d, 'corpus')}."),
+          alt_text=lambda d: "Paired bar charts of move shares by war. " + "; ".join(
+              f"{SOURCES[s]}, {conflict_short(c)}: " + ", ".join(
+                  f"{r.label} {r.count}/{r.n}" for r in g[g["count"] > 0].itertuples())
+              for (s, c), g in d.groupby(["source", "conflict_id"], sort=False)) + ".",
+          inputs=("data/derived/corpus_comparison.csv",))
+def fig_09_corpus_move_profile():
+    """Figure 9: per source a panel, per move a pair of bars (one per war, its colour)."""
+    labels = code_labels(load_codebook(), "accountability_move")
+    data = _derived("corpus_comparison")
+    data = data[(data["speaker_side"] == TURKISH_SIDE) & (data["dimension"] == "accountability_move")]
+    data = data.assign(label=data["code"].map(labels))
+    data = data[["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
+    wars = list(dict.fromkeys(data["conflict_id"]))
+    fig, axes = style.new_figure(style.TWO_COLUMN, 3.3, ncols=2, sharey=True, sharex=True)
+    for ax, source in zip(axes, SOURCES):
+        for i, cid in enumerate(wars):
+            rows = data[(data["source"] == source) & (data["conflict_id"] == cid)].reset_index(drop=True)
+            y = rows.index + (i - 0.5) * 0.38
+            ax.barh(y, rows["share"], height=0.36, color=style.conflict_colour(cid), zorder=2)
+            for yy, r in zip(y, rows.itertuples()):
+                ax.annotate(f"{r.count}/{r.n}", (r.share, yy), xytext=(2, 0), textcoords="offset points",
+                            va="center", fontsize=6, color="black" if r.count else "#999999")
+            _war_label(ax, cid, 0.62, 0.18 - 0.07 * i)
+        ax.annotate(f"{SOURCES[source].capitalize()}: Turkish speakers", (0, 1), xytext=(0, 4),
+                    xycoords="axes fraction", textcoords="offset points", fontsize=7.5)
+        ax.set_xlim(0, 1.05)
+        ax.xaxis.grid(True)
+        ax.set_xlabel("Share of the war's Turkish statements")
+    axes[0].set_yticks(range(len(labels)), list(labels.values()))
+    axes[0].set_ylim(len(labels) - 0.5, -0.6)
+    return fig, data
+
+
+def _ns(data: pd.DataFrame, source: str) -> str:
+    rows = data[data["source"] == source].drop_duplicates("conflict_id")
+    return " and ".join(f"{r.n} in {conflict_short(r.conflict_id)}" for r in rows.itertuples())
+
+
+def _headline_label(headline: str, labels: dict) -> str:
+    dimension, code = headline.split(":")
+    return "Mean alignment (−2..+2)" if dimension == "alignment" else (
+        labels[code] if dimension == "accountability_move" else f"Agent named: {labels[code]}")
+
+
+@register("fig-10-effects", notebook=NOTEBOOK,
+          caption=lambda d: ("The headline differences between the wars (Nagorno-Karabakh minus "
+                             "Ukraine, Turkish speakers only) with 95% intervals (shares: Newcombe's "
+                             "hybrid score interval; mean alignment: percentile bootstrap), for the "
+                             "article's quotations and the corpus (hand coding and automated coder). "
+                             f"Holm-adjusted p below 0.05: {_significant(d)}."),
+          alt_text=lambda d: "Forest plot of differences between the wars. " + "; ".join(
+              f"{r.label}, {r.source} {r.coding}: {r.difference:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}]"
+              for r in d.itertuples()) + ".",
+          inputs=("data/derived/inference.csv",))
+def fig_10_effects():
+    """Figure 10: a forest plot, shares above, mean alignment below (its own scale)."""
+    codebook = load_codebook()
+    labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
+    data = _derived("inference")
+    data = data.assign(label=data["headline"].map(lambda h: _headline_label(h, labels)))[
+        ["source", "coding", "headline", "label", "difference", "ci_low", "ci_high", "p", "p_holm"]]
+    heads = list(dict.fromkeys(data["headline"]))
+    shares = [h for h in heads if not h.startswith("alignment")]
+    fig, axes = style.new_figure(style.TWO_COLUMN, 3.6, nrows=2,
+                                 gridspec_kw={"height_ratios": [len(shares), 1.6]})
+    for ax, group, limit in ((axes[0], shares, 1.0), (axes[1], [h for h in heads if h not in shares], 4.0)):
+        for j, (key, (marker, name, filled)) in enumerate(MARKERS.items()):
+            rows = data[(data["source"] == key[0]) & (data["coding"] == key[1])].set_index("headline")
+            y = [group.index(h) + (j - 1) * 0.25 for h in group]
+            rows = rows.loc[group]
+            ax.errorbar(rows["difference"], y, xerr=[rows["difference"] - rows["ci_low"],
+                                                     rows["ci_high"] - rows["difference"]],
+                        fmt=marker, color=style.OTHER_COLOURS[j], mfc=style.OTHER_COLOURS[j] if filled
+                        else "white", ms=4, elinewidth=0.9, capsize=1.5, label=name)
+        ax.axvline(0, color=style.NEUTRAL, linewidth=0.6)
+        ax.set_yticks(range(len(group)), [data.set_index("headline").loc[h, "label"].iloc[0] for h in group])
+        ax.set_ylim(len(group) - 0.5, -0.5)
+        ax.set_xlim(-limit, limit)
+        ax.xaxis.grid(True)
+        _war_label(ax, "nk2020", 1.0, 1.0, ha="right", va="top")
+        _war_label(ax, "ukr2022", 0.0, 1.0, ha="left", va="top")
+    axes[0].set_xlabel("Difference in shares (more in Ukraine ← → more in Nagorno-Karabakh)")
+    axes[1].set_xlabel("Difference in mean alignment")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+    return fig, data
+
+
+def _significant(data: pd.DataFrame) -> str:
+    hits = data[data["p_holm"] < 0.05]
+    return "; ".join(f"{r.label} ({r.source}, {r.coding})" for r in hits.itertuples()) or "none"
+
+
+@register("fig-11-article-in-corpus", notebook=NOTEBOOK,
+          caption=lambda d: ("Where the article's Turkish quotations sit among the corpus's Turkish "
+                             "statements of the same war: bars count the corpus statements at each "
+                             "value of alignment (−2..+2) and of the ownership score (hand coding); "
+                             "black-edged dots are the article's statements, labelled by id."),
+          alt_text=lambda d: "Histograms of corpus values with the article's statements marked. " + "; ".join(
+              f"{conflict_short(c)} {m}: article " + ", ".join(
+                  f"{r.statement_id} at {r.value:+.0f}" for r in g[g["layer"] == "article"].itertuples())
+              for (c, m), g in d.groupby(["conflict_id", "measure"], sort=False)) + ".",
+          inputs=("data/derived/article_vs_corpus.csv", "data/input/corpus_hand_coding.csv",
+                  "data/input/corpus_statements.csv", "data/input/codebook.yaml"))
+def fig_11_article_in_corpus():
+    """Figure 11: a panel per war (columns) and measure (rows): the corpus's counts per value
+    as bars, the article's statements as dots stacked above their value."""
+    corpus = summaries.coded_statements(load_tables(), load_codebook(), corpus=True)
+    article = _derived("article_vs_corpus")
+    wars, measures = list(dict.fromkeys(article["conflict_id"])), list(dict.fromkeys(article["measure"]))
+    rows = []
+    for cid in wars:
+        mine = corpus[(corpus["conflict_id"] == cid) & (corpus["speaker_side"] == TURKISH_SIDE)]
+        for m in measures:
+            rows += [{"layer": "corpus", "conflict_id": cid, "measure": m, "value": v, "count": n,
+                      "statement_id": ""} for v, n in mine[m].astype(int).value_counts().sort_index().items()]
+            rows += [{"layer": "article", "conflict_id": cid, "measure": m, "value": r.value,
+                      "count": 1, "statement_id": r.statement_id}
+                     for r in article[(article["conflict_id"] == cid) & (article["measure"] == m)].itertuples()]
+    data = pd.DataFrame(rows)
+    fig, axes = style.new_figure(style.TWO_COLUMN, 3.6, nrows=len(measures), ncols=len(wars), squeeze=False)
+    for (i, m), (j, cid) in ((a, b) for a in enumerate(measures) for b in enumerate(wars)):
+        ax, colour = axes[i, j], style.conflict_colour(cid)
+        panel = data[(data["conflict_id"] == cid) & (data["measure"] == m)]
+        bars, dots = panel[panel["layer"] == "corpus"], panel[panel["layer"] == "article"]
+        ax.bar(bars["value"], bars["count"], width=0.7, color=style.lighten(colour, 0.55), zorder=2)
+        top = bars["count"].max()
+        step = max(1.0, 0.1 * top)
+        for value, group in dots.groupby("value"):
+            for h, r in enumerate(group.itertuples()):
+                y = bars.loc[bars["value"] == value, "count"].sum() + step * (1 + h)
+                ax.plot(value, y, "o", mfc=colour, mec="black", ms=4.5, zorder=3)
+                ax.annotate(r.statement_id, (value, y), xytext=(5, 0), textcoords="offset points",
+                            va="center", fontsize=6)
+        ax.set_xlim(-2.6, 2.6)
+        ax.set_xticks(range(-2, 3), ["−2", "−1", "0", "+1", "+2"])
+        ax.set_ylim(0, top + step * (1.5 + dots["value"].value_counts().max()))
+        ax.yaxis.grid(True)
+        ax.set_xlabel("Alignment" if m == "alignment_value" else "Ownership score")
+        ax.set_ylabel("Corpus statements" if j == 0 else "")
+        _war_label(ax, cid, 0.03, 1.0, ha="left", va="top")
+    handles = [Line2D([], [], marker="s", ls="", color=style.lighten(style.NEUTRAL, 0.55), label="Corpus"),
+               Line2D([], [], marker="o", ls="", mfc=style.NEUTRAL, mec="black", label="Article's statement")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    return fig, data
