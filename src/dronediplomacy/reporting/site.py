@@ -61,7 +61,7 @@ def page_name(notebook_name: str) -> str:
 def _exporter(narrative: bool):
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", extra_template_basedirs=[str(TEMPLATES)],
+    return HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
                         template_file="offline.html.j2", theme="light", exclude_input=narrative,
                         exclude_input_prompt=narrative, exclude_output_prompt=narrative)
 
