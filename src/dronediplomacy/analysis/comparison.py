@@ -52,7 +52,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _group(side: str) -> str:
-    return GROUPS[0] if side == TURKISH_SIDE else GROUPS[1]
+    return GROUPS[side != TURKISH_SIDE]
 
 
 def turkish_moves_cell(coded: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str]) -> str:
@@ -172,6 +172,5 @@ def column_titles(tables: Tables | None = None) -> dict[str, str]:
 def write_comparison(table: pd.DataFrame | None = None,
                      target: Path | str = COMPARISON_CSV) -> Path:
     """Write the comparison to data/derived/comparison.csv (atomically); return the path."""
-    table = comparison_table() if table is None else table
-    atomic.write_csv(target, table)
+    atomic.write_csv(target, comparison_table() if table is None else table)
     return Path(target)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date, timedelta
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -33,11 +31,9 @@ from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars
                                               war_periods, war_rows, year_after)
 from dronediplomacy.reporting.narrative import capitalise, decimal, join, lower_first
 
-LABEL_SIZE = style.LABEL_SIZE
-STATEMENT_MARKER, EVENT_MARKER = "o", "s"
+SMALL = style.LABEL_SIZE
 CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
                 "data/input/statements.csv", "data/input/actors.csv", "data/input/conflicts.csv")
-AGREEMENT_CSV = "data/derived/agreement.csv"
 
 
 def _inputs():
@@ -51,14 +47,9 @@ def _conflicts(tables: Tables, coded: pd.DataFrame) -> list[str]:
     return [c for c in tables.conflicts["conflict_id"] if (coded["conflict_id"] == c).any()]
 
 
-def _minus(label: str) -> str:
-    return "−" + label[1:] if label.startswith("-") else label
-
-
-def _colour_ticks(labels, conflicts: Sequence[str], bold: bool = True) -> None:
-    for tick, cid in zip(labels, conflicts):
+def _colour_ticks(ticks, conflicts) -> None:
+    for tick, cid in zip(ticks, conflicts):
         tick.set_color(style.conflict_colour(cid))
-        tick.set_fontweight("bold" if bold else "normal")
 
 
 def _dot(label: str, filled: str | None = None, edge: str = style.NEUTRAL, marker="o") -> Line2D:
@@ -67,12 +58,10 @@ def _dot(label: str, filled: str | None = None, edge: str = style.NEUTRAL, marke
                   markerfacecolor=filled or "white", markeredgecolor=edge, label=label)
 
 
-def _conflict_handles(conflicts: Sequence[str], prefix: str = "") -> list[Line2D]:
-    return [_dot(prefix + conflict_short(c), *(style.conflict_colour(c),) * 2) for c in conflicts]
-
-
-def _speaker_handles() -> list[Line2D]:
-    return [_dot("Turkish speaker", style.NEUTRAL), _dot("Other speaker")]
+def _conflict_keys(conflicts, prefix: str = "", speakers: bool = True) -> list[Line2D]:
+    """Legend keys: a filled dot per conflict colour, then (``speakers``) filled/open."""
+    return ([_dot(prefix + conflict_short(c), *(style.conflict_colour(c),) * 2) for c in conflicts]
+            + ([_dot("Turkish speaker", style.NEUTRAL), _dot("Other speaker")] if speakers else []))
 
 
 def _per(data: pd.DataFrame, by: str, describe, sep: str = "; ") -> str:
@@ -80,9 +69,35 @@ def _per(data: pd.DataFrame, by: str, describe, sep: str = "; ") -> str:
     return sep.join(describe(key, rows) for key, rows in data.groupby(by, sort=False))
 
 
-def _bare(ax) -> None:
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+def _note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
+    """A small label ``dx``/``dy`` points from ``xy`` (data coordinates unless ``xycoords``)."""
+    return ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points",
+                       fontsize=kw.pop("fontsize", SMALL), **kw)
+
+
+def _rules(ax, groups) -> None:
+    """A grey rule between consecutive rows (0, 1, ...) whose group differs."""
+    groups = list(groups)
+    for i in range(1, len(groups)):
+        if groups[i] != groups[i - 1]:
+            ax.axhline(i - 0.5, color=style.NEUTRAL, linewidth=0.5)
+
+
+def _matrix(ax, data: pd.DataFrame, hit: str, rows, columns, counted: str) -> None:
+    """A dot matrix's frame: a grey dot per cell of ``data`` (columns row, column and
+    ``hit``, 0/1), the ``rows``/``columns`` tick labels left and on top, and under each
+    column its hits counted, the count row labelled ``counted``."""
+    n_rows, n_cols = len(rows), len(columns)
+    ax.scatter(data["column"], data["row"], s=1.5, color="#C8C8C8", linewidths=0, zorder=1)
+    ax.set(xlim=(-0.6, n_cols - 0.4), ylim=(n_rows - 0.5, -0.5))
+    ax.set_yticks(range(n_rows), rows)
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(n_cols), columns, rotation=90, va="bottom", multialignment="left")
+    ax.tick_params(axis="both", length=0, pad=3)
+    ax.spines[:].set_visible(False)
+    for c, n in data.groupby("column")[hit].sum().astype(int).items():
+        _note(ax, str(n), (c, n_rows - 0.5), 0, -3, ha="center", va="top", color="black" if n else "#999999")
+    _note(ax, counted, (n_cols - 0.4, n_rows - 0.5), 3, -3, va="top")
 
 
 # -- figure 1: timeline -----------------------------------------------------------------------
@@ -91,15 +106,15 @@ def _bare(ax) -> None:
 TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR = 2014, 2026
 #: A war shorter than a year gets a detail panel, padded by this many days.
 DETAIL_PAD_DAYS = 40
-#: Undated labels wrap at this many characters; one timeline row is this high (inches).
-UNDATED_WRAP, ROW_IN = 24, 0.135
+#: One timeline row is this high (inches).
+ROW_IN = 0.135
 DOTTED = (0, (1.2, 1.2))
 FIG01_COLUMNS = ("layer", "panel", "conflict_id", "kind", "item_id", "label", "lane_row",
                  "date_earliest", "date_latest", "date_precision", "drawn_as", "x_start", "x_end")
 
 
 def _wrap(text: str) -> str:
-    return textwrap.fill(text, UNDATED_WRAP, subsequent_indent="  ")
+    return textwrap.fill(text, 24, subsequent_indent="  ")
 
 
 def timeline_items(tables: Tables) -> pd.DataFrame:
@@ -108,8 +123,7 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
     bound known: drawn to the axis edge) or undated (listed beside the lanes).
     ``x_start``/``x_end``: decimal years of the bounds; ``lane_row``: dated items in time
     order, then undated ones in id order (a wrapped label takes several rows)."""
-    speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type)
-                for a in tables.actors.itertuples()}
+    speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
     rows = []
     for kind, frame, id_column in (("statement", tables.statements, "statement_id"),
                                    ("event", tables.events, "event_id")):
@@ -119,19 +133,19 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
             detail = (speakers.get(r["actor_id"], r["actor_id"]) if kind == "statement"
                       else str(r["event_type"]).replace("_", " "))
             rows.append({"conflict_id": r["conflict_id"], "kind": kind, "item_id": r[id_column],
-                         "label": f"{r[id_column]} {detail}",
+                         "label": f"{r[id_column]} {detail}", "date_precision": r["date_precision"],
                          "date_earliest": early.isoformat() if early else "",
                          "date_latest": late.isoformat() if late else "",
-                         "date_precision": r["date_precision"],
                          "drawn_as": ("undated" if not (early or late) else "open_start" if not early
                                       else "open_end" if not late else "point" if early == late
                                       else "interval"),
                          "x_start": decimal_year(early) if early else np.nan,
                          "x_end": year_after(late) if late else np.nan})
     items = pd.DataFrame(rows)
-    items["_lane"] = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
-    items["_undated"] = items["drawn_as"] == "undated"
-    items = items.assign(_s=items["x_start"].fillna(-np.inf), _e=items["x_end"].fillna(np.inf)).sort_values(
+    lane = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
+    undated = items["drawn_as"] == "undated"
+    items = items.assign(_lane=lane, _undated=undated, _s=items["x_start"].fillna(-np.inf),
+                         _e=items["x_end"].fillna(np.inf)).sort_values(
         ["_lane", "_undated", "_s", "_e", "item_id"], kind="stable")
     lines = items["label"].map(lambda t: _wrap(t).count("\n") + 1).where(items["_undated"], 1)
     items["lane_row"] = lines.groupby([items["_lane"], items["_undated"]]).cumsum() - lines
@@ -140,38 +154,65 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
 
 
 def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
+    """A point (marker), interval (bar) or one known bound (tick and dotted arrow to the
+    axis edge), labelled on the side with room."""
     colour = style.conflict_colour(item.conflict_id)
-    if item.drawn_as in ("point", "interval"):
-        left, right = max(item.x_start, x_min), min(item.x_end, x_max)
-        if item.drawn_as == "point":
-            left = right = item.x_start
-            ax.plot([left], [y], marker=STATEMENT_MARKER if item.kind == "statement" else
-                    EVENT_MARKER, color=colour, markersize=3.5, zorder=3)
-        else:
-            ax.plot([left, right], [y, y], color=colour, linewidth=3.0, solid_capstyle="butt", zorder=3)
-    else:  # a bar at the known bound, a dotted arrow to the edge
+    left, right = item.x_start, item.x_end
+    if item.drawn_as == "point":
+        right = left
+        ax.plot([left], [y], marker="o" if item.kind == "statement" else "s", color=colour,
+                markersize=3.5, zorder=3)
+    elif item.drawn_as == "interval":
+        left, right = max(left, x_min), min(right, x_max)
+        ax.plot([left, right], [y, y], color=colour, linewidth=3.0, solid_capstyle="butt", zorder=3)
+    else:
         end = item.drawn_as == "open_end"
-        bound, edge = (item.x_start, x_max) if end else (item.x_end, x_min)
+        bound, edge = (left, x_max) if end else (right, x_min)
         ax.annotate("", xy=(edge, y), xytext=(bound, y), arrowprops=dict(
-            arrowstyle="-|>", color=colour, linewidth=1.0, linestyle=DOTTED, shrinkA=0,
-            shrinkB=0, mutation_scale=6))
+            arrowstyle="-|>", color=colour, linewidth=1.0, linestyle=DOTTED, shrinkA=0, shrinkB=0,
+            mutation_scale=6))
         ax.plot([bound, bound], [y - 0.3, y + 0.3], color=colour, linewidth=1.2, zorder=3)
-        left, right = (bound, None) if end else (None, bound)
-    right_side = right is not None and (left is None or left - x_min < 0.22 * (x_max - x_min))
-    ax.annotate(item.label, (right if right_side else left, y), xytext=(4 if right_side else -4, 0),
-                textcoords="offset points", ha="left" if right_side else "right", va="center",
-                fontsize=LABEL_SIZE, zorder=4)
+        left, right = (bound, np.nan) if end else (np.nan, bound)
+    on_right = not np.isnan(right) and (np.isnan(left) or left - x_min < 0.22 * (x_max - x_min))
+    _note(ax, item.label, (right if on_right else left, y), 4 if on_right else -4, va="center",
+          ha="left" if on_right else "right", zorder=4)
 
 
-@register("fig-01-timeline", caption=lambda d: _fig01_caption(d), alt_text=lambda d: _fig01_alt(d),
+def _fig01_caption(data: pd.DataFrame) -> str:
+    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
+    detail, kinds = data[data["panel"] == "detail"], items["kind"].value_counts()
+    return (f"Timeline {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR} of {kinds.get('statement', 0)} "
+            f"statements (st) and {kinds.get('event', 0)} events (ev), one lane and colour per "
+            "conflict. Marker: a day; bar: a month, a year or a derived interval; dotted arrow: only "
+            f"one bound known ({items['drawn_as'].isin(['open_end', 'open_start']).sum()} items). The "
+            f"{(items['drawn_as'] == 'undated').sum()} undated items are listed on the right. "
+            f"Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}."
+            + (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's {len(detail)} "
+               "dated items at the scale of days." if len(detail) else ""))
+
+
+def _fig01_alt(data: pd.DataFrame) -> str:
+    def lane(cid, rows):
+        undated = rows[rows["drawn_as"] == "undated"]
+        years = pd.concat([rows["x_start"], rows["x_end"] - 1e-9]).dropna().astype(int)
+        span = ("" if years.empty else f" in {years.min()}" if years.min() == years.max()
+                else f" between {years.min()} and {years.max()}")
+        return (f"{conflict_short(cid)}: {len(rows) - len(undated)} dated items{span}, {len(undated)} "
+                "undated" + (f" ({', '.join(undated['item_id'])})" if len(undated) else ""))
+    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
+    return ("Timeline of statements and events, one lane per conflict, wars shaded. "
+            + _per(items, "conflict_id", lane) + ".")
+
+
+@register("fig-01-timeline", caption=_fig01_caption, alt_text=_fig01_alt,
           inputs=("data/input/statements.csv", "data/input/events.csv",
                   "data/input/conflicts.csv", "data/input/actors.csv"))
-def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
+def fig_01_timeline():
     """Figure 1: statements and events, one lane per conflict, wars shaded; undated items
-    listed in a column of their own; the shortest war under a year in a detail panel."""
+    listed in a column of their own; the shortest war under a year in a detail panel.
+    ValueError for an item outside the years drawn."""
     tables = load_tables()
-    items, periods = timeline_items(tables), war_periods(tables)
-    lanes = list(tables.conflicts["conflict_id"])
+    items, periods, lanes = timeline_items(tables), war_periods(tables), list(tables.conflicts["conflict_id"])
     x_min, x_max = float(TIMELINE_FIRST_YEAR), float(TIMELINE_LAST_YEAR + 1)
     dated = items[items["drawn_as"] != "undated"]
     outside = dated[(dated["x_start"] >= x_max) | (dated["x_end"] <= x_min)]
@@ -180,20 +221,20 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
                          f"{', '.join(outside['item_id'])}; widen the timeline")
     short = [p for p in periods if p.end and year_after(p.end) - decimal_year(p.start) < 1]
     zoom = min(short, key=lambda p: p.end - p.start, default=None)
-    detail = dated[dated["conflict_id"] == zoom.conflict_id] if zoom else dated.iloc[:0]
+    detail = dated[dated["conflict_id"] == (zoom.conflict_id if zoom else None)]
     detail = detail.assign(lane_row=range(len(detail)))
 
-    gap = 0.9
-    lane_rows = {c: int(items.loc[items["conflict_id"] == c, "_rows"].max()) if
-                 (items["conflict_id"] == c).any() else 1 for c in lanes}
+    gap, rows = 0.9, items.groupby("conflict_id")["_rows"].max()
+    lane_rows = {c: int(rows.get(c, 1)) for c in lanes}
     lane_top = dict(zip(lanes, -np.cumsum([0] + [lane_rows[c] + gap for c in lanes[:-1]])))
     main_h = ROW_IN * (sum(lane_rows.values()) + gap * (len(lanes) - 1)) + 0.45
-    detail_h = ROW_IN * len(detail) + 0.42 if len(detail) else 0
-    fig = Figure(figsize=(style.TWO_COLUMN, 0.55 + main_h + detail_h), layout="constrained")
-    grid = fig.add_gridspec(2 if zoom else 1, 2, width_ratios=[4.4, 1.5], wspace=0.02,
-                            height_ratios=[main_h, detail_h] if zoom else None)
-    ax = fig.add_subplot(grid[0, 0])
-    ax_u = fig.add_subplot(grid[0, 1], sharey=ax)
+    detail_h = ROW_IN * len(detail) + 0.42 if zoom else 0
+    fig, axes = style.new_figure(style.TWO_COLUMN, 0.55 + main_h + detail_h, squeeze=False,
+                                 nrows=2 if zoom else 1, ncols=2, gridspec_kw=dict(
+                                     width_ratios=[4.4, 1.5], wspace=0.02,
+                                     height_ratios=[main_h, detail_h] if zoom else None))
+    ax, ax_u = axes[0]
+    ax_u.sharey(ax)
     shown = shade_wars(ax, periods, x_min, x_max)
     for item in items.itertuples():
         y = lane_top[item.conflict_id] - item.lane_row - 0.5
@@ -201,144 +242,61 @@ def fig_01_timeline() -> tuple[Figure, pd.DataFrame]:
             _draw_item(ax, item, y, x_min, x_max)
             continue
         label = _wrap(item.label)
-        ax_u.plot([0.05], [y], marker=STATEMENT_MARKER if item.kind == "statement" else EVENT_MARKER,
+        ax_u.plot([0.05], [y], marker="o" if item.kind == "statement" else "s",
                   color=style.conflict_colour(item.conflict_id), markersize=3.5)
-        ax_u.annotate(label, (0.05, y - label.count("\n") / 2), xytext=(4, 0),
-                      textcoords="offset points", va="center", fontsize=LABEL_SIZE,
-                      linespacing=ROW_IN * 72 / (LABEL_SIZE * 1.2))
+        _note(ax_u, label, (0.05, y - label.count("\n") / 2), 4, va="center",
+              linespacing=ROW_IN * 72 / (SMALL * 1.2))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0)
     years = range(TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR + 2)
     ax.set_xticks(list(years), [str(y) if y <= TIMELINE_LAST_YEAR else "" for y in years])
     ax.xaxis.grid(True)
     ax.set_yticks([lane_top[c] - lane_rows[c] / 2 for c in lanes],
-                  [conflict_short(c).replace(" and ", " and\n") for c in lanes])
+                  [conflict_short(c).replace(" and ", " and\n") for c in lanes], fontweight="bold")
     _colour_ticks(ax.get_yticklabels(), lanes)
-    for cid in lanes[1:]:
-        for a in (ax, ax_u):
-            a.axhline(lane_top[cid] + gap / 2, color=style.NEUTRAL, linewidth=0.4)
-    ax_u.set_xlim(0, 1)
-    ax_u.set_xticks([])
-    ax_u.set_facecolor(style.lighten(style.NEUTRAL, 0.88))
-    ax_u.annotate("Undated in the source", (0.04, 1), xycoords="axes fraction", xytext=(0, 3),
-                  textcoords="offset points", va="bottom", fontsize=7, fontstyle="italic")
     for a in (ax, ax_u):
+        for cid in lanes[1:]:
+            a.axhline(lane_top[cid] + gap / 2, color=style.NEUTRAL, linewidth=0.4)
         a.tick_params(axis="y", length=0, labelleft=a is ax)
-    _bare(ax_u)
+    ax_u.set(xlim=(0, 1), xticks=[], facecolor=style.lighten(style.NEUTRAL, 0.88))
+    ax_u.spines[:].set_visible(False)
+    _note(ax_u, "Undated in the source", (0.04, 1), 0, 3, xycoords="axes fraction", va="bottom",
+          fontsize=7, fontstyle="italic")
     if zoom:
-        ax_d = fig.add_subplot(grid[1, :])
-        pad = timedelta(days=DETAIL_PAD_DAYS)
+        axes[1, 1].remove()
+        ax_d, pad = axes[1, 0], timedelta(days=DETAIL_PAD_DAYS)
+        ax_d.set_subplotspec(axes[1, 0].get_gridspec()[1, :])
         d_min, d_max = decimal_year(zoom.start - pad), year_after(zoom.end + pad)
         shade_wars(ax_d, [zoom], d_min, d_max)
         for item in detail.itertuples():
             _draw_item(ax_d, item, -item.lane_row - 0.5, d_min, d_max)
         months = pd.date_range(zoom.start - pad, zoom.end + pad, freq="MS").date
-        ax_d.set_xlim(d_min, d_max)
-        ax_d.set_ylim(-len(detail), 0)
+        ax_d.set(xlim=(d_min, d_max), ylim=(-len(detail), 0),
+                 xlabel="Date (detail of the shaded war above)")
         ax_d.set_xticks([decimal_year(m) for m in months], [f"1 {m:%b %Y}" for m in months])
         ax_d.xaxis.grid(True)
-        ax_d.set_yticks([-len(detail) / 2], [f"{conflict_short(zoom.conflict_id)}\n(detail)"])
+        ax_d.set_yticks([-len(detail) / 2], [f"{conflict_short(zoom.conflict_id)}\n(detail)"],
+                        fontweight="bold")
         ax_d.tick_params(axis="y", length=0)
         _colour_ticks(ax_d.get_yticklabels(), [zoom.conflict_id])
-        ax_d.set_xlabel("Date (detail of the shaded war above)")
-    handles = [_dot("Statement (st) on one day", style.NEUTRAL, style.NEUTRAL, STATEMENT_MARKER),
-               _dot("Event (ev) on one day", style.NEUTRAL, style.NEUTRAL, EVENT_MARKER),
-               Line2D([], [], color=style.NEUTRAL, linewidth=3.0, label="Dated within an interval"),
-               Line2D([], [], color=style.NEUTRAL, linewidth=1.0, linestyle=DOTTED,
+    grey = style.NEUTRAL
+    handles = [_dot("Statement (st) on one day", grey, grey), _dot("Event (ev) on one day", grey, grey, "s"),
+               Line2D([], [], color=grey, linewidth=3.0, label="Dated within an interval"),
+               Line2D([], [], color=grey, linewidth=1.0, linestyle=DOTTED,
                       label="One bound known: dotted arrow to the axis edge")]
     fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2,
                columnspacing=1.2)
     wars = war_rows(shown, panel="timeline", drawn_as="shaded").rename(
-        columns={"start": "date_earliest", "end": "date_latest"})
-    wars["x_start"] = [decimal_year(p.start) for p in shown]
-    wars["x_end"] = [year_after(p.end) if p.end else np.nan for p in shown]
+        columns={"start": "date_earliest", "end": "date_latest"}).assign(
+        x_start=[decimal_year(p.start) for p in shown],
+        x_end=[year_after(p.end) if p.end else np.nan for p in shown])
     main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated", "undated", "timeline"))
     data = pd.concat([main, detail.assign(layer="item", panel="detail"), wars], ignore_index=True)
-    data = data.reindex(columns=list(FIG01_COLUMNS))
-    return fig, data.astype({"lane_row": "Int64"}).round({"x_start": 4, "x_end": 4})
-
-
-def _fig01_caption(data: pd.DataFrame) -> str:
-    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-    detail, kinds = data[data["panel"] == "detail"], items["kind"].value_counts()
-    return (f"Timeline {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR} of {kinds.get('statement', 0)} "
-            f"statements (st) and {kinds.get('event', 0)} events (ev), one lane and colour per "
-            "conflict. Marker: a day; bar: a month, a year or a derived interval; dotted arrow: "
-            "only one bound known "
-            f"({items['drawn_as'].isin(['open_end', 'open_start']).sum()} items). The "
-            f"{(items['drawn_as'] == 'undated').sum()} undated items are listed on the right. "
-            f"Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}."
-            + (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's {len(detail)} "
-               "dated items at the scale of days." if len(detail) else ""))
-
-
-def _fig01_alt(data: pd.DataFrame) -> str:
-    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-
-    def lane(cid, rows):
-        undated = rows[rows["drawn_as"] == "undated"]
-        years = pd.concat([rows["x_start"], rows["x_end"] - 1e-9]).dropna().astype(int)
-        span = ("" if years.empty else f" in {years.min()}" if years.min() == years.max()
-                else f" between {years.min()} and {years.max()}")
-        return (f"{conflict_short(cid)}: {len(rows) - len(undated)} dated items{span}, "
-                f"{len(undated)} undated" + (f" ({', '.join(undated['item_id'])})" if len(undated) else ""))
-    return "Timeline of statements and events, one lane per conflict, wars shaded. " + \
-        _per(items, "conflict_id", lane) + "."
+    return fig, data.reindex(columns=list(FIG01_COLUMNS)).astype({"lane_row": "Int64"}).round(
+        {"x_start": 4, "x_end": 4})
 
 
 # -- figure 2: coded matrix -------------------------------------------------------------------
-
-FIG02_COLUMNS = ("statement_id", "conflict_id", "speaker", "speaker_side", "move", "move_label",
-                 "coded", "row", "column")
-
-
-@register("fig-02-coded-matrix", caption=lambda d: _fig02_caption(d),
-          alt_text=lambda d: _fig02_alt(d), inputs=CODED_INPUTS)
-def fig_02_coded_matrix() -> tuple[Figure, pd.DataFrame]:
-    """Figure 2: statements (rows, by conflict) by accountability moves (columns), a dot
-    where the hand coding assigns the move: filled for a Turkish speaker, open otherwise."""
-    tables, codebook, coded = _inputs()
-    moves, labels = codebook.move_ids, code_labels(codebook, "accountability_move")
-    order = {c: i for i, c in enumerate(tables.conflicts["conflict_id"])}
-    coded = coded.sort_values("conflict_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    data = coded.melt(id_vars=["statement_id", "conflict_id", "speaker", "speaker_side"],
-                      value_vars=moves, var_name="move", value_name="coded")
-    data["row"] = data["statement_id"].map({s: i for i, s in enumerate(coded["statement_id"])})
-    data["column"] = data["move"].map({m: i for i, m in enumerate(moves)})
-    data["move_label"] = data["move"].map(labels)
-    data = data.sort_values(["row", "column"]).reset_index(drop=True)[list(FIG02_COLUMNS)]
-    n_rows, n_cols = len(coded), len(moves)
-    fig, ax = style.new_figure(style.TWO_COLUMN, 1.35 + 0.16 * n_rows)
-    ax.scatter(data["column"], data["row"], s=1.5, color="#BDBDBD", linewidths=0, zorder=1)
-    hits = data[data["coded"] == 1]
-    for turkish in (True, False):
-        part = hits[(hits["speaker_side"] == TURKISH_SIDE) == turkish]
-        colours = [style.conflict_colour(c) for c in part["conflict_id"]]
-        ax.scatter(part["column"], part["row"], s=34, zorder=3, linewidths=1.3,
-                   facecolors=colours if turkish else "white", edgecolors=colours)
-    conflicts = list(dict.fromkeys(coded["conflict_id"]))
-    for cid in conflicts[1:]:
-        ax.axhline(coded.index[coded["conflict_id"] == cid].min() - 0.5, color=style.NEUTRAL, linewidth=0.5)
-    ax.set_xlim(-0.6, n_cols - 0.4)
-    ax.set_ylim(n_rows - 0.5, -0.5)
-    ax.set_yticks(range(n_rows), [f"{r.statement_id} {r.speaker}" for r in coded.itertuples()])
-    _colour_ticks(ax.get_yticklabels(), coded["conflict_id"], bold=False)
-    ax.xaxis.tick_top()
-    ax.set_xticks(range(n_cols), [textwrap.fill(labels[m], 17) for m in moves], rotation=90,
-                  ha="center", va="bottom", multialignment="left")
-    ax.tick_params(axis="both", length=0, pad=3)
-    _bare(ax)
-    per_move = hits.groupby("move").size()
-    for m, move in enumerate(moves):
-        n = int(per_move.get(move, 0))
-        ax.annotate(str(n), (m, n_rows - 0.5), xytext=(0, -3), textcoords="offset points",
-                    ha="center", va="top", fontsize=LABEL_SIZE, color="black" if n else "#999999")
-    ax.annotate("statements", (n_cols - 0.4, n_rows - 0.5), xytext=(2, -3),
-                textcoords="offset points", va="top", fontsize=LABEL_SIZE)
-    fig.legend(handles=_conflict_handles(conflicts) + _speaker_handles(),
-               loc="outside lower center", ncols=len(conflicts) + 2)
-    return fig, data
-
 
 def _fig02_caption(data: pd.DataFrame) -> str:
     used = set(data.loc[data["coded"] == 1, "move_label"])
@@ -363,14 +321,45 @@ def _fig02_alt(data: pd.DataFrame) -> str:
                 + _per(rows, "who", side), ". ") + ".")
 
 
+@register("fig-02-coded-matrix", caption=_fig02_caption, alt_text=_fig02_alt, inputs=CODED_INPUTS)
+def fig_02_coded_matrix():
+    """Figure 2: statements (rows, by conflict) by accountability moves (columns), a dot
+    where the hand coding assigns the move: filled for a Turkish speaker, open otherwise."""
+    tables, codebook, coded = _inputs()
+    moves, labels = codebook.move_ids, code_labels(codebook, "accountability_move")
+    order = {c: i for i, c in enumerate(tables.conflicts["conflict_id"])}
+    coded = coded.sort_values("conflict_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    data = coded.melt(id_vars=["statement_id", "conflict_id", "speaker", "speaker_side"],
+                      value_vars=moves, var_name="move", value_name="coded")
+    data["move_label"] = data["move"].map(labels)
+    data["row"] = data["statement_id"].map({s: i for i, s in enumerate(coded["statement_id"])})
+    data["column"] = data["move"].map(moves.index)
+    data = data.sort_values(["row", "column"]).reset_index(drop=True)
+    fig, ax = style.new_figure(style.TWO_COLUMN, 1.35 + 0.16 * len(coded))
+    _matrix(ax, data, "coded", [f"{r.statement_id} {r.speaker}" for r in coded.itertuples()],
+            [textwrap.fill(labels[m], 17) for m in moves], "statements")
+    _colour_ticks(ax.get_yticklabels(), coded["conflict_id"])
+    _rules(ax, coded["conflict_id"])
+    hits = data[data["coded"] == 1]
+    for turkish in (True, False):
+        part = hits[(hits["speaker_side"] == TURKISH_SIDE) == turkish]
+        colours = [style.conflict_colour(c) for c in part["conflict_id"]]
+        ax.scatter(part["column"], part["row"], s=34, zorder=3, linewidths=1.3,
+                   facecolors=colours if turkish else "white", edgecolors=colours)
+    conflicts = _conflicts(tables, coded)
+    fig.legend(handles=_conflict_keys(conflicts), loc="outside lower center", ncols=len(conflicts) + 2)
+    return fig, data[["statement_id", "conflict_id", "speaker", "speaker_side", "move", "move_label",
+                      "coded", "row", "column"]]
+
+
 # -- figures 3 and 5: counts by conflict and speaker side -------------------------------------
 
-def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequence[str],
-                  height: float, xlabel: str) -> tuple[Figure, pd.DataFrame]:
+def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts, height: float, xlabel: str):
+    """One panel per conflict, a bar per code split by speaker side (OTHER_COLOURS), the
+    segment counts inside and the total at the end."""
     sides = codebook.code_ids("speaker_side")
-    colours = dict(zip(sides, style.OTHER_COLOURS))
+    colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
-    side_labels = code_labels(codebook, "speaker_side")
     data = (counts.groupby(["conflict_id", column, "speaker_side"], sort=False)
             .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
                 sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
@@ -384,19 +373,16 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequen
         for y, code in enumerate(labels):
             left, bar = 0, panel[panel[column] == code]
             for row in bar.itertuples():
-                ax.barh(y, row.count, left=left, height=0.72, color=colours[row.speaker_side],
-                        edgecolor="white", linewidth=0.5, zorder=2)
+                colour = colours[row.speaker_side]
+                ax.barh(y, row.count, left=left, height=0.72, color=colour, edgecolor="white", zorder=2)
                 if len(bar) > 1:  # a lone segment's count is the total, at the end
-                    ax.annotate(str(row.count), (left + row.count / 2, y), ha="center", va="center",
-                                fontsize=LABEL_SIZE, color=style.ink_on(colours[row.speaker_side]))
+                    _note(ax, str(row.count), (left + row.count / 2, y), ha="center", va="center",
+                          color=style.ink_on(colour))
                 left += row.count
-            ax.annotate(str(left), (left, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=LABEL_SIZE, color="black" if left else "#999999")
-        ax.annotate(conflict_short(cid), (0, 1), xycoords="axes fraction", xytext=(0, 4),
-                    textcoords="offset points", va="bottom", fontsize=7.5, fontweight="bold",
-                    color=style.conflict_colour(cid))
-        ax.set_xlim(0, top + 0.7)
-        ax.set_xticks(range(top + 1))
+            _note(ax, str(left), (left, y), 3, va="center", color="black" if left else "#999999")
+        _note(ax, conflict_short(cid), (0, 1), 0, 4, xycoords="axes fraction", va="bottom",
+              fontsize=7.5, fontweight="bold", color=style.conflict_colour(cid))
+        ax.set(xlim=(0, top + 0.7), xticks=range(top + 1))
         ax.xaxis.grid(True)
         ax.tick_params(axis="y", length=0)
     axes[0, 0].set_yticks(range(len(labels)), list(labels.values()))
@@ -409,22 +395,12 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts: Sequen
     return fig, data
 
 
-def _count_alt(what: str, data: pd.DataFrame) -> str:
-    """'<what> per conflict. Ukraine: Turkey: Turkish state 2, ...; buyer: ...'."""
-    return f"Bar charts of {what} per conflict, by speaker side. " + _per(
+def _count_alt(what: str):
+    """Alt text: 'Bar charts of <what> ... Ukraine: Turkey: Turkish state 2, ...; buyer: ...'."""
+    return lambda data: f"Bar charts of {what} per conflict, by speaker side. " + _per(
         data[data["count"] > 0], "conflict_id", lambda cid, panel: f"{conflict_short(cid)}: " + _per(
             panel, "speaker_side_label", lambda side, rows: f"{side}: " + ", ".join(
                 f"{label} {n}" for label, n in zip(rows["label"], rows["count"]))), ". ") + "."
-
-
-@register("fig-03-move-profile", caption=lambda d: _fig03_caption(d),
-          alt_text=lambda d: _count_alt("accountability moves", d), inputs=CODED_INPUTS)
-def fig_03_move_profile() -> tuple[Figure, pd.DataFrame]:
-    """Figure 3: statements making each accountability move per conflict, by speaker side."""
-    tables, codebook, coded = _inputs()
-    conflicts = _conflicts(tables, coded)
-    return _count_figure(summaries.move_counts(coded, codebook, conflicts), "move", codebook,
-                         conflicts, 3.0, "Statements making the move (hand coding)")
 
 
 def _fig03_caption(data: pd.DataFrame) -> str:
@@ -435,12 +411,22 @@ def _fig03_caption(data: pd.DataFrame) -> str:
             f"can make several moves. {per}.")
 
 
-@register("fig-05-named-agent", alt_text=lambda d: _count_alt("the agent each statement names", d),
+@register("fig-03-move-profile", caption=_fig03_caption, alt_text=_count_alt("accountability moves"),
+          inputs=CODED_INPUTS)
+def fig_03_move_profile():
+    """Figure 3: statements making each accountability move per conflict, by speaker side."""
+    tables, codebook, coded = _inputs()
+    conflicts = _conflicts(tables, coded)
+    return _count_figure(summaries.move_counts(coded, codebook, conflicts), "move", codebook,
+                         conflicts, 3.0, "Statements making the move (hand coding)")
+
+
+@register("fig-05-named-agent", alt_text=_count_alt("the agent each statement names"),
           caption=lambda d: (f"Agent of the transfer or use of the weapons named in each statement "
                              f"(hand coding: {', '.join(dict.fromkeys(d['label']))}), one panel per "
                              "conflict, each bar split by the speaker's side. Counts of statements; "
                              "each names one agent."), inputs=CODED_INPUTS)
-def fig_05_named_agent() -> tuple[Figure, pd.DataFrame]:
+def fig_05_named_agent():
     """Figure 5: the agent each statement names, per conflict, by speaker side."""
     tables, codebook, coded = _inputs()
     conflicts = _conflicts(tables, coded)
@@ -451,80 +437,16 @@ def fig_05_named_agent() -> tuple[Figure, pd.DataFrame]:
 # -- figure 4: positioning map ----------------------------------------------------------------
 
 FIG04_COLUMNS = ("layer", "statement_id", "conflict_id", "speaker", "speaker_side", "moves",
-                 "alignment", "alignment_value", "ownership_score", "x", "y",
-                 "answers_id", "x_to", "y_to")
-#: Horizontal spacing (alignment units) of statements sharing a position; arrow curvature.
-CLUSTER_SPACING, ARROW_BEND = 0.3, 0.25
-
-
-@register("fig-04-positioning-map", caption=lambda d: _fig04_caption(d),
-          alt_text=lambda d: _fig04_alt(d),
-          inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
-def fig_04_positioning_map() -> tuple[Figure, pd.DataFrame]:
-    """Figure 4: each statement's ownership score (y, summaries) against the alignment it
-    presents (x), an arrow from each response to each statement it answers. Statements
-    sharing a position sit side by side in id order. Filled: Turkish speaker."""
-    tables, codebook, coded = _inputs()
-    points = coded.sort_values("statement_id", kind="stable").reset_index(drop=True)
-    cell = points.groupby(["alignment_value", "ownership_score"])
-    offset = cell.cumcount() - (cell["statement_id"].transform("size") - 1) / 2
-    points["x"] = (points["alignment_value"].astype(float) + offset * CLUSTER_SPACING).round(4)
-    points["y"] = points["ownership_score"].astype(float)
-    where, links = points.set_index("statement_id"), tables.statement_responses
-    start, end = where.loc[links["response_id"]], where.loc[links["answers_id"]]
-    arrows = pd.DataFrame({"layer": "response", "statement_id": links["response_id"].to_numpy(),
-                           "answers_id": links["answers_id"].to_numpy(),
-                           "conflict_id": start["conflict_id"].to_numpy(), "x": start["x"].to_numpy(),
-                           "y": start["y"].to_numpy(), "x_to": end["x"].to_numpy(),
-                           "y_to": end["y"].to_numpy()})
-    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True)
-    data = data.reindex(columns=list(FIG04_COLUMNS)).astype(
-        {"alignment_value": "Int64", "ownership_score": "Int64"})
-
-    fig, ax = style.new_figure(style.TWO_COLUMN, 3.5)
-    values = codebook.ordinal_values("alignment")
-    y_lo, y_hi = int(min(points["y"].min(), -1)), int(max(points["y"].max(), 1))
-    ax.set_xlim(min(values.values()) - 0.55, max(values.values()) + 0.55)
-    ax.set_ylim(y_lo - 0.6, y_hi + 0.6)
-    ax.grid(True)
-    ax.axhline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
-    ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
-    below = set(arrows.loc[arrows["y"] > arrows["y_to"], "answers_id"])  # answered from above
-    for row in points.itertuples():
-        colour = style.conflict_colour(row.conflict_id)
-        ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
-                markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white",
-                markeredgecolor=colour)
-        ax.annotate(row.statement_id, (row.x, row.y), xytext=(0, -5.5 if row.statement_id in below
-                                                             else 5.5), textcoords="offset points",
-                    ha="center", va="top" if row.statement_id in below else "bottom",
-                    fontsize=LABEL_SIZE, zorder=4,
-                    bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
-    for a in arrows.itertuples():
-        ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
-            arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
-            shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle=f"arc3,rad={ARROW_BEND}"))
-    labels = code_labels(codebook, "alignment")
-    ax.set_xticks(list(values.values()), [textwrap.fill(_minus(labels[c]), 14) for c in values])
-    ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
-    ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
-    ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
-    ax.tick_params(axis="x", length=0)
-    arrow_key = Line2D([], [], color=style.NEUTRAL, linewidth=0.8, marker=">", markevery=[1],
-                       markersize=4, label="Response → statement answered")
-    fig.legend(handles=_conflict_handles(_conflicts(tables, points)) + _speaker_handles()
-               + [arrow_key], loc="outside right center", handlelength=1.8)
-    return fig, data
+                 "alignment", "alignment_value", "ownership_score", "x", "y", "answers_id", "x_to", "y_to")
 
 
 def _fig04_caption(data: pd.DataFrame) -> str:
     points, arrows = data[data["layer"] == "statement"], data[data["layer"] == "response"]
-    rule = summaries.ownership_rule(load_codebook()).rule
     return (f"Positioning map: each of the {len(points)} statements by the alignment with the "
             "buyer's war effort it presents (x, hand code) and the ownership of the transfer it "
-            f"asserts for Turkey (y). {rule} Statements at the same position are set side by side. "
-            f"{len(arrows)} arrows run from each response to the statement it answers. Colour: "
-            "conflict; filled: Turkish speaker, open: other.")
+            f"asserts for Turkey (y). {summaries.ownership_rule(load_codebook()).rule} Statements at "
+            f"the same position are set side by side. {len(arrows)} arrows run from each response to "
+            "the statement it answers. Colour: conflict; filled: Turkish speaker, open: other.")
 
 
 def _fig04_alt(data: pd.DataFrame) -> str:
@@ -533,21 +455,68 @@ def _fig04_alt(data: pd.DataFrame) -> str:
     def span(values):
         lo, hi = int(values.min()), int(values.max())
         return signed(lo) if lo == hi else f"{signed(lo)} to {signed(hi)}"
-    turkish = points[points["speaker_side"] == TURKISH_SIDE]
     score = points.set_index("statement_id")["ownership_score"]
     return ("Scatter plot of statements, alignment against ownership asserted. " + _per(
-        turkish, "conflict_id", lambda cid, g: f"{conflict_short(cid)} Turkish statements at "
-        f"alignment {span(g['alignment_value'])} and ownership {span(g['ownership_score'])}")
-        + ". Responses: " + (_per(arrows, "statement_id", lambda r, g: f"{r} (ownership "
-                                  f"{signed(int(score[r]))}) answers {', '.join(g['answers_id'])}")
-                             or "none") + ".")
+        points[points["speaker_side"] == TURKISH_SIDE], "conflict_id", lambda cid, g:
+        f"{conflict_short(cid)} Turkish statements at alignment {span(g['alignment_value'])} and "
+        f"ownership {span(g['ownership_score'])}") + ". Responses: " + (_per(
+            arrows, "statement_id", lambda r, g: f"{r} (ownership {signed(int(score[r]))}) answers "
+            f"{', '.join(g['answers_id'])}") or "none") + ".")
+
+
+@register("fig-04-positioning-map", caption=_fig04_caption, alt_text=_fig04_alt,
+          inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
+def fig_04_positioning_map():
+    """Figure 4: each statement's ownership score (y, summaries) against the alignment it
+    presents (x), an arrow from each response to each statement it answers. Statements
+    sharing a position sit side by side (0.3 alignment units apart) in id order."""
+    tables, codebook, coded = _inputs()
+    points = coded.sort_values("statement_id", kind="stable").reset_index(drop=True)
+    cell = points.groupby(["alignment_value", "ownership_score"])
+    offset = cell.cumcount() - (cell["statement_id"].transform("size") - 1) / 2
+    points["x"] = (points["alignment_value"].astype(float) + offset * 0.3).round(4)
+    points["y"] = points["ownership_score"].astype(float)
+    where, links = points.set_index("statement_id"), tables.statement_responses
+    start, end = where.loc[links["response_id"]], where.loc[links["answers_id"]]
+    arrows = pd.DataFrame({"layer": "response", "statement_id": links["response_id"].to_numpy(),
+                           "answers_id": links["answers_id"].to_numpy(),
+                           "conflict_id": start["conflict_id"].to_numpy(), "x": start["x"].to_numpy(),
+                           "y": start["y"].to_numpy(), "x_to": end["x"].to_numpy(), "y_to": end["y"].to_numpy()})
+    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True)
+    data = data.reindex(columns=list(FIG04_COLUMNS)).astype({"alignment_value": "Int64", "ownership_score": "Int64"})
+
+    fig, ax = style.new_figure(style.TWO_COLUMN, 3.5)
+    values, labels = codebook.ordinal_values("alignment"), code_labels(codebook, "alignment")
+    y_lo, y_hi = int(min(points["y"].min(), -1)), int(max(points["y"].max(), 1))
+    ax.set(xlim=(min(values.values()) - 0.55, max(values.values()) + 0.55), ylim=(y_lo - 0.6, y_hi + 0.6))
+    ax.grid(True)
+    ax.axhline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
+    ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
+    below = set(arrows.loc[arrows["y"] > arrows["y_to"], "answers_id"])  # answered from above: id below
+    for row in points.itertuples():
+        colour, down = style.conflict_colour(row.conflict_id), row.statement_id in below
+        ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
+                markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white", markeredgecolor=colour)
+        _note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
+              va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
+                                                                  facecolor="white", edgecolor="none", alpha=0.85))
+    for a in arrows.itertuples():
+        ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
+            arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
+            shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle="arc3,rad=0.25"))
+    ax.set_xticks(list(values.values()), [textwrap.fill(labels[c].replace("-", "−", 1), 14) for c in values])
+    ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
+    ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
+    ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
+    ax.tick_params(axis="x", length=0)
+    arrow_key = Line2D([], [], color=style.NEUTRAL, linewidth=0.8, marker=">", markevery=[1],
+                       markersize=4, label="Response → statement answered")
+    fig.legend(handles=_conflict_keys(_conflicts(tables, points)) + [arrow_key],
+               loc="outside right center", handlelength=1.8)
+    return fig, data
 
 
 # -- figure 6: evidence map -------------------------------------------------------------------
-
-FIG06_COLUMNS = ("claim_id", "claim_type", "paragraph", "evidence_type", "evidence_id",
-                 "evidence_conflict_id", "linked", "row", "column")
-
 
 def evidence_matrix(tables: Tables) -> pd.DataFrame:
     """Claims (by type in schema order, then id) x evidence (statements, then events, by
@@ -563,73 +532,14 @@ def evidence_matrix(tables: Tables) -> pd.DataFrame:
         evidence.assign(column=evidence.index), how="cross")
     links = set(zip(tables.claim_evidence["claim_id"], tables.claim_evidence["evidence_id"]))
     data["linked"] = [pair in links for pair in zip(data["claim_id"], data["evidence_id"])]
-    return data.astype({"paragraph": int})[list(FIG06_COLUMNS)]
-
-
-@register("fig-06-evidence-map", caption=lambda d: _fig06_caption(d),
-          alt_text=lambda d: _fig06_alt(d),
-          inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
-                  "data/input/statements.csv", "data/input/events.csv"))
-def fig_06_evidence_map() -> tuple[Figure, pd.DataFrame]:
-    """Figure 6: claims (rows, by type) by the statements and events they rest on
-    (columns), a dot per link in the evidence's conflict colour, link counts in the margins."""
-    tables = load_tables()
-    data = evidence_matrix(tables)
-    claims, evidence = data.drop_duplicates("claim_id"), data.drop_duplicates("evidence_id")
-    n_rows, n_cols = len(claims), len(evidence)
-    fig, ax = style.new_figure(style.TWO_COLUMN, 0.95 + 0.148 * n_rows)
-    linked = data[data["linked"]]
-    ax.scatter(data["column"], data["row"], s=1.5, color="#CFCFCF", linewidths=0, zorder=1)
-    ax.scatter(linked["column"], linked["row"], s=22, linewidths=0, zorder=3,
-               color=[style.conflict_colour(c) for c in linked["evidence_conflict_id"]])
-    for claim_type, group in claims.groupby("claim_type", sort=False):
-        y0, y1 = group["row"].min() - 0.35, group["row"].max() + 0.35
-        if y0 > 0:
-            ax.axhline(y0 - 0.15, color=style.NEUTRAL, linewidth=0.5)
-        ax.annotate(claim_type, xy=(-0.085, (y0 + y1) / 2), xycoords=("axes fraction", "data"),
-                    xytext=(-3, 0), textcoords="offset points", rotation=90, ha="right",
-                    va="center", fontsize=7)
-    ax.axvline((evidence["evidence_type"] == "statement").sum() - 0.5, color=style.NEUTRAL, linewidth=0.5)
-    ax.set_xlim(-0.6, n_cols - 0.4)
-    ax.set_ylim(n_rows - 0.5, -0.5)
-    ax.set_yticks(claims["row"], [f"{r.claim_id} ¶{r.paragraph}" for r in claims.itertuples()])
-    ax.xaxis.tick_top()
-    ax.set_xticks(evidence["column"], evidence["evidence_id"], rotation=90)
-    _colour_ticks(ax.get_xticklabels(), evidence["evidence_conflict_id"], bold=False)
-    ax.tick_params(axis="both", length=0, pad=2)
-    _bare(ax)
-    per_claim, per_item = linked.groupby("claim_id").size(), linked.groupby("evidence_id").size()
-    for row in claims.itertuples():
-        n = int(per_claim.get(row.claim_id, 0))
-        ax.annotate(str(n) if n else "no evidence cited: the article's own reasoning",
-                    (n_cols - 0.4 if n else -0.3, row.row), xytext=(4 if n else 0, 0),
-                    textcoords="offset points", va="center", fontsize=LABEL_SIZE, zorder=4,
-                    fontstyle="normal" if n else "italic", color="black" if n else "#555555")
-    for item in evidence.itertuples():
-        n = int(per_item.get(item.evidence_id, 0))
-        ax.annotate(str(n), (item.column, n_rows - 0.5), xytext=(0, -3), textcoords="offset points",
-                    ha="center", va="top", fontsize=LABEL_SIZE, color="#333333" if n else "#999999")
-    for text, y, dy, va in (("claims citing it", n_rows - 0.5, -3, "top"), ("links", -0.5, 2, "bottom")):
-        ax.annotate(text, (n_cols - 0.4, y), xytext=(4, dy), textcoords="offset points", va=va,
-                    fontsize=LABEL_SIZE)
-    for kind, group in evidence.groupby("evidence_type", sort=False):
-        ax.annotate(f"{kind.capitalize()}s", (group["column"].mean(), 1),
-                    xycoords=("data", "axes fraction"), xytext=(0, 24), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=7)
-    cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
-    fig.legend(handles=_conflict_handles(cited, "Evidence from: "), loc="outside lower center",
-               ncols=max(len(cited), 1))
-    return fig, data
-
-
-def _fig06_facts(data: pd.DataFrame):
-    linked = data[data["linked"].astype(bool)]
-    return (linked, sorted(set(data["claim_id"]) - set(linked["claim_id"])),
-            sorted(set(data["evidence_id"]) - set(linked["evidence_id"])))
+    return data.astype({"paragraph": int})[["claim_id", "claim_type", "paragraph", "evidence_type",
+                                            "evidence_id", "evidence_conflict_id", "linked", "row", "column"]]
 
 
 def _fig06_caption(data: pd.DataFrame) -> str:
-    linked, bare, unused = _fig06_facts(data)
+    linked = data[data["linked"].astype(bool)]
+    bare = sorted(set(data["claim_id"]) - set(linked["claim_id"]))
+    unused = sorted(set(data["evidence_id"]) - set(linked["evidence_id"]))
     return (f"Evidence map: the article's {data['claim_id'].nunique()} claims (rows, by claim type, "
             "with their paragraph) and the statements (st) and events (ev) each rests on (a dot: a "
             f"link in claim_evidence.csv; {len(linked)} links), coloured by the evidence's conflict. "
@@ -639,14 +549,51 @@ def _fig06_caption(data: pd.DataFrame) -> str:
 
 
 def _fig06_alt(data: pd.DataFrame) -> str:
-    linked, bare, _ = _fig06_facts(data)
-    claims, per_item = data.drop_duplicates("claim_id"), linked.groupby("evidence_id").size()
+    linked, claims = data[data["linked"].astype(bool)], data.drop_duplicates("claim_id")
+    per_item = linked.groupby("evidence_id").size()
     top = sorted(per_item[per_item == per_item.max()].index) if len(per_item) else []
     types = ", ".join(f"{n} {t}" for t, n in claims.groupby("claim_type", sort=False).size().items())
     return (f"Dot matrix of {len(claims)} claims ({types}) against the statements and events they "
             f"cite, {len(linked)} links in all. Most cited: {', '.join(top) or 'none'}"
-            + (f" (by {int(per_item.max())} claims each)" if top else "")
-            + f". Claims citing no evidence: {', '.join(bare) or 'none'}.")
+            + (f" (by {int(per_item.max())} claims each)" if top else "") + ". Claims citing no "
+            f"evidence: {', '.join(sorted(set(claims['claim_id']) - set(linked['claim_id']))) or 'none'}.")
+
+
+@register("fig-06-evidence-map", caption=_fig06_caption, alt_text=_fig06_alt,
+          inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
+                  "data/input/statements.csv", "data/input/events.csv"))
+def fig_06_evidence_map():
+    """Figure 6: claims (rows, by type) by the statements and events they rest on
+    (columns), a dot per link in the evidence's conflict colour, link counts in the margins."""
+    tables = load_tables()
+    data = evidence_matrix(tables)
+    claims, evidence = data.drop_duplicates("claim_id"), data.drop_duplicates("evidence_id")
+    fig, ax = style.new_figure(style.TWO_COLUMN, 0.95 + 0.148 * len(claims))
+    _matrix(ax, data, "linked", [f"{r.claim_id} ¶{r.paragraph}" for r in claims.itertuples()],
+            evidence["evidence_id"], "claims citing it")
+    _colour_ticks(ax.get_xticklabels(), evidence["evidence_conflict_id"])
+    _rules(ax, claims["claim_type"])
+    ax.axvline((evidence["evidence_type"] == "statement").sum() - 0.5, color=style.NEUTRAL, linewidth=0.5)
+    linked = data[data["linked"]]
+    ax.scatter(linked["column"], linked["row"], s=22, linewidths=0, zorder=3,
+               color=[style.conflict_colour(c) for c in linked["evidence_conflict_id"]])
+    for claim_type, group in claims.groupby("claim_type", sort=False):
+        _note(ax, claim_type, (-0.085, group["row"].mean()), -3, xycoords=("axes fraction", "data"),
+              rotation=90, ha="right", va="center", fontsize=7)
+    for row in claims.itertuples():
+        if n := int(linked["claim_id"].eq(row.claim_id).sum()):
+            _note(ax, str(n), (len(evidence) - 0.4, row.row), 4, va="center")
+        else:
+            _note(ax, "no evidence cited: the article's own reasoning", (-0.3, row.row), va="center",
+                  fontstyle="italic", color="#555555", zorder=4)
+    _note(ax, "links", (len(evidence) - 0.4, -0.5), 4, 2, va="bottom")
+    for kind, group in evidence.groupby("evidence_type", sort=False):
+        _note(ax, f"{kind.capitalize()}s", (group["column"].mean(), 1), 0, 24, fontsize=7,
+              xycoords=("data", "axes fraction"), ha="center", va="bottom")
+    cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
+    fig.legend(handles=_conflict_keys(cited, "Evidence from: ", speakers=False),
+               loc="outside lower center", ncols=max(len(cited), 1))
+    return fig, data
 
 
 # -- figure 7: agreement ----------------------------------------------------------------------
@@ -656,6 +603,7 @@ FIG07_COLUMNS = ("row", "dimension", "row_type", "code", "label", "status", "alp
                  "resamples_without_variation", "percent_agreement", "alpha_note")
 UNDEFINED_LABEL = "undefined: no variation"
 ROW_TYPES = ("binary_code", "pooled_moves", "dimension", "not_coded")
+AGREEMENT_CSV = "data/derived/agreement.csv"
 
 
 def read_agreement() -> pd.DataFrame:
@@ -672,10 +620,10 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
     pooled, each other dimension, then those with no statistic. ``status``: estimate,
     undefined (alpha is 0/0: neither coding varies) or not coded."""
     dims = {d["id"]: i for i, d in enumerate(codebook.dimensions)}
-    moves = {m: i for i, m in enumerate(codebook.move_ids)}
     keep = table[table["row_type"].isin(ROW_TYPES)]
     keep = keep.assign(_t=keep["row_type"] == "not_coded", _d=keep["dimension"].map(dims),
-                       _r=keep["row_type"].map(ROW_TYPES.index), _m=keep["code"].map(moves).fillna(-1))
+                       _r=keep["row_type"].map(ROW_TYPES.index),
+                       _m=keep["code"].map({m: i for i, m in enumerate(codebook.move_ids)}).fillna(-1))
     data = keep.sort_values(["_t", "_d", "_r", "_m"], kind="stable").reset_index(drop=True)
     names = {d["id"]: str(d["label"]).strip() for d in codebook.dimensions}
     move_labels = code_labels(codebook, "accountability_move")
@@ -690,66 +638,6 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
     data["alpha_note"] = data["alpha_note"].fillna("")
     return data.reindex(columns=list(FIG07_COLUMNS)).astype(
         {c: "Int64" for c in ("n_statements", "bootstrap_resamples", "resamples_without_variation")})
-
-
-@register("fig-07-agreement", caption=lambda d: _fig07_caption(d), alt_text=lambda d: _fig07_alt(d),
-          inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
-def fig_07_agreement() -> tuple[Figure, pd.DataFrame]:
-    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
-    bootstrap 95% intervals; an undefined alpha is marked as such, never drawn as a value."""
-    data = agreement_rows(read_agreement(), load_codebook())
-    fig, (ax, ax_note) = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data), ncols=2,
-                                          sharey=True, gridspec_kw={"width_ratios": [2.2, 1.6],
-                                                                    "wspace": 0.03})
-    est = data[data["status"] == "estimate"]
-    lo = min(-0.25, float(np.floor(min(est["alpha_ci_low"].min(), est["alpha"].min()) * 10) / 10
-                          - 0.05)) if len(est) else -0.25
-    ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
-    ax.axvline(1, color=style.NEUTRAL, linewidth=0.5, linestyle=(0, (2, 2)), zorder=1)
-    for r in data.itertuples():
-        note, kw = "", {}
-        if r.status == "estimate":
-            summary = r.row_type != "binary_code"
-            ax.plot([r.alpha_ci_low, r.alpha_ci_high], [r.row, r.row], color="black",
-                    linewidth=1.2, solid_capstyle="butt", zorder=2)
-            ax.plot([r.alpha], [r.row], marker="D" if summary else "o", color="black",
-                    markersize=4.5 if summary else 4, zorder=3)
-            skipped = int(r.resamples_without_variation)
-            note = (f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
-                    if skipped else "every resample varied")
-        elif r.status == "undefined":
-            ax.axhspan(r.row - 0.4, r.row + 0.4, facecolor="#EBEBEB", edgecolor="none", zorder=0)
-            ax.annotate("no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
-                        va="center", fontsize=LABEL_SIZE, color="#555555", fontstyle="italic")
-            note, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
-        else:
-            note = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
-                                       else "coded by hand only")
-            kw = {"fontstyle": "italic"}
-        ax_note.annotate(note, (0.02, r.row), xycoords=("axes fraction", "data"), va="center",
-                         fontsize=LABEL_SIZE, color="#333333", **kw)
-    group = list(zip(data["dimension"], data["row_type"] == "not_coded"))
-    for i in range(1, len(data)):
-        if group[i] != group[i - 1]:
-            for a in (ax, ax_note):
-                a.axhline(i - 0.5, color="#BBBBBB", linewidth=0.5)
-    ax.set_xlim(lo, 1.08)
-    ax.set_ylim(len(data) - 0.5, -0.5)
-    ax.set_yticks(data["row"], data["label"])
-    for tick, row_type in zip(ax.get_yticklabels(), data["row_type"]):
-        tick.set_fontweight("bold" if row_type in ("pooled_moves", "dimension") else "normal")
-    ax.set_xlabel("Krippendorff's alpha, dictionary vs hand coding (bootstrap 95% interval)")
-    ax.xaxis.grid(True)
-    ax.tick_params(axis="y", length=0)
-    ax_note.set_xlim(0, 1)
-    ax_note.set_xticks([])
-    ax_note.tick_params(axis="y", length=0, labelleft=False)
-    _bare(ax_note)
-    fig.legend(handles=[_dot("One move (binary, nominal)", "black", "black"),
-                        _dot("Pooled moves or a dimension (bold; alignment ordinal)", "black",
-                             "black", "D"),
-                        _dot(UNDEFINED_LABEL, None, "black")], loc="outside lower center", ncols=3)
-    return fig, data
 
 
 def _fig07_caption(data: pd.DataFrame) -> str:
@@ -781,57 +669,97 @@ def _fig07_alt(data: pd.DataFrame) -> str:
                    f"({join(map(lower_first, undefined['label'])) or 'none'}).")
 
 
+@register("fig-07-agreement", caption=_fig07_caption, alt_text=_fig07_alt,
+          inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
+def fig_07_agreement():
+    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
+    bootstrap 95% intervals and, on the right, the resamples without variation; an
+    undefined alpha is marked as such, never drawn as a value."""
+    data = agreement_rows(read_agreement(), load_codebook())
+    fig, ax = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data))
+    est = data[data["status"] == "estimate"]
+    lo = min(-0.25, float(np.floor(min(est["alpha_ci_low"].min(), est["alpha"].min()) * 10) / 10 - 0.05)
+             if len(est) else -0.25)
+    ax.axvline(0, color=style.NEUTRAL, linewidth=0.5, zorder=1)
+    ax.axvline(1, color=style.NEUTRAL, linewidth=0.5, linestyle=(0, (2, 2)), zorder=1)
+    for r in data.itertuples():
+        kw = {}
+        if r.status == "estimate":
+            summary = r.row_type != "binary_code"
+            ax.plot([r.alpha_ci_low, r.alpha_ci_high], [r.row, r.row], color="black", linewidth=1.2,
+                    solid_capstyle="butt", zorder=2)
+            ax.plot([r.alpha], [r.row], marker="D" if summary else "o", color="black",
+                    markersize=4.5 if summary else 4, zorder=3)
+            skipped = int(r.resamples_without_variation)
+            note = (f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
+                    if skipped else "every resample varied")
+        elif r.status == "undefined":
+            ax.axhspan(r.row - 0.4, r.row + 0.4, facecolor="#EBEBEB", edgecolor="none", zorder=0)
+            _note(ax, "no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
+                  va="center", color="#555555", fontstyle="italic")
+            note, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
+        else:
+            note = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
+                                       else "coded by hand only")
+            kw = {"fontstyle": "italic"}
+        _note(ax, note, (1, r.row), 8, xycoords=("axes fraction", "data"), va="center", color="#333333", **kw)
+    _rules(ax, zip(data["dimension"], data["status"] == "not coded"))
+    ax.set(xlim=(lo, 1.08), ylim=(len(data) - 0.5, -0.5),
+           xlabel="Krippendorff's alpha, dictionary vs hand coding (bootstrap 95% interval)")
+    ax.set_yticks(data["row"], data["label"])
+    for tick, row_type in zip(ax.get_yticklabels(), data["row_type"]):
+        tick.set_fontweight("bold" if row_type in ("pooled_moves", "dimension") else "normal")
+    ax.xaxis.grid(True)
+    ax.tick_params(axis="y", length=0)
+    fig.legend(handles=[_dot("One move (binary, nominal)", "black", "black"),
+                        _dot("Pooled moves or a dimension (bold; alignment ordinal)", "black", "black", "D"),
+                        _dot(UNDEFINED_LABEL, None, "black")], loc="outside lower center", ncols=3)
+    return fig, data
+
+
 # -- figure 8: SIPRI deliveries ---------------------------------------------------------------
 
 #: Each recipient series takes the colour of the conflict whose buyer it is.
 RECIPIENT_CONFLICT = {"Azerbaijan": "nk2020", "Ukraine": "ukr2022", sipri.ALL_RECIPIENTS: "context"}
-
-
-def _to(recipient: str) -> str:
-    return "to " + (recipient.lower() if recipient == sipri.ALL_RECIPIENTS else recipient)
 FIG08_COLUMNS = ("layer", "series", "year", "delivered", "includes_estimate",
                  "conflict_id", "label", "start", "end")
 
 
-def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *,
-                          generated: str | None = None) -> tuple[Figure, pd.DataFrame]:
+def _to(recipient: str) -> str:
+    return "to " + (recipient.lower() if recipient == sipri.ALL_RECIPIENTS else recipient)
+
+
+def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str | None = None):
     """Grouped bars of armed-UAV deliveries per year (``deliveries``:
     :func:`sipri.armed_uav_deliveries`), bars including an estimate hatched, wars shaded,
     a credit line naming the export (``generated``). Returns ``(fig, data)``."""
     series = list(dict.fromkeys(deliveries["recipient"]))
     first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
     fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)
-    shown = shade_wars(ax, periods, first, last + 1)
-    width = 0.84 / len(series)
+    shown, width = shade_wars(ax, periods, first, last + 1), 0.84 / len(series)
+    colours = {name: style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context")) for name in series}
     for i, name in enumerate(series):
-        colour = style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context"))
-        rows = deliveries[(deliveries["recipient"] == name) & (deliveries["delivered"] > 0)]
-        for row in rows.itertuples():
-            x = row.year + 0.5 + (i - (len(series) - 1) / 2) * width
-            ax.bar(x, row.delivered, width=width * 0.92, zorder=2, linewidth=0.6,
-                   facecolor=style.lighten(colour, 0.55) if row.includes_estimate else colour,
-                   edgecolor=colour, hatch=style.ESTIMATE_HATCH if row.includes_estimate else None)
-            ax.annotate(f"{int(row.delivered)}", (x, row.delivered), xytext=(0, 1.5),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=6)
+        for row in deliveries[(deliveries["recipient"] == name) & (deliveries["delivered"] > 0)].itertuples():
+            x, estimate = row.year + 0.5 + (i - (len(series) - 1) / 2) * width, row.includes_estimate
+            ax.bar(x, row.delivered, width=width * 0.92, zorder=2, edgecolor=colours[name],
+                   facecolor=style.lighten(colours[name], 0.55) if estimate else colours[name],
+                   hatch=style.ESTIMATE_HATCH if estimate else None)
+            _note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom", fontsize=6)
     years = range(first, last + 1)
     ax.set_xlim(first, last + 1)
     ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     ax.tick_params(axis="x", length=0)
     for boundary in years[1:]:
         ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
-    ax.set_ylim(0, max(int(deliveries["delivered"].max()), 1) * 1.12)
-    ax.set_ylabel("Armed UAVs delivered (systems)")
+    ax.set(ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12), ylabel="Armed UAVs delivered (systems)")
     ax.yaxis.grid(True)
     export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
-    ax.annotate(f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).",
-                xy=(0, 0), xycoords="axes fraction", xytext=(0, -14), textcoords="offset points",
-                va="top", fontsize=6.5, color="#333333")
-    handles = [Patch(facecolor=style.conflict_colour(RECIPIENT_CONFLICT.get(name, "context")),
-                     label=capitalise(_to(name))) for name in series]
+    _note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
+          xycoords="axes fraction", va="top", color="#333333")
+    handles = [Patch(facecolor=colours[name], label=capitalise(_to(name))) for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
                          hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))
-    ax.legend(handles=handles + war_handles(shown), loc="upper left", handlelength=1.6,
-              borderaxespad=0.2)
+    ax.legend(handles=handles + war_handles(shown), loc="upper left", handlelength=1.6, borderaxespad=0.2)
     bars = deliveries.rename(columns={"recipient": "series"}).assign(layer="deliveries")
     data = pd.concat([bars, war_rows(shown)], ignore_index=True).reindex(columns=list(FIG08_COLUMNS))
     return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
@@ -839,12 +767,10 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *,
 
 def _fig08_caption(data: pd.DataFrame) -> str:
     bars = data[data["layer"] == "deliveries"]
-    first, last = int(bars["year"].min()), int(bars["year"].max())
-    return (f"Turkish armed UAVs delivered per year, {first}–{last}, "
-            f"{join(map(_to, dict.fromkeys(bars['series'])))} (SIPRI's "
-            "“Numbers delivered”; hatched bars include SIPRI estimates). Shaded: "
-            f"{'; '.join(data.loc[data['layer'] == 'war period', 'label'])}. Context data from the "
-            "SIPRI Arms Transfers Database, not from the article.")
+    return (f"Turkish armed UAVs delivered per year, {int(bars['year'].min())}–{int(bars['year'].max())}, "
+            f"{join(map(_to, dict.fromkeys(bars['series'])))} (SIPRI's “Numbers delivered”; hatched "
+            f"bars include SIPRI estimates). Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}. "
+            "Context data from the SIPRI Arms Transfers Database, not from the article.")
 
 
 def _fig08_alt(data: pd.DataFrame) -> str:
@@ -863,7 +789,7 @@ def _fig08_alt(data: pd.DataFrame) -> str:
 
 @register("fig-08-sipri-deliveries", caption=_fig08_caption, alt_text=_fig08_alt,
           inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
-def fig_08_sipri_deliveries() -> tuple[Figure, pd.DataFrame]:
+def fig_08_sipri_deliveries():
     """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone."""
     tables, export = load_tables(), sipri.read_trade_register(summaries.SIPRI_CSV)
     return plot_sipri_deliveries(summaries.war_deliveries(tables, export)[0], war_periods(tables),

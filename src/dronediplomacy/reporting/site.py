@@ -32,49 +32,16 @@ IMAGE_FORMATS = ("png", "svg")
 OTHER_FORMATS = ("pdf",)
 DEFAULT_TITLE = "Notebooks and figures"
 
-#: Extends nbconvert's lab template: no script from any CDN (require.js and the
-#: widget manager live in ``html_head_js``; MathJax and Mermaid in their own blocks).
-OFFLINE_TEMPLATE = """\
-{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}
-<style type="text/css">
-nav.site-nav { padding: 0.5rem 1rem; font-family: var(--jp-ui-font-family); font-size: 0.9rem; }
-</style>
-{%- endblock extra_css -%}
-{%- block data_png scoped -%}
-{%- set alt = output | get_metadata('alt', 'image/png') -%}
-{%- if alt -%}
-{{ super() | replace('<img ', '<img alt="' ~ (alt | escape_html) ~ '" ', 1) }}
-{%- else -%}
-{{ super() }}
-{%- endif -%}
-{%- endblock data_png -%}
-{%- block body_header -%}
-{{ super() }}
-<nav class="site-nav"><a href="index.html">&larr; All notebooks and figures</a></nav>
-{%- endblock body_header -%}
-"""
-OFFLINE_TEMPLATE_NAME = "dronediplomacy-offline.html.j2"
+#: The page template (nbconvert's lab template with no script from any CDN) and the
+#: index's stylesheet, shipped with the package.
+TEMPLATES = Path(__file__).parent / "templates" / "site"
 
 #: JupyterLab's stylesheets, which the lab template would inline into every page: each is
 #: written once into the site as the file named here, and linked from every page.
 SHARED_CSS = {"jupyterlab-index.css": "static/index.css",
               "jupyterlab-theme-light.css": "static/theme-light.css"}
 
-INDEX_CSS = """\
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid #ddd; }
-figure { margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }
-figure img { max-width: 100%; height: auto; display: block; }
-figcaption { margin-top: .5rem; } .meta { color: #555; font-size: .9rem; }
-code { font-size: .9em; }
-"""
+INDEX_CSS = (TEMPLATES / "index.css").read_text(encoding="utf-8")
 
 
 class OfflineError(RuntimeError):
@@ -92,18 +59,11 @@ def page_name(notebook_name: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _exporter(narrative: bool):
-    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({OFFLINE_TEMPLATE_NAME: OFFLINE_TEMPLATE})],
-        template_file=OFFLINE_TEMPLATE_NAME,
-        theme="light",
-        exclude_input=narrative,
-        exclude_input_prompt=narrative,
-        exclude_output_prompt=narrative,
-    )
+    return HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                        template_file="offline.html.j2", theme="light", exclude_input=narrative,
+                        exclude_input_prompt=narrative, exclude_output_prompt=narrative)
 
 
 def shared_css() -> dict[str, str]:
