@@ -1,15 +1,9 @@
-"""How well the dictionary reproduces the hand coding: a validity check of the dictionary
-(a person reading each statement in context against patterns reading the text alone), not
-intercoder reliability, which would need a second human coder.
+"""How well the dictionary reproduces the hand coding: a validity check of the dictionary, not
+intercoder reliability (that would need a second human coder).
 
-Per dimension and code: Krippendorff's alpha (the ``krippendorff`` package; nominal for
-named_agent, each move and all moves pooled, ordinal for alignment) with a percentile
-bootstrap 95% interval (statements resampled with replacement ``BOOTSTRAP_RESAMPLES`` times,
-seed ``BOOTSTRAP_SEED``, the same resamples for every row; resamples without variation
-skipped and counted); percent agreement; the rule coder's precision, recall and F1 against
-the hand codes (one code against the rest for named_agent and alignment). A statistic that
-cannot be computed is left empty and its row says why ("undefined: ..."). Speaker side
-(derived) and stance (hand only) get no statistic; their rows say why.
+Krippendorff's alpha (the ``krippendorff`` package) per move, all moves pooled and per dimension,
+with a percentile bootstrap 95% interval; percent agreement; precision, recall and F1 per code.
+A statistic that cannot be computed is empty and its row says why ("undefined: ...").
 """
 
 from __future__ import annotations
@@ -52,14 +46,11 @@ def alpha(hand, rules, level: str, value_domain) -> float:
 
 
 def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarray) -> np.ndarray:
-    """:func:`alpha` of ``hand[rows]`` and ``rules[rows]`` for each ``rows`` of ``resamples``
-    (resample x statement indices), at once: one value per resample, NaN where undefined.
-
-    Two coders, no missing values, 'nominal' or 'ordinal' (Krippendorff 2019, ch. 12:
-    coincidence matrices); tests/test_agreement.py checks it against ``krippendorff.alpha``.
-    Vectorised because one ``krippendorff.alpha`` call per resample took most of the coding
-    stage's time. ValueError for another level or a value outside ``value_domain``.
-    """
+    """:func:`alpha` of ``hand[rows]``, ``rules[rows]`` for each ``rows`` (statement indices) of
+    ``resamples``: one value per resample, NaN where undefined; ValueError for a level other than
+    nominal or ordinal or a value outside ``value_domain``. Coincidence matrices (Krippendorff
+    2019, ch. 12), vectorised: one ``krippendorff.alpha`` call per resample took most of the
+    coding stage's time (tests/test_agreement.py checks the two agree)."""
     if level not in ("nominal", "ordinal"):
         raise ValueError(f"level {level!r}: only 'nominal' and 'ordinal' are supported")
     domain = np.asarray(list(value_domain), dtype=float)
@@ -161,14 +152,11 @@ def _alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules
 def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook, *,
                     id_column: str = "statement_id", n_resamples: int = BOOTSTRAP_RESAMPLES,
                     seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
-    """The agreement of the rule coding with the hand coding: :data:`COLUMNS`, one row per variable.
-
-    ``hand`` and ``rules`` are wide codings (one row per statement, one 0/1 column per move,
-    named_agent, alignment as -2..2), matched on ``id_column`` (ValueError unless they cover
-    the same statements). Row types: ``binary_code`` (one move), ``pooled_moves`` (all
-    statement x move cells), ``dimension`` (named_agent, alignment), ``category`` (one code of
-    those two against the rest: precision/recall/F1 only) and ``not_coded`` (why none).
-    """
+    """The agreement of the rule coding with the hand coding (:data:`COLUMNS`), one row per
+    move (``binary_code``), all moves (``pooled_moves``), named_agent and alignment (``dimension``,
+    alpha nominal and ordinal), each of their codes against the rest (``category``) and each
+    dimension not coded by rules (``not_coded``, saying why). ``hand`` and ``rules``: wide codings
+    matched on ``id_column`` (ValueError unless they cover the same statements)."""
     merged = hand.merge(rules, on=id_column, suffixes=("_hand", "_rules"), validate="one_to_one")
     if len(merged) != len(hand) or len(merged) != len(rules):
         raise ValueError("the hand and rule codings do not cover the same statements")
@@ -224,9 +212,7 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
-    """The dimension-level rows (what a reader looks at first): alpha with its
-    interval and percent agreement for each coded dimension, and why the others
-    have none."""
+    """The dimension-level rows of the table, the ones a reader looks at first."""
     keep = table["row_type"].isin(["pooled_moves", "dimension", "not_coded"])
     columns = ["dimension", "code", "level_of_measurement", "n_statements", "percent_agreement",
                "alpha", "alpha_ci_low", "alpha_ci_high", "resamples_without_variation", "alpha_note"]
@@ -281,12 +267,8 @@ def _evidence(explained: pd.DataFrame, dimension: str, code: str, rules_fired: b
 def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFrame,
                   statements: pd.DataFrame, codebook: Codebook, dictionary: Dictionary
                   ) -> pd.DataFrame:
-    """Every code on which the two codings differ (:data:`DISAGREEMENT_COLUMNS`), statement by
-    statement: the hand and the rule value, the hand coder's rationale, what the dictionary matched.
-
-    ``hand`` and ``rules`` are wide codings keyed by statement_id; ``hand_long`` has the
-    rationales; ``statements`` gives conflict, speaker and text.
-    """
+    """Every code on which the wide codings ``hand`` and ``rules`` differ (:data:`DISAGREEMENT_COLUMNS`),
+    with the hand coder's rationale (from ``hand_long``) and what the dictionary matched."""
     merged = hand.merge(rules, on="statement_id", suffixes=("_hand", "_rules"), validate="one_to_one")
     info = statements.set_index("statement_id")
     rationale = {(r.statement_id, r.dimension, r.code): r.rationale for r in hand_long.itertuples()}

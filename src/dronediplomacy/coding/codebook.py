@@ -30,25 +30,15 @@ KINDS, LEVELS, CODERS = ("multi_label", "single"), ("nominal", "ordinal"), ("han
 TEXT, ID, ANY_ID = "text", "id", "<any id>"
 
 
-def _text(pattern: str):
-    return lambda v: isinstance(v, str) and re.fullmatch(pattern, v) is not None
-
-
-def _whole(low: float):
-    return lambda v: type(v) is int and v >= low
-
-
-#: kind of value -> (test, what to write)
+#: kind of value -> (a text's regular expression, or the test of another value; what to write)
 KIND_CHECKS = {
-    "text": (_text(r"(?s).*\S.*"), "a non-empty text"),
-    "string": (_text(r"(?s).*"), "a text (in quotes if empty)"),
-    "id": (_text(r"[a-z][a-z0-9_]*"), "an id in lower_snake_case, e.g. credit_claiming"),
-    "version": (_text(r"\d+\.\d+\.\d+"), 'a semantic version in quotes, e.g. "1.0.0"'),
-    "pattern": (_text(r"(?s).+"), "a non-empty pattern in single quotes, e.g. 'our drones?'"),
-    "integer": (_whole(float("-inf")), "a whole number"),
-    "count": (_whole(1), "a whole number >= 1, e.g. 3"),
-    "true": (lambda v: v is True, "true (examples are constructed sentences)"),
-}
+    "text": (r"(?s).*\S.*", "a non-empty text"), "string": (r"(?s).*", "a text (in quotes if empty)"),
+    "id": (r"[a-z][a-z0-9_]*", "an id in lower_snake_case, e.g. credit_claiming"),
+    "version": (r"\d+\.\d+\.\d+", 'a semantic version in quotes, e.g. "1.0.0"'),
+    "pattern": (r"(?s).+", "a non-empty pattern in single quotes, e.g. 'our drones?'"),
+    "integer": (lambda v: type(v) is int, "a whole number"),
+    "count": (lambda v: type(v) is int and v >= 1, "a whole number >= 1, e.g. 3"),
+    "true": (lambda v: v is True, "true (examples are constructed sentences)")}
 EXAMPLE = {"text": TEXT, "constructed": "true",
            "!": "a constructed example is attributed to nobody and has only 'text' and 'constructed'"}
 CODE = {"id": ID, "label": TEXT, "definition": TEXT, "include": TEXT, "exclude": TEXT,
@@ -90,6 +80,8 @@ def check(path: Path, value, schema, where: str = "", column: str = "", containe
     if isinstance(schema, (str, tuple)):
         test, wanted = KIND_CHECKS[schema] if isinstance(schema, str) else \
             (schema.__contains__, "one of " + ", ".join(schema))
+        if isinstance(test, str):
+            test = lambda v, pattern=test: isinstance(v, str) and re.fullmatch(pattern, v) is not None  # noqa: E731
         typed = str(value).lower() if isinstance(value, bool) else str(value)
         if not test(value):  # a number or boolean that is right as text: quote it
             wrong(wanted, f'write the value in quotes: "{typed}".'
@@ -129,12 +121,12 @@ def check(path: Path, value, schema, where: str = "", column: str = "", containe
 
 # ---------------------------------------------------------------- strict YAML
 
-class _LinedDict(dict):
-    """A mapping with ``line`` (its own, 1-based) and ``key_lines`` (key -> line)."""
+class _LinedDict(dict):  # with .line (its own, 1-based) and .key_lines (key -> line)
+    pass
 
 
-class _LinedList(list):
-    """A list with ``line`` (its own, 1-based) and ``key_lines`` (one line per item)."""
+class _LinedList(list):  # with .line and .key_lines (one line per item)
+    pass
 
 
 class StrictSafeLoader(yaml.SafeLoader):
@@ -198,18 +190,14 @@ def key_near(lines: list[str], line: int) -> str | None:
 
 
 def load_yaml_strictly(path: Path | str) -> dict:
-    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`.
-
-    InputError naming the file, the line and the key for a missing file, bad UTF-8, a syntax
-    error, a duplicate key, or a top level that is not a mapping. A byte order mark and
-    Windows line endings are accepted.
-    """
+    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`
+    (a byte order mark and Windows line endings accepted). InputError naming the file, the line
+    and the key for a missing file, bad UTF-8, a syntax error, a duplicate key, or a top level
+    that is not a mapping."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "file not found.",
-                         fix="restore the file from git (git checkout -- <file>).") from None
+    if not path.is_file():
+        raise InputError(path, "file not found.", fix="restore the file from git (git checkout -- <file>).")
+    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -241,9 +229,8 @@ def load_yaml_strictly(path: Path | str) -> dict:
         raise InputError(path, f"YAML error: {error}.", row=1,
                          fix="check the file's syntax against the other YAML files.") from None
     if not isinstance(parsed, dict):
-        raise InputError(path, "the top level must be a mapping of keys to values.", row=1,
-                         fix="start the file with 'key: value' lines (restore it from git if "
-                             "it was emptied).")
+        raise InputError(path, "the top level must be a mapping of keys to values.", row=1, fix="start "
+                         "the file with 'key: value' lines (restore it from git if it was emptied).")
     return parsed
 
 
@@ -251,11 +238,9 @@ def line_of(container, key=None) -> int | None:
     """The line of ``key`` in a loaded mapping (or of item ``key`` of a list), if known; the
     container's own line without a key."""
     lines = getattr(container, "key_lines", None)
-    if isinstance(lines, dict):
-        return lines.get(key, container.line)
-    if lines is not None:
-        return lines[key] if isinstance(key, int) and 0 <= key < len(lines) else container.line
-    return None
+    if isinstance(lines, list):
+        lines = dict(enumerate(lines))
+    return None if lines is None else lines.get(key, container.line)
 
 
 def fail(path: Path, container, key, problem: str, fix: str, column: str | None = None) -> InputError:
@@ -273,24 +258,16 @@ class Codebook:
     path: Path
     data: dict
 
-    @property
-    def version(self) -> str:
-        return self.data["version"]
-
-    @property
-    def references(self) -> dict:
-        return self.data["references"]
-
-    @property
-    def dimensions(self) -> list[dict]:
-        return list(self.data["dimensions"])
+    version = property(lambda self: self.data["version"])
+    references = property(lambda self: self.data["references"])
+    dimensions = property(lambda self: list(self.data["dimensions"]))
 
     def dimension(self, dimension_id: str) -> dict:
         """KeyError if the codebook has no such dimension."""
-        for dimension in self.data["dimensions"]:
-            if dimension["id"] == dimension_id:
-                return dimension
-        raise KeyError(f"no dimension {dimension_id!r} in the codebook")
+        found = [d for d in self.data["dimensions"] if d["id"] == dimension_id]
+        if not found:
+            raise KeyError(f"no dimension {dimension_id!r} in the codebook")
+        return found[0]
 
     def code_ids(self, dimension_id: str) -> list[str]:
         return [code["id"] for code in self.dimension(dimension_id)["codes"]]
@@ -305,7 +282,7 @@ class Codebook:
         return {code["id"]: int(code["value"]) for code in self.dimension(dimension_id)["codes"]}
 
     def dimensions_coded_by(self, coder: str) -> list[str]:
-        return [d["id"] for d in self.data["dimensions"] if coder in d["coded_by"]]
+        return [d["id"] for d in self.dimensions if coder in d["coded_by"]]
 
 
 def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:

@@ -1,17 +1,10 @@
-"""Code new statements with the rule-based coder.
+"""``code-statements INPUT.csv OUTPUT.csv [--patterns P.yaml] [--codebook C.yaml]``: code new
+statements with the rule-based coder.
 
-    code-statements INPUT.csv OUTPUT.csv [--patterns PATTERNS.yaml] [--codebook CODEBOOK.yaml]
-    python -m dronediplomacy.coding.coder_cli INPUT.csv OUTPUT.csv
-
-INPUT is a table as spreadsheets save it: separated by commas, semicolons or tabs (told apart
-by the header line); UTF-8 with or without a byte order mark, or UTF-16 with one; CRLF line
-endings and quoted cells spanning lines are fine. Header names are trimmed and case-folded.
-Only ``id`` and ``text`` are required; other columns are ignored (the dictionary reads the
-text alone). OUTPUT gets one row per input row, in order: id, one 0/1 column per move,
-named_agent, alignment (-2 to 2) and ``evidence`` (the words behind each code given,
-:func:`dronediplomacy.coding.coder.evidence_text`). It is written atomically, only after every
-row was coded. Bad input exits with status 1 and one message on stderr naming the file, the
-row (line; header = 1) and the column, what the file seems to be and how to save it.
+INPUT: a table as spreadsheets save it (comma, semicolon or tab; UTF-8 with or without a byte
+order mark, or UTF-16) with at least the columns id and text. OUTPUT (written atomically): id,
+one 0/1 column per move, named_agent, alignment (-2..2) and the evidence behind each code. Bad
+input: exit status 1 and one message naming file, row (line) and column, and how to save it.
 """
 
 from __future__ import annotations
