@@ -99,11 +99,8 @@ def read_statements(path: Path | str) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="code-statements",
-        description="Code statements (a table with the columns id and text) with the "
-                    "rule-based coder; write id, one 0/1 column per accountability move, "
-                    "named_agent, alignment and the evidence.")
+    parser = argparse.ArgumentParser(prog="code-statements", description="Code statements (a table "
+                                     "with the columns id and text) with the rule-based coder.")
     parser.add_argument("input", type=Path, help="INPUT.csv: columns id and text (at least)")
     parser.add_argument("output", type=Path, help="OUTPUT.csv: written only if every row is coded")
     parser.add_argument("--patterns", type=Path, default=PATTERNS_PATH, help="the dictionary")
@@ -111,13 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         statements = read_statements(args.input)
-        dictionary = load_dictionary(args.patterns, load_codebook(args.codebook))
+        coded = code_statements(statements, load_dictionary(args.patterns, load_codebook(args.codebook)),
+                                evidence=True)
+        atomic.write_csv(args.output, coded)
     except InputError as error:
         print(f"code-statements: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    coded = code_statements(statements, dictionary, evidence=True)
-    try:
-        atomic.write_csv(args.output, coded)
     except OSError as error:
         print(f"code-statements: {args.output}: cannot write ({error.strerror}).", file=sys.stderr)
         return EXIT_BAD_INPUT

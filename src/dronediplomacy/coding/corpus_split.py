@@ -47,14 +47,12 @@ def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
 def corpus_strata(tables: Tables) -> pd.Series:
     """conflict/speaker side of each corpus statement, aligned with tables.corpus_statements."""
     corpus = tables.corpus_statements
-    sides = speaker_sides(tables, corpus)
-    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(sides)
+    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(speaker_sides(tables, corpus))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Draw the split and write data/input/corpus_split.csv (``--redraw`` to replace it)."""
-    argv = sys.argv[1:] if argv is None else argv
-    if SPLIT_PATH.exists() and "--redraw" not in argv:
+    if SPLIT_PATH.exists() and "--redraw" not in (sys.argv[1:] if argv is None else argv):
         print(f"{paths.relative(SPLIT_PATH)} exists: the split is fixed. Give new statements a "
               "set by hand; pass --redraw only if no work on the coder has used the test set.",
               file=sys.stderr)
@@ -62,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if not SPLIT_PATH.exists():
         atomic.write_text(SPLIT_PATH, "statement_id,set\n")  # loading needs the file
     tables = load_tables()
-    split = stratified_split(tables.corpus_statements["statement_id"], corpus_strata(tables))
-    atomic.write_csv(SPLIT_PATH, split)
+    atomic.write_csv(SPLIT_PATH, stratified_split(tables.corpus_statements["statement_id"],
+                                                  corpus_strata(tables)))
     return 0
 
 

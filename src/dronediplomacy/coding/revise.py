@@ -56,23 +56,21 @@ def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
 
 def plan(old: Codebook, new: Codebook, hand_coding: Path | str = HAND_CODING_PATH) -> pd.DataFrame:
     """The hand-coding rows coded under the old version: line (header = 1), statement_id,
-    dimension, code, and action ("re-stamp", or "review: " and what changed).
-
-    InputError naming the new codebook's version if a change comes without a new version.
-    """
+    dimension, code, action ("re-stamp", or "review: " and what changed). InputError at the
+    new codebook's version if codes changed without a new version."""
     changes = changed_codes(old, new)
     if changes and new.version == old.version:
         raise InputError(new.path, f"codes changed ({', '.join(c for _, c in changes)}) but the "
                                    f"version is still {old.version}.",
                          row=line_of(new.data, "version"), column="version",
                          fix="bump the version (e.g. a minor step for a changed definition).")
-    _header, records = read_records(hand_coding, ("statement_id", "dimension", "code",
-                                                   "codebook_version"))
-    rows = [{"line": r.line, **{k: r.values[k] for k in ("statement_id", "dimension", "code")},
-             "action": ("review: " + changes[key]) if (key := (r.values["dimension"],
-                        r.values["code"])) in changes else "re-stamp"}
-            for r in records if r.values["codebook_version"] == old.version]
-    return pd.DataFrame(rows, columns=["line", "statement_id", "dimension", "code", "action"])
+    columns = ["statement_id", "dimension", "code"]
+    _header, records = read_records(hand_coding, (*columns, "codebook_version"))
+    return pd.DataFrame([{"line": r.line, **{k: r.values[k] for k in columns}, "action": "review: "
+                          + changes[(r.values["dimension"], r.values["code"])]
+                          if (r.values["dimension"], r.values["code"]) in changes else "re-stamp"}
+                         for r in records if r.values["codebook_version"] == old.version],
+                        columns=["line", *columns, "action"])
 
 
 def restamp(planned: pd.DataFrame, old: Codebook, new: Codebook,
