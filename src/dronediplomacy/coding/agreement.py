@@ -1,17 +1,9 @@
-"""How well does the dictionary reproduce the hand coding? A validity check of the
-dictionary, not intercoder reliability: a person reading each statement in context
-against patterns reading the text alone (a second human coder would be needed for the latter).
+"""How well the dictionary reproduces the hand coding: a validity check of the dictionary, not
+intercoder reliability (that would need a second human coder).
 
-Per dimension and per code: Krippendorff's alpha (the ``krippendorff`` package; nominal
-for named_agent and for each move and all moves pooled, ordinal for alignment) with a
-percentile bootstrap 95% interval (statements resampled with replacement,
-``BOOTSTRAP_RESAMPLES`` times, seed ``BOOTSTRAP_SEED``, the same resamples for every row;
-resamples without variation skipped and counted); percent agreement; the rule coder's
-precision, recall and F1 against the hand codes (one code against the rest for
-named_agent and alignment). A statistic that cannot be computed is left empty and its
-row says why ("undefined: ..."): everything with fewer than two statements; alpha when
-both codings give every unit the same value; precision, recall or F1 when 0/0. Speaker
-side (derived) and stance (hand only) get no statistic; their rows say why.
+Krippendorff's alpha (the ``krippendorff`` package) per move, all moves pooled and per dimension,
+with a percentile bootstrap 95% interval; percent agreement; precision, recall and F1 per code.
+A statistic that cannot be computed is empty and its row says why ("undefined: ...").
 """
 
 from __future__ import annotations
@@ -37,21 +29,15 @@ COLUMNS = ["dimension", "row_type", "code", "level_of_measurement", "n_statement
            "resamples_without_variation", "alpha_note", "precision", "recall", "f1", "prf_note"]
 
 
-# --------------------------------------------------------------------------- statistics
-
-def no_variation(hand: np.ndarray, rules: np.ndarray) -> bool:
+def no_variation(hand, rules) -> bool:
     """True when the two codings together use a single value: alpha is then 0/0."""
     return np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)])).size < 2
 
 
 def alpha(hand, rules, level: str, value_domain) -> float:
-    """Krippendorff's alpha for two codings of the same statements (NaN if undefined:
-    fewer than two statements, or no variation).
-
-    ``hand`` and ``rules`` are equal-length sequences of numeric codes; several
-    variables can be pooled by passing 2-D arrays (statements x variables), each cell
-    then being a unit of its own.
-    """
+    """Krippendorff's alpha of two codings of the same statements (equal-length numeric
+    codes; 2-D arrays, statements x variables, pool the variables, each cell a unit); NaN
+    with fewer than two statements or no variation."""
     if np.shape(hand)[0] < 2 or no_variation(hand, rules):
         return math.nan
     data = np.vstack([np.ravel(hand), np.ravel(rules)]).astype(float)
@@ -60,14 +46,11 @@ def alpha(hand, rules, level: str, value_domain) -> float:
 
 
 def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarray) -> np.ndarray:
-    """Alpha of every resample at once: NaN where :func:`alpha` would be NaN.
-
-    The same quantity as ``krippendorff.alpha`` on ``hand[rows]`` and ``rules[rows]`` for
-    each ``rows`` of ``resamples`` (two coders, no missing values, levels 'nominal' and
-    'ordinal'; Krippendorff 2019, ch. 12, coincidence matrices); tests/test_agreement.py
-    checks the two against each other. Vectorised because one ``krippendorff.alpha``
-    call per resample (2000 per row of the table) took most of the coding stage's time.
-    """
+    """:func:`alpha` of ``hand[rows]``, ``rules[rows]`` for each ``rows`` (statement indices) of
+    ``resamples``: one value per resample, NaN where undefined; ValueError for a level other than
+    nominal or ordinal or a value outside ``value_domain``. Coincidence matrices (Krippendorff
+    2019, ch. 12), vectorised: one ``krippendorff.alpha`` call per resample took most of the
+    coding stage's time (tests/test_agreement.py checks the two agree)."""
     if level not in ("nominal", "ordinal"):
         raise ValueError(f"level {level!r}: only 'nominal' and 'ordinal' are supported")
     domain = np.asarray(list(value_domain), dtype=float)
@@ -80,42 +63,33 @@ def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarra
             raise ValueError("the codings have missing or out-of-domain values")
         return match.argmax(axis=-1)
 
+    # A cell valued c by one coder and k by the other adds 1 to o[c, k] and 1 to o[k, c];
+    # a resample's coincidence matrix sums those of the statements it draws.
     h, r = domain_index(hand), domain_index(rules)
-    # Each statement's coincidences: a cell valued c by one coder and k by the other adds
-    # 1 to o[c, k] and 1 to o[k, c]; a resample's matrix sums its statements' matrices.
-    per_statement = np.zeros((len(h), v * v))
-    rows = np.arange(len(h))[:, np.newaxis]
-    np.add.at(per_statement, (rows, h * v + r), 1)
-    np.add.at(per_statement, (rows, r * v + h), 1)
-    offsets = len(h) * np.arange(len(resamples))[:, np.newaxis]  # how often each is drawn:
-    drawn = np.bincount((resamples + offsets).ravel(), minlength=resamples.size)
-    drawn = drawn.reshape(len(resamples), len(h))
+    per_statement, rows = np.zeros((len(h), v * v)), np.arange(len(h))[:, np.newaxis]
+    for one, other in ((h, r), (r, h)):
+        np.add.at(per_statement, (rows, one * v + other), 1)
+    drawn = np.apply_along_axis(np.bincount, 1, resamples, minlength=len(h))
     o = (drawn @ per_statement).reshape(len(resamples), v, v)
-    n_c = o.sum(axis=2)                       # resample x value: the marginals
+    n_c = o.sum(axis=2)  # resample x value: the marginals
     if level == "nominal":
         delta2 = 1 - np.eye(v)
-    else:  # ordinal: (sum of n_g for g from c to k - (n_c + n_k)/2)^2, per resample
-        low, high = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v),
-                                                                                   np.arange(v))
+    else:  # (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2, per resample
+        low, high = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v), np.arange(v))
         cumulative = np.cumsum(n_c, axis=1)
-        between = cumulative[:, high] - cumulative[:, low] + n_c[:, low]
-        delta2 = (between - (n_c[:, :, np.newaxis] + n_c[:, np.newaxis, :]) / 2) ** 2
+        delta2 = (cumulative[:, high] - cumulative[:, low] + n_c[:, low]
+                  - (n_c[:, :, np.newaxis] + n_c[:, np.newaxis, :]) / 2) ** 2
     observed = (o * delta2).sum(axis=(1, 2))
     expected = (n_c[:, :, np.newaxis] * n_c[:, np.newaxis, :] * delta2).sum(axis=(1, 2))
-    defined = ((n_c > 0).sum(axis=1) >= 2) & (resamples.shape[1] >= 2)
-    values = np.full(len(resamples), math.nan)
-    values[defined] = 1 - (n_c.sum(axis=1)[defined] - 1) * observed[defined] / expected[defined]
-    return values
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = 1 - (n_c.sum(axis=1) - 1) * observed / expected
+    return np.where(((n_c > 0).sum(axis=1) >= 2) & (resamples.shape[1] >= 2), values, math.nan)
 
 
 def bootstrap_alpha(hand, rules, level: str, value_domain,
                     resamples: np.ndarray) -> tuple[float, float, int]:
-    """Percentile interval of alpha over resampled statements.
-
-    ``resamples`` is an integer array (resample x statement) of row indices into
-    ``hand``/``rules`` (which may be 2-D: statements x variables). Returns (low,
-    high, number of resamples without variation, which were skipped).
-    """
+    """(low, high, resamples without variation, skipped): the percentile interval of alpha
+    over ``resamples`` (resample x statement row indices into ``hand``/``rules``)."""
     values = resampled_alphas(hand, rules, level, value_domain, resamples)
     defined = values[~np.isnan(values)]
     if not defined.size:
@@ -135,18 +109,18 @@ def percent_agreement(hand, rules) -> float:
 
 
 def precision_recall_f1(hand: np.ndarray, rules: np.ndarray) -> dict:
-    """The rule coder's precision, recall and F1 for one code (booleans per statement,
-    the hand coding taken as the reference). 0/0 gives NaN and a reason."""
+    """hand_count, rules_count, both_count, precision, recall, f1 and prf_note (why a 0/0 is
+    NaN) of the rule coder for one code (booleans per statement; the hand coding is the
+    reference). F1 = 2TP / (2TP + FP + FN)."""
     hand, rules = np.asarray(hand, dtype=bool), np.asarray(rules, dtype=bool)
     tp, fp, fn = (int(np.sum(a & b)) for a, b in ((hand, rules), (~hand, rules), (hand, ~rules)))
     values, reasons = {}, []
-    # F1 = 2TP / (2TP + FP + FN): defined whenever either coding uses the code.
     for name, numerator, denominator, why in (
-            ("precision", tp, tp + fp, "the rule coder never assigns this code"),
-            ("recall", tp, tp + fn, "the hand coding never assigns this code"),
-            ("f1", 2 * tp, 2 * tp + fp + fn, "neither coding assigns this code")):
+            ("precision", tp, tp + fp, "precision undefined: the rule coder never assigns this code"),
+            ("recall", tp, tp + fn, "recall undefined: the hand coding never assigns this code"),
+            ("f1", 2 * tp, 2 * tp + fp + fn, "F1 undefined: neither coding assigns this code")):
         values[name] = numerator / denominator if denominator else math.nan
-        reasons += [] if denominator else [f"{'F1' if name == 'f1' else name} undefined: {why}"]
+        reasons += [] if denominator else [why]
     return {"hand_count": tp + fn, "rules_count": tp + fp, "both_count": tp, **values,
             "prf_note": "; ".join(reasons)}
 
@@ -154,26 +128,20 @@ def precision_recall_f1(hand: np.ndarray, rules: np.ndarray) -> dict:
 def resample_indices(n_statements: int, n_resamples: int = BOOTSTRAP_RESAMPLES,
                      seed: int = BOOTSTRAP_SEED) -> np.ndarray:
     """The bootstrap resamples: (n_resamples x n_statements) row indices, drawn with
-    replacement from a generator seeded with ``seed``."""
+    replacement by ``numpy.random.default_rng(seed)``."""
     return np.random.default_rng(seed).integers(0, n_statements, size=(n_resamples, n_statements))
 
-
-# --------------------------------------------------------------------------- the table
 
 def _alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules, value_domain,
                resamples: np.ndarray) -> dict:
     value = alpha(hand, rules, level, value_domain)
-    low, high, skipped = (bootstrap_alpha(hand, rules, level, value_domain, resamples)
-                          if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
-    if np.shape(hand)[0] < 2:
-        note = TOO_FEW
-    elif math.isnan(value):
-        only = np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)]))
-        note = (f"undefined: both codings give every statement the same value ({only[0]:g}), "
-                "so there is no variation and expected disagreement is zero")
-    else:
-        note = (f"{skipped} of {len(resamples)} bootstrap resamples had no variation (alpha "
-                "undefined) and were skipped") if skipped else ""
+    low, high, skipped = (math.nan, math.nan, len(resamples)) if math.isnan(value) else \
+        bootstrap_alpha(hand, rules, level, value_domain, resamples)
+    note = (TOO_FEW if np.shape(hand)[0] < 2 else
+            f"undefined: both codings give every statement the same value ({np.ravel(hand)[0]:g}), "
+            "so there is no variation and expected disagreement is zero" if math.isnan(value) else
+            f"{skipped} of {len(resamples)} bootstrap resamples had no variation (alpha undefined) "
+            "and were skipped" if skipped else "")
     return {"dimension": dimension, "row_type": row_type, "code": code,
             "level_of_measurement": level, "n_statements": int(np.shape(hand)[0]),
             "percent_agreement": percent_agreement(hand, rules), "alpha": value,
@@ -181,88 +149,70 @@ def _alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules
             "resamples_without_variation": skipped, "alpha_note": note}
 
 
-def _category_row(dimension: str, code: str, level: str, hand, rules) -> dict:
-    return {"dimension": dimension, "row_type": "category", "code": code,
-            "level_of_measurement": level, "n_statements": len(hand),
-            "percent_agreement": percent_agreement(hand, rules),
-            "alpha_note": "alpha is reported for the dimension as a whole"
-                          + (" (ordinal)" if level == "ordinal" else ""),
-            **precision_recall_f1(hand, rules)}
-
-
 def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook, *,
                     id_column: str = "statement_id", n_resamples: int = BOOTSTRAP_RESAMPLES,
                     seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
-    """The agreement of the rule coding with the hand coding, one row per variable.
-
-    ``hand`` and ``rules`` are wide codings (one row per statement, one 0/1 column per
-    move, named_agent, alignment as -2..2), matched on ``id_column``. Row types:
-    ``binary_code`` (one move: alpha, precision/recall/F1), ``pooled_moves`` (all
-    statement x move cells), ``dimension`` (named_agent, alignment as a whole),
-    ``category`` (one code of those two against the rest: precision/recall/F1) and
-    ``not_coded`` (speaker side, stance: why there is no statistic).
-    """
+    """The agreement of the rule coding with the hand coding (:data:`COLUMNS`), one row per
+    move (``binary_code``), all moves (``pooled_moves``), named_agent and alignment (``dimension``,
+    alpha nominal and ordinal), each of their codes against the rest (``category``) and each
+    dimension not coded by rules (``not_coded``, saying why). ``hand`` and ``rules``: wide codings
+    matched on ``id_column`` (ValueError unless they cover the same statements)."""
     merged = hand.merge(rules, on=id_column, suffixes=("_hand", "_rules"), validate="one_to_one")
     if len(merged) != len(hand) or len(merged) != len(rules):
         raise ValueError("the hand and rule codings do not cover the same statements")
-    resamples = resample_indices(len(merged), n_resamples, seed)
-    moves = codebook.move_ids
-    both = {name: (merged[f"{name}_hand"].to_numpy(), merged[f"{name}_rules"].to_numpy())
-            for name in [*moves, "named_agent", "alignment"]}
-    rows = [{**_alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
-                          resamples), **precision_recall_f1(h == 1, r == 1)}
-            for move, (h, r) in ((move, both[move]) for move in moves)]
-    h = np.column_stack([both[m][0] for m in moves])
-    r = np.column_stack([both[m][1] for m in moves])
+    resamples, moves = resample_indices(len(merged), n_resamples, seed), codebook.move_ids
+    def both(names: list[str]):
+        return (merged[[f"{name}_{side}" for name in names]].to_numpy() for side in ("hand", "rules"))
+
+    rows = []
+    for move in moves:
+        h, r = (cells[:, 0] for cells in both([move]))
+        rows.append({**_alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
+                                  resamples), **precision_recall_f1(h == 1, r == 1)})
+    h, r = both(moves)
     rows.append({**_alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
                               [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
                  "prf_note": "pooled over every statement x move cell"})
-
-    per_code = "precision, recall and F1 are per code: see the category rows below"
-    agents = {code: number for number, code in enumerate(codebook.code_ids("named_agent"))}
-    h, r = (pd.Series(codes).map(agents).to_numpy() for codes in both["named_agent"])
-    rows.append({**_alpha_row("named_agent", "dimension", "all codes", "nominal", h, r,
-                              range(len(agents)), resamples), "prf_note": per_code})
-    rows += [_category_row("named_agent", code, "nominal", h == number, r == number)
-             for code, number in agents.items()]
-    levels = codebook.ordinal_values("alignment")
-    h, r = both["alignment"]
-    rows.append({**_alpha_row("alignment", "dimension", "all codes", "ordinal", h, r,
-                              sorted(levels.values()), resamples), "prf_note": per_code})
-    rows += [_category_row("alignment", f"{code} ({signed(value)})", "ordinal", h == value,
-                           r == value) for code, value in levels.items()]
-
+    for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
+        numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
+            {code: number for number, code in enumerate(codebook.code_ids(dimension))}
+        h, r = (merged[f"{dimension}_{side}"] for side in ("hand", "rules"))
+        h, r = (h.to_numpy(), r.to_numpy()) if level == "ordinal" else \
+            (h.map(numbers).to_numpy(), r.map(numbers).to_numpy())
+        rows.append({**_alpha_row(dimension, "dimension", "all codes", level, h, r,
+                                  list(numbers.values()), resamples),
+                     "prf_note": "precision, recall and F1 are per code: see the category rows below"})
+        rows += [{"dimension": dimension, "row_type": "category", "level_of_measurement": level,
+                  "code": code + (f" ({signed(number)})" if level == "ordinal" else ""),
+                  "n_statements": len(h), "percent_agreement": percent_agreement(h == number, r == number),
+                  "alpha_note": "alpha is reported for the dimension as a whole"
+                                + (" (ordinal)" if level == "ordinal" else ""),
+                  **precision_recall_f1(h == number, r == number)} for code, number in numbers.items()]
     for dimension in codebook.dimensions:
-        if "rules" in dimension["coded_by"]:
-            continue
-        reason = ("derived from the tables, not coded by hand or by the dictionary: no agreement "
-                  "statistic" if "derived" in dimension["coded_by"] else "coded by hand only; the "
-                  "dictionary does not code it: "
-                  + " ".join(dimension["why_not_coded_by_the_dictionary"].split()))
-        rows.append({"dimension": dimension["id"], "row_type": "not_coded", "code": "",
-                     "level_of_measurement": dimension["level_of_measurement"],
-                     "n_statements": len(merged), "alpha_note": reason,
-                     "prf_note": "no rule coding to compare"})
+        if "rules" not in dimension["coded_by"]:
+            reason = ("derived from the tables, not coded by hand or by the dictionary: no agreement "
+                      "statistic" if "derived" in dimension["coded_by"] else "coded by hand only; the "
+                      "dictionary does not code it: "
+                      + " ".join(dimension["why_not_coded_by_the_dictionary"].split()))
+            rows.append({"dimension": dimension["id"], "row_type": "not_coded", "code": "",
+                         "level_of_measurement": dimension["level_of_measurement"],
+                         "n_statements": len(merged), "alpha_note": reason,
+                         "prf_note": "no rule coding to compare"})
 
     table = pd.DataFrame(rows, columns=COLUMNS)
+    floats = ["percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall", "f1"]
     if len(merged) < 2:  # one statement: no statistic is defined, whatever the formulas give
         coded = table["row_type"] != "not_coded"
-        table.loc[coded, ["alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall",
-                          "f1"]] = math.nan
+        table.loc[coded, floats[1:]] = math.nan
         table.loc[coded, ["alpha_note", "prf_note"]] = TOO_FEW
     counts = ["hand_count", "rules_count", "both_count", "bootstrap_resamples",
               "resamples_without_variation"]
-    table[counts] = table[counts].astype("Int64")
-    floats = ["percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high", "precision", "recall", "f1"]
-    table[floats] = table[floats].astype(float).round(DECIMALS)
-    table[["alpha_note", "prf_note"]] = table[["alpha_note", "prf_note"]].fillna("")
-    return table
+    return table.astype({**dict.fromkeys(counts, "Int64"), **dict.fromkeys(floats, float)}).round(
+        dict.fromkeys(floats, DECIMALS)).fillna({"alpha_note": "", "prf_note": ""})
 
 
 def summary(table: pd.DataFrame) -> pd.DataFrame:
-    """The dimension-level rows (what a reader looks at first): alpha with its
-    interval and percent agreement for each coded dimension, and why the others
-    have none."""
+    """The dimension-level rows of the table, the ones a reader looks at first."""
     keep = table["row_type"].isin(["pooled_moves", "dimension", "not_coded"])
     columns = ["dimension", "code", "level_of_measurement", "n_statements", "percent_agreement",
                "alpha", "alpha_ci_low", "alpha_ci_high", "resamples_without_variation", "alpha_note"]
@@ -296,15 +246,13 @@ def reading_note(table: pd.DataFrame) -> str:
                    f"statements, seed {BOOTSTRAP_SEED}.")
 
 
-# --------------------------------------------------------------------------- disagreements
-
 DISAGREEMENT_COLUMNS = ["statement_id", "conflict_id", "actor_id", "text", "dimension", "code",
                         "hand", "rules", "hand_rationale", "rules_evidence"]
 
 
 def _evidence(explained: pd.DataFrame, dimension: str, code: str, rules_fired: bool) -> str:
-    """What the dictionary saw for one code: the words that counted, or those that were
-    found but negated or rejected, or that nothing matched."""
+    """What the dictionary saw for one code: the words that counted, or those found but
+    negated or rejected, or that nothing matched."""
     rows = explained[(explained["dimension"] == dimension) & (explained["code"] == code)]
     if rows.empty:
         return "no pattern matched"
@@ -319,47 +267,38 @@ def _evidence(explained: pd.DataFrame, dimension: str, code: str, rules_fired: b
 def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFrame,
                   statements: pd.DataFrame, codebook: Codebook, dictionary: Dictionary
                   ) -> pd.DataFrame:
-    """Every disagreement, statement by statement: the code in question, the hand and
-    the rule value, the hand coder's rationale, and what the dictionary matched.
-
-    ``hand`` and ``rules`` are wide codings keyed by statement_id; ``hand_long`` has the
-    rationales; ``statements`` gives conflict, speaker and text.
-    """
-    merged = hand.merge(rules, on="statement_id", suffixes=("_hand", "_rules"),
-                        validate="one_to_one")
+    """Every code on which the wide codings ``hand`` and ``rules`` differ (:data:`DISAGREEMENT_COLUMNS`),
+    with the hand coder's rationale (from ``hand_long``) and what the dictionary matched."""
+    merged = hand.merge(rules, on="statement_id", suffixes=("_hand", "_rules"), validate="one_to_one")
     info = statements.set_index("statement_id")
     rationale = {(r.statement_id, r.dimension, r.code): r.rationale for r in hand_long.itertuples()}
     levels = {value: code for code, value in codebook.ordinal_values("alignment").items()}
-    defaults = {"named_agent": dictionary.named_agent_default,
-                "alignment": dictionary.alignment_default}
+    defaults = {"named_agent": dictionary.named_agent_default, "alignment": dictionary.alignment_default}
     rows = []
-    for row in merged.itertuples(index=False):
-        sid = row.statement_id
+    for row in merged.to_dict("records"):
+        sid = row["statement_id"]
         explained = explain(info.loc[sid, "text"], dictionary)
-        base = {"statement_id": sid, "conflict_id": info.loc[sid, "conflict_id"],
-                "actor_id": info.loc[sid, "actor_id"], "text": info.loc[sid, "text"]}
+        base = {"statement_id": sid, **info.loc[sid, ["conflict_id", "actor_id", "text"]].to_dict()}
         for move in codebook.move_ids:
-            hand_value, rules_value = getattr(row, f"{move}_hand"), getattr(row, f"{move}_rules")
-            if hand_value == rules_value:
-                continue
-            why = rationale[(sid, "accountability_move", move)] if hand_value else \
-                "not coded by hand; the hand coding has " + "; ".join(
-                    f"{code}: {text}" for (s, dim, code), text in rationale.items()
-                    if s == sid and dim == "accountability_move")
-            rows.append({**base, "dimension": "accountability_move", "code": move,
-                         "hand": str(hand_value), "rules": str(rules_value), "hand_rationale": why,
-                         "rules_evidence": _evidence(explained, "accountability_move", move,
-                                                     bool(rules_value))})
+            hand_value, rules_value = row[f"{move}_hand"], row[f"{move}_rules"]
+            if hand_value != rules_value:
+                why = rationale[(sid, "accountability_move", move)] if hand_value else \
+                    "not coded by hand; the hand coding has " + "; ".join(
+                        f"{code}: {text}" for (s, dim, code), text in rationale.items()
+                        if s == sid and dim == "accountability_move")
+                rows.append({**base, "dimension": "accountability_move", "code": move,
+                             "hand": str(hand_value), "rules": str(rules_value), "hand_rationale": why,
+                             "rules_evidence": _evidence(explained, "accountability_move", move,
+                                                         bool(rules_value))})
         for dimension in ("named_agent", "alignment"):
-            values = getattr(row, f"{dimension}_hand"), getattr(row, f"{dimension}_rules")
-            if values[0] == values[1]:
-                continue
-            codes = [levels[v] for v in values] if dimension == "alignment" else list(values)
-            shown = [f"{c} ({signed(v)})" for c, v in zip(codes, values)] \
-                if dimension == "alignment" else codes
-            rows.append({**base, "dimension": dimension, "code": "", "hand": shown[0],
-                         "rules": shown[1], "hand_rationale": rationale[(sid, dimension, codes[0])],
-                         "rules_evidence": "no rule fired; the default applies"
-                         if codes[1] == defaults[dimension]
-                         else _evidence(explained, dimension, codes[1], True)})
+            values = row[f"{dimension}_hand"], row[f"{dimension}_rules"]
+            if values[0] != values[1]:
+                codes = [levels[v] for v in values] if dimension == "alignment" else list(values)
+                shown = [f"{c} ({signed(v)})" for c, v in zip(codes, values)] \
+                    if dimension == "alignment" else codes
+                rows.append({**base, "dimension": dimension, "code": "", "hand": shown[0],
+                             "rules": shown[1], "hand_rationale": rationale[(sid, dimension, codes[0])],
+                             "rules_evidence": "no rule fired; the default applies"
+                             if codes[1] == defaults[dimension]
+                             else _evidence(explained, dimension, codes[1], True)})
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)

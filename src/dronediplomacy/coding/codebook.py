@@ -1,13 +1,12 @@
-"""The codebook: load it strictly, validate it, and lay it out as a table.
+"""The codebook (``data/input/codebook.yaml``, the single definition of every code): loaded
+strictly, validated, and laid out as tables for notebook 02.
 
-``data/input/codebook.yaml`` is the single definition of every code. YAML files here are
-read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys (plain
-``yaml.safe_load`` keeps the last value silently), records the line of every key, and
-resolves plain scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01``
-stay the text the author typed (YAML 1.1 would read a boolean and a date). The file's
-shape is declared in :data:`SCHEMA` and checked by :func:`check`; every problem is
-raised as :class:`~dronediplomacy.errors.InputError` naming the file, the line and the
-key, with the fix.
+YAML files are read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys
+(``yaml.safe_load`` keeps the last silently), keeps the line of every key, and resolves plain
+scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01`` stay the text typed
+(YAML 1.1 would read a boolean and a date). A file's shape is declared (:data:`SCHEMA`) and
+checked by :func:`check`; every problem raises :class:`~dronediplomacy.errors.InputError`
+naming the file, the line and the key, with the fix.
 """
 
 from __future__ import annotations
@@ -23,35 +22,25 @@ from dronediplomacy import paths
 from dronediplomacy.errors import InputError
 
 CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
-
 #: The four works the design names; each must be in the reference list and cited by a dimension.
 REQUIRED_REFERENCES = ("weaver1986", "hood2011", "semetko2000", "entman1993")
-KINDS = ("multi_label", "single")
-LEVELS = ("nominal", "ordinal")
-CODERS = ("hand", "rules", "derived")
+KINDS, LEVELS, CODERS = ("multi_label", "single"), ("nominal", "ordinal"), ("hand", "rules", "derived")
 
-# ---------------------------------------------------------------- declared shapes
-# A schema is one of: a kind name below; a tuple (one of these values); a one-item list
-# (a non-empty list of such items); a dict (a mapping with these keys: "key?" is optional,
-# ANY_ID as a key means any id key, "..." allows other keys, "!" is a note for unknown keys).
+# ---------------------------------------------------------------- declared shapes (see check)
 TEXT, ID, ANY_ID = "text", "id", "<any id>"
+
+
+#: kind of value -> (a text's regular expression, or the test of another value; what to write)
 KIND_CHECKS = {
-    "text": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty text"),
-    "string": (lambda v: isinstance(v, str), "a text (in quotes if empty)"),
-    "id": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z][a-z0-9_]*", v) is not None,
-           "an id in lower_snake_case, e.g. credit_claiming"),
-    "version": (lambda v: isinstance(v, str) and re.fullmatch(r"\d+\.\d+\.\d+", v) is not None,
-                'a semantic version in quotes, e.g. "1.0.0"'),
-    "pattern": (lambda v: isinstance(v, str) and v != "", "a non-empty pattern in single quotes, "
-                                                          "e.g. 'our drones?'"),
-    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
-    "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-              "a whole number >= 1, e.g. 3"),
-    "true": (lambda v: v is True, "true (examples are constructed sentences)"),
-}
+    "text": (r"(?s).*\S.*", "a non-empty text"), "string": (r"(?s).*", "a text (in quotes if empty)"),
+    "id": (r"[a-z][a-z0-9_]*", "an id in lower_snake_case, e.g. credit_claiming"),
+    "version": (r"\d+\.\d+\.\d+", 'a semantic version in quotes, e.g. "1.0.0"'),
+    "pattern": (r"(?s).+", "a non-empty pattern in single quotes, e.g. 'our drones?'"),
+    "integer": (lambda v: type(v) is int, "a whole number"),
+    "count": (lambda v: type(v) is int and v >= 1, "a whole number >= 1, e.g. 3"),
+    "true": (lambda v: v is True, "true (examples are constructed sentences)")}
 EXAMPLE = {"text": TEXT, "constructed": "true",
-           "!": "a constructed example is attributed to nobody and has only 'text' and "
-                "'constructed'"}
+           "!": "a constructed example is attributed to nobody and has only 'text' and 'constructed'"}
 CODE = {"id": ID, "label": TEXT, "definition": TEXT, "include": TEXT, "exclude": TEXT,
         "example": EXAMPLE, "counter_example": EXAMPLE, "value?": "integer", "...": True}
 DIMENSION = {"id": ID, "label": TEXT, "kind": KINDS, "level_of_measurement": LEVELS,
@@ -60,8 +49,7 @@ DIMENSION = {"id": ID, "label": TEXT, "kind": KINDS, "level_of_measurement": LEV
              "...": True}
 SCHEMA = {"version": "version", "title": TEXT, "unit_of_analysis": TEXT,
           "how_the_dictionary_was_built": TEXT,
-          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string",
-                                  "used_for?": TEXT}},
+          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string", "used_for?": TEXT}},
           "dimensions": [DIMENSION], "...": True}
 
 
@@ -73,72 +61,72 @@ def _describe(value) -> str:
 
 def check(path: Path, value, schema, where: str = "", column: str = "", container=None,
           key=None) -> None:
-    """Raise InputError (file, line, key, fix) where ``value`` departs from ``schema``
-    (see the comment above :data:`EXAMPLE`); a list of mappings may not repeat an id.
-    ``where`` is the full key path (for the message), ``column`` the keys below the
-    nearest list item (the error's column), ``container[key]`` is ``value``."""
+    """Raise InputError (file, line, key, fix) at the first place ``value`` departs from ``schema``.
+
+    A schema is a kind of value (a key of :data:`KIND_CHECKS`), a tuple (one of its values), a
+    one-item list (a non-empty list of such items; its mappings may not repeat an id) or a dict
+    (these keys: ``key?`` optional, :data:`ANY_ID` any id, ``"..."`` other keys allowed, ``"!"``
+    a note for unknown keys). ``where`` is the key path (for the message), ``column`` the keys
+    below the nearest list item (the error's column), ``container[key]`` is ``value``.
+    """
     name = where or "the file"
+
+    def wrong(wanted: str, fix: str):
+        raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.", fix, column)
+
+    def below(child) -> tuple[str, str]:
+        return f"{where}.{child}".lstrip("."), f"{column}.{child}".lstrip(".")
+
     if isinstance(schema, (str, tuple)):
         test, wanted = KIND_CHECKS[schema] if isinstance(schema, str) else \
-            (lambda v: v in schema, "one of " + ", ".join(schema))
-        if not test(value):
-            quote = isinstance(value, (bool, int, float)) and schema in ("text", "string", "id",
-                                                                         "version", "pattern")
-            typed = str(value).lower() if isinstance(value, bool) else value
-            raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.",
-                       f"write the value in quotes: \"{typed}\"." if quote
-                       else f"write {wanted}.", column)
+            (schema.__contains__, "one of " + ", ".join(schema))
+        if isinstance(test, str):
+            test = lambda v, pattern=test: isinstance(v, str) and re.fullmatch(pattern, v) is not None  # noqa: E731
+        typed = str(value).lower() if isinstance(value, bool) else str(value)
+        if not test(value):  # a number or boolean that is right as text: quote it
+            wrong(wanted, f'write the value in quotes: "{typed}".'
+                  if isinstance(value, (bool, int, float)) and test(typed) else f"write {wanted}.")
     elif isinstance(schema, list):
         if not isinstance(value, list) or not value:
-            raise fail(path, container, key, f"{name} must be a non-empty list, not "
-                       f"{_describe(value)}.", "list the items below it, one '- ' line each.",
-                       column)
-        seen = {}
+            wrong("a non-empty list", "list the items below it, one '- ' line each.")
+        first = {}
         for index, item in enumerate(value):
             label = item.get("id", index + 1) if isinstance(item, dict) else index + 1
-            check(path, item, schema[0], f"{where}[{label}]",
-                  "" if isinstance(item, dict) else column, value, index)
-            if isinstance(label, str) and seen.setdefault(label, index) != index:
+            check(path, item, schema[0], f"{where}[{label}]", "" if isinstance(item, dict) else column,
+                  value, index)
+            if isinstance(label, str) and first.setdefault(label, index) != index:
                 raise fail(path, value, index, f"{where}: the id {label!r} is used twice.",
                            "remove one of the two, or rename it.", "id")
     elif not isinstance(value, dict):
-        raise fail(path, container, key, f"{name} must be a mapping, not {_describe(value)}.",
-                   "indent its keys below it.", column)
+        wrong("a mapping", "indent its keys below it.")
     else:
-        def below(name_of: str) -> tuple[str, str]:
-            return f"{where}.{name_of}".lstrip("."), f"{column}.{name_of}".lstrip(".")
-
         for spec_key, item_schema in schema.items():
-            name_of = spec_key.rstrip("?")
+            child = spec_key.rstrip("?")
             if spec_key == ANY_ID:
                 for item_key, item in value.items():
                     check(path, item_key, ID, *below(item_key), value, item_key)
                     check(path, item, item_schema, *below(item_key), value, item_key)
-            elif spec_key in ("...", "!") or name_of not in value and spec_key.endswith("?"):
-                continue
-            elif name_of not in value:
-                raise fail(path, value, None, f"{name} lacks {name_of!r}.",
-                           f"add '{name_of}:' with its value.", below(name_of)[1])
-            else:
-                check(path, value[name_of], item_schema, *below(name_of), value, name_of)
-        known = {k.rstrip("?") for k in schema} - {"...", "!"}
-        unknown = [k for k in value if k not in known and "..." not in schema
-                   and ANY_ID not in schema]
-        if unknown:
+            elif child in value and spec_key not in ("...", "!"):
+                check(path, value[child], item_schema, *below(child), value, child)
+            elif not spec_key.endswith("?") and spec_key not in ("...", "!"):
+                raise fail(path, value, None, f"{name} lacks {child!r}.",
+                           f"add '{child}:' with its value.", below(child)[1])
+        known = sorted(k.rstrip("?") for k in schema if k not in ("...", "!"))
+        if unknown := [k for k in value if k not in known and not {"...", ANY_ID} & schema.keys()]:
             raise fail(path, value, unknown[0], f"{name}: unknown key {unknown[0]!r}"
                        + (f"; {schema['!']}." if "!" in schema else "."),
-                       f"remove it, or fix its name (allowed: {', '.join(sorted(known))}).",
+                       f"remove it, or fix its name (allowed: {', '.join(known)}).",
                        below(unknown[0])[1])
 
 
 # ---------------------------------------------------------------- strict YAML
 
-class _LinedDict(dict):
-    """A mapping that remembers its own line and the line of each key (1-based)."""
+class _LinedDict(dict):  # with .line (its own, 1-based) and .key_lines (key -> line)
+    pass
 
 
-class _LinedList(list):
-    """A sequence that remembers its own line and the line of each item (1-based)."""
+class _LinedList(list):  # with .line and .key_lines (one line per item)
+    pass
 
 
 class StrictSafeLoader(yaml.SafeLoader):
@@ -147,14 +135,14 @@ class StrictSafeLoader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict = {}
 
 
-for _tag, _pattern, _first in (
-        ("null", r"~|null|Null|NULL|", "~nN"),
+for _tag, _pattern, _first in (  # YAML 1.2 core schema, section 10.3.2
+        ("null", r"~|null|Null|NULL|", [*"~nN", ""]),
         ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
         ("int", r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+", "-+0123456789"),
         ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789.")):
-    StrictSafeLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"),
-                                           [*_first, ""] if _tag == "null" else list(_first))
+    StrictSafeLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}",
+                                           re.compile(f"^(?:{_pattern})$"), list(_first))
 
 
 def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _LinedDict:
@@ -174,8 +162,7 @@ def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _Lin
 
 def _construct_sequence(loader: StrictSafeLoader, node: yaml.SequenceNode) -> _LinedList:
     sequence = _LinedList(loader.construct_object(child, deep=True) for child in node.value)
-    sequence.line = node.start_mark.line + 1
-    sequence.key_lines = [child.start_mark.line + 1 for child in node.value]
+    sequence.line, sequence.key_lines = node.start_mark.line + 1, [c.start_mark.line + 1 for c in node.value]
     return sequence
 
 
@@ -183,95 +170,81 @@ StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+_TAB = "indent with spaces, never tabs, like the lines around it."
+#: (words in the parser's problem, or "unclosed" for an open quote or bracket) -> the fix
+SYNTAX_FIXES = (
+    ("duplicate key", "keep one of the two, or merge them."),
+    ("could not determine a constructor",
+     "remove the '!!' tag: only plain YAML values are read (with a safe loader)."),
+    ("\t", _TAB), ("'\\t'", _TAB), ("unclosed", "close the {} opened on line {}."),
+    ("mapping values are not allowed",
+     "put the value in double quotes: a value containing ': ' must be quoted."),
+    ("", "indent this line like its siblings (spaces only), quote values that contain "
+         "': ' or ' #', and close every bracket and quotation mark."))
 
 
 def key_near(lines: list[str], line: int) -> str | None:
     """The key written on ``line`` (1-based) or, failing that, the nearest one above it."""
-    for number in range(min(line, len(lines)), 0, -1):
-        if match := _KEY_LINE.match(lines[number - 1]):
-            return match.group(1)
-    return None
-
-
-def _syntax_fix(problem: str, context: str | None, context_line: int | None) -> str:
-    if "duplicate key" in problem:
-        return "keep one of the two, or merge them."
-    if "could not determine a constructor" in problem:
-        return "remove the '!!' tag: only plain YAML values are read (with a safe loader)."
-    if "\t" in problem or "'\\t'" in problem:
-        return "indent with spaces, never tabs, like the lines around it."
-    if context and ("quoted scalar" in context or "flow" in context) and context_line:
-        what = "quotation mark" if "quoted" in context else "bracket"
-        return f"close the {what} opened on line {context_line}."
-    if "mapping values are not allowed" in problem:
-        return "put the value in double quotes: a value containing ': ' must be quoted."
-    return ("indent this line like its siblings (spaces only), quote values that contain "
-            "': ' or ' #', and close every bracket and quotation mark.")
+    matches = (_KEY_LINE.match(lines[n - 1]) for n in range(min(line, len(lines)), 0, -1))
+    return next((match.group(1) for match in matches if match), None)
 
 
 def load_yaml_strictly(path: Path | str) -> dict:
-    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`.
-
-    Raises InputError naming the file, the line and the key for a missing file, bad UTF-8,
-    a syntax error, a duplicate key, or a top level that is not a mapping. A byte order
-    mark and Windows line endings are accepted.
-    """
+    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`
+    (a byte order mark and Windows line endings accepted). InputError naming the file, the line
+    and the key for a missing file, bad UTF-8, a syntax error, a duplicate key, or a top level
+    that is not a mapping."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "file not found.",
-                         fix="restore the file from git (git checkout -- <file>).") from None
+    if not path.is_file():
+        raise InputError(path, "file not found.", fix="restore the file from git (git checkout -- <file>).")
+    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8.",
-                         row=line, column=key_near(data.decode("utf-8", "replace").splitlines(),
-                                                   line),
+        raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8.", row=line,
+                         column=key_near(data.decode("utf-8", "replace").splitlines(), line),
                          fix="save the file as UTF-8 and retype the character.") from None
-    # Whitespace at the end of a line is invisible in an editor, yet YAML keeps it inside
-    # folded and literal blocks: dropping it makes it harmless; line numbers are unchanged.
+    # Spaces ending a line are invisible in an editor, yet YAML keeps them inside folded
+    # and literal blocks: dropping them makes them harmless; line numbers are unchanged.
     lines = [line.rstrip() for line in text.splitlines()]
     try:
         parsed = yaml.load("\n".join(lines) + "\n", Loader=StrictSafeLoader)  # noqa: S506 - safe
     except yaml.MarkedYAMLError as error:
-        problem = error.problem or str(error)
-        context_line = error.context_mark.line + 1 if error.context_mark is not None else None
+        problem, context = error.problem or str(error), error.context or ""
+        opened = error.context_mark.line + 1 if error.context_mark is not None else None
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        if error.context and context_line and ("quoted scalar" in error.context
-                                               or "flow" in error.context):
-            line = context_line  # the unclosed quote or bracket, not where the parser gave up
-        where = (f" ({error.context} that starts on line {context_line})"
-                 if error.context and context_line and context_line != line else "")
+        unclosed = opened and ("quoted scalar" in context or "flow" in context)
+        if unclosed:
+            line = opened  # the unclosed quote or bracket, not where the parser gave up
+        fix = next(fix for words, fix in SYNTAX_FIXES if words == "unclosed" and unclosed
+                   or words != "unclosed" and words in problem)
+        where = f" ({context} that starts on line {opened})" if context and opened and opened != line else ""
         raise InputError(path, f"YAML error: {problem}{where}.", row=line,
                          column=key_near(lines, line) if line else None,
-                         fix=_syntax_fix(problem, error.context, context_line)) from None
+                         fix=fix.format("quotation mark" if "quoted" in context else "bracket",
+                                        opened)) from None
     except yaml.YAMLError as error:  # unmarked: still one message
         raise InputError(path, f"YAML error: {error}.", row=1,
                          fix="check the file's syntax against the other YAML files.") from None
     if not isinstance(parsed, dict):
-        raise InputError(path, "the top level must be a mapping of keys to values.", row=1,
-                         fix="start the file with 'key: value' lines (restore it from git if "
-                             "it was emptied).")
+        raise InputError(path, "the top level must be a mapping of keys to values.", row=1, fix="start "
+                         "the file with 'key: value' lines (restore it from git if it was emptied).")
     return parsed
 
 
 def line_of(container, key=None) -> int | None:
-    """The line on which ``key`` of a mapping (or item ``key`` of a list) sits, if known;
-    the container's own line without a key."""
+    """The line of ``key`` in a loaded mapping (or of item ``key`` of a list), if known; the
+    container's own line without a key."""
     lines = getattr(container, "key_lines", None)
-    if lines is None:
-        return None
-    if isinstance(lines, dict):
-        return lines.get(key, container.line)
-    return lines[key] if isinstance(key, int) and 0 <= key < len(lines) else container.line
+    if isinstance(lines, list):
+        lines = dict(enumerate(lines))
+    return None if lines is None else lines.get(key, container.line)
 
 
-def fail(path: Path, container, key, problem: str, fix: str, column: str | None = None
-         ) -> InputError:
-    """The InputError for ``key`` of ``container`` (a loaded mapping or list): its line."""
+def fail(path: Path, container, key, problem: str, fix: str, column: str | None = None) -> InputError:
+    """The InputError for ``key`` of ``container`` (a loaded mapping or list), at its line."""
     return InputError(path, problem, row=line_of(container, key), fix=fix,
                       column=column or (key if isinstance(key, str) else None))
 
@@ -280,32 +253,23 @@ def fail(path: Path, container, key, problem: str, fix: str, column: str | None 
 
 @dataclass(frozen=True)
 class Codebook:
-    """A validated codebook. ``data`` is the parsed YAML; the helpers answer the
-    questions the coders and the agreement statistics ask of it."""
+    """A validated codebook; ``data`` is the parsed YAML."""
 
     path: Path
     data: dict
 
-    @property
-    def version(self) -> str:
-        return self.data["version"]
-
-    @property
-    def references(self) -> dict:
-        return self.data["references"]
-
-    @property
-    def dimensions(self) -> list[dict]:
-        return list(self.data["dimensions"])
+    version = property(lambda self: self.data["version"])
+    references = property(lambda self: self.data["references"])
+    dimensions = property(lambda self: list(self.data["dimensions"]))
 
     def dimension(self, dimension_id: str) -> dict:
-        for dimension in self.data["dimensions"]:
-            if dimension["id"] == dimension_id:
-                return dimension
-        raise KeyError(f"no dimension {dimension_id!r} in the codebook")
+        """KeyError if the codebook has no such dimension."""
+        found = [d for d in self.data["dimensions"] if d["id"] == dimension_id]
+        if not found:
+            raise KeyError(f"no dimension {dimension_id!r} in the codebook")
+        return found[0]
 
     def code_ids(self, dimension_id: str) -> list[str]:
-        """The codes of a dimension, in codebook order."""
         return [code["id"] for code in self.dimension(dimension_id)["codes"]]
 
     @property
@@ -318,52 +282,51 @@ class Codebook:
         return {code["id"]: int(code["value"]) for code in self.dimension(dimension_id)["codes"]}
 
     def dimensions_coded_by(self, coder: str) -> list[str]:
-        return [d["id"] for d in self.data["dimensions"] if coder in d["coded_by"]]
+        return [d["id"] for d in self.dimensions if coder in d["coded_by"]]
 
 
 def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:
-    """Raise InputError (file, line, key, fix) at the first problem in a parsed codebook:
-    its shape (:data:`SCHEMA`), then the rules across fields."""
+    """InputError (file, line, key, fix) at the first problem of a parsed codebook: its shape
+    (:data:`SCHEMA`), then the rules across fields."""
     path = Path(path)
     check(path, data, SCHEMA)
     references, dimensions = data["references"], data["dimensions"]
     for ref_id in REQUIRED_REFERENCES:
         if ref_id not in references:
-            raise fail(path, data, "references", f"the reference list lacks {ref_id!r}, which "
-                       "the design requires.", f"add the reference {ref_id!r} (restore it from git).")
+            raise fail(path, data, "references", f"the reference list lacks {ref_id!r}, which the "
+                       "design requires.", f"add the reference {ref_id!r} (restore it from git).")
     for dimension in dimensions:
-        where, coded_by = f"dimension {dimension['id']!r}", dimension["coded_by"]
+        where, coded_by, codes = f"dimension {dimension['id']!r}", dimension["coded_by"], dimension["codes"]
         for index, ref_id in enumerate(dimension["references"]):
             if ref_id not in references:
-                raise fail(path, dimension["references"], index, f"{where} cites {ref_id!r}, which "
-                           "is not in 'references'.", f"add {ref_id!r} to the top-level "
-                           "'references', or cite one that is there.", "references")
-        hand_only = "hand" in coded_by and "rules" not in coded_by
-        for problem, fix, key, found in (
-                ("a derived dimension is not also coded.", "write coded_by: [derived] alone.",
-                 "coded_by", "derived" in coded_by and len(coded_by) > 1),
-                ("needs at least two codes.", "list at least two codes, each starting with "
-                 "'- id:'.", "codes", len(dimension["codes"]) < 2),
-                ("lacks 'derived_from'.", "add 'derived_from:' saying how it is derived.", None,
-                 "derived" in coded_by and "derived_from" not in dimension),
-                ("lacks 'why_not_coded_by_the_dictionary'.", "add it, saying why only a person "
-                 "codes it.", None, hand_only and "why_not_coded_by_the_dictionary" not in dimension)):
+                raise fail(path, dimension["references"], index, f"{where} cites {ref_id!r}, which is "
+                           "not in 'references'.", f"add {ref_id!r} to the top-level 'references', "
+                           "or cite one that is there.", "references")
+        ordinal = dimension["level_of_measurement"] == "ordinal"
+        unvalued = next((code for code in codes if ordinal and "value" not in code), None)
+        values = [code.get("value") for code in codes]
+        for found, container, key, problem, fix, column in (
+                ("derived" in coded_by and len(coded_by) > 1, dimension, "coded_by",
+                 ": a derived dimension is not also coded.", "write coded_by: [derived] alone.", None),
+                (len(codes) < 2, dimension, "codes", ": needs at least two codes.",
+                 "list at least two codes, each starting with '- id:'.", None),
+                ("derived" in coded_by and "derived_from" not in dimension, dimension, None,
+                 ": lacks 'derived_from'.", "add 'derived_from:' saying how it is derived.",
+                 "derived_from"),
+                ("hand" in coded_by and "rules" not in coded_by
+                 and "why_not_coded_by_the_dictionary" not in dimension, dimension, None,
+                 ": lacks 'why_not_coded_by_the_dictionary'.",
+                 "add it, saying why only a person codes it.", "why_not_coded_by_the_dictionary"),
+                (unvalued, unvalued, None, f", code {(unvalued or {}).get('id')!r}: an ordinal code "
+                 "needs an integer 'value'.", "add 'value:' with a whole number, e.g. value: 1.",
+                 "value"),
+                (ordinal and not unvalued and values != sorted(set(values)), dimension, "codes",
+                 ": ordinal codes must be listed in increasing, distinct 'value' order.",
+                 "order the codes by value, lowest first, each value once.", None)):
             if found:
-                raise fail(path, dimension, key, f"{where}: {problem}", fix, key or problem[7:-2])
-        if dimension["level_of_measurement"] == "ordinal":
-            for code in dimension["codes"]:
-                if "value" not in code:
-                    raise fail(path, code, None, f"{where}, code {code['id']!r}: an ordinal code "
-                               "needs an integer 'value'.", "add 'value:' with a whole number, "
-                               "e.g. value: 1.", "value")
-            values = [code["value"] for code in dimension["codes"]]
-            if values != sorted(set(values)):
-                raise fail(path, dimension, "codes", f"{where}: ordinal codes must be listed in "
-                           "increasing, distinct 'value' order.", "order the codes by value, "
-                           "lowest first, each value once.")
-    ids = [dimension["id"] for dimension in dimensions]
+                raise fail(path, container, key, where + problem, fix, column)
     cited = {ref for dimension in dimensions for ref in dimension["references"]}
-    if "accountability_move" not in ids:
+    if "accountability_move" not in [dimension["id"] for dimension in dimensions]:
         raise fail(path, data, "dimensions", "needs the dimension 'accountability_move'.",
                    "restore the dimension accountability_move (from git).")
     if uncited := [ref for ref in REQUIRED_REFERENCES if ref not in cited]:
@@ -373,74 +336,68 @@ def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:
 
 def load_codebook(path: Path | str = CODEBOOK_PATH) -> Codebook:
     """Load and validate the codebook (InputError on any problem)."""
-    path = Path(path)
     data = load_yaml_strictly(path)
     validate_codebook(data, path)
-    return Codebook(path=path, data=data)
+    return Codebook(path=Path(path), data=data)
 
 
-# ---------------------------------------------------------------- rendering
+# ---------------------------------------------------------------- tables for notebook 02
 
 def _flat(text) -> str:
     return " ".join(str(text or "").split())
 
 
-def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
-    """The codebook as a tidy table: one row per code, in codebook order.
+def _shorts(codebook: Codebook, dimension: dict) -> str:
+    return "; ".join(codebook.references[r]["short"] for r in dimension["references"])
 
-    Columns: dimension, code, value (ordinal codes only), label, definition, include,
-    exclude, example, counter_example (both constructed), coded_by, references.
-    """
+
+def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
+    """One row per code, in codebook order. Columns: dimension, code, value (ordinal codes
+    only), label, definition, include, exclude, example, counter_example (both constructed),
+    coded_by, references."""
     codebook = codebook or load_codebook()
-    rows = [{"dimension": dimension["id"], "code": code["id"], "value": code.get("value"),
-             **{key: code[key].strip() for key in ("label", "definition", "include", "exclude")},
-             **{key: code[key]["text"].strip() + " (constructed)"
-                for key in ("example", "counter_example")},
-             "coded_by": ", ".join(dimension["coded_by"]),
-             "references": "; ".join(codebook.references[r]["short"] for r in dimension["references"])}
-            for dimension in codebook.dimensions for code in dimension["codes"]]
-    table = pd.DataFrame(rows)
-    table["value"] = table["value"].astype("Int64")
-    return table
+    table = pd.DataFrame([
+        {"dimension": dimension["id"], "code": code["id"], "value": code.get("value"),
+         **{key: code[key].strip() for key in ("label", "definition", "include", "exclude")},
+         **{key: code[key]["text"].strip() + " (constructed)" for key in ("example", "counter_example")},
+         "coded_by": ", ".join(dimension["coded_by"]), "references": _shorts(codebook, dimension)}
+        for dimension in codebook.dimensions for code in dimension["codes"]])
+    return table.astype({"value": "Int64"})
 
 
 def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
-    """One row per dimension: kind, level of measurement, who codes it, the question,
-    how the scholarship grounds it, and its references."""
+    """One row per dimension: label, kind, level of measurement, coded_by, n_codes, question,
+    grounding, references."""
     codebook = codebook or load_codebook()
     return pd.DataFrame([{
         "dimension": d["id"], "label": d["label"], "kind": d["kind"],
         "level_of_measurement": d["level_of_measurement"], "coded_by": ", ".join(d["coded_by"]),
         "n_codes": len(d["codes"]), "question": d["question"].strip(),
-        "grounding": d["grounding"].strip(),
-        "references": "; ".join(codebook.references[r]["short"] for r in d["references"]),
+        "grounding": d["grounding"].strip(), "references": _shorts(codebook, d),
     } for d in codebook.dimensions])
 
 
 def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
-    """The full references, with the dimensions that cite each."""
+    """One row per reference: short name, full citation (with its DOI link), cited_by (the
+    dimensions citing it, else its 'used_for')."""
     codebook = codebook or load_codebook()
-    rows = []
-    for ref_id, reference in codebook.references.items():
-        citing = [d["id"] for d in codebook.dimensions if ref_id in d["references"]]
-        doi = (reference.get("doi") or "").strip()
-        rows.append({"reference": reference["short"],
-                     "citation": _flat(reference["citation"])
-                     + (f" https://doi.org/{doi}" if doi else ""),
-                     "cited_by": ", ".join(citing) or (reference.get("used_for") or "").strip()})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{
+        "reference": ref["short"], "citation": _flat(ref["citation"])
+        + (f" https://doi.org/{ref['doi'].strip()}" if (ref.get("doi") or "").strip() else ""),
+        "cited_by": ", ".join(d["id"] for d in codebook.dimensions if ref_id in d["references"])
+        or (ref.get("used_for") or "").strip(),
+    } for ref_id, ref in codebook.references.items()])
 
 
 def how_to_cite(codebook: Codebook | None = None) -> str:
     """One line to cite the codebook by: its title, version and file."""
     codebook = codebook or load_codebook()
-    return (f'"{codebook.data["title"]}", version {codebook.version} '
-            f"({paths.relative(codebook.path)}).")
+    return f'"{codebook.data["title"]}", version {codebook.version} ({paths.relative(codebook.path)}).'
 
 
 def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFrame:
-    """The codebook table for one dimension, indexed by code, without the columns that
-    repeat the dimension (for display, one dimension at a time)."""
+    """:func:`codebook_table` for one dimension, indexed by code, without the columns that
+    repeat the dimension (and without value if it has none)."""
     table = codebook_table(codebook)
     table = table[table["dimension"] == dimension_id].set_index("code")
     return table.drop(columns=["dimension", "coded_by", "references"]
@@ -448,8 +405,8 @@ def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFram
 
 
 def codebook_notes(codebook: Codebook | None = None) -> dict[str, str]:
-    """The codebook's prose fields (unit of analysis, how the dictionary was built,
-    changes from the design), whitespace-normalised, for rendering."""
+    """The codebook's prose fields, whitespace-normalised: unit of analysis, how the
+    dictionary was built, changes from the design."""
     codebook = codebook or load_codebook()
     keys = ("unit_of_analysis", "how_the_dictionary_was_built", "changes_from_the_design")
     return {key: _flat(codebook.data.get(key)) for key in keys}

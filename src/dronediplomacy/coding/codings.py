@@ -1,55 +1,41 @@
-"""The two codings of every statement, their agreement, and the derived tables.
-
-Notebook 03 calls :func:`build` to show the tables and :func:`write_derived` to write
-them to ``data/derived/`` (atomically, byte-identical on every run):
-
-- ``coded_hand.csv``: the hand coding, one row per statement, with the derived
-  speaker side;
-- ``coded_rules.csv``: the rule-based coder's codes, one row per statement;
-- ``agreement.csv``: the validity check of the dictionary against the hand coding;
-- ``disagreements.csv``: every code on which the two differ, with the hand rationale.
+"""The two codings of every statement, their agreement, and the derived tables that notebook 03
+shows (:func:`build`) and writes to ``data/derived/`` (:func:`write_derived`, atomically and
+byte-identical on every run): coded_hand.csv (the hand coding with the derived speaker side),
+coded_rules.csv (the rule-based coder's codes), agreement.csv (the dictionary's validity check
+against the hand coding) and disagreements.csv (every code on which the two differ).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from dronediplomacy import atomic, paths
 from dronediplomacy.coding import agreement
-from dronediplomacy import atomic
-from dronediplomacy import paths
 from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.coding.coder import Dictionary, code_statements, load_dictionary
 from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
 from dronediplomacy.inputs.tables import Tables, load_tables
 
-DERIVED_FILES = {
-    "coded_hand": "coded_hand.csv",
-    "coded_rules": "coded_rules.csv",
-    "agreement": "agreement.csv",
-    "disagreements": "disagreements.csv",
-}
+DERIVED_FILES = {name: f"{name}.csv" for name in ("coded_hand", "coded_rules", "agreement", "disagreements")}
 
 
 def speaker_sides(tables: Tables, statements: pd.DataFrame | None = None) -> pd.Series:
-    """statement_id -> speaker side, by the codebook's rule (dimension speaker_side):
-    turkey if the speaker's country is Turkey; else buyer or target if it is the
-    country of the conflict's buyer or opposing state; else third_party.
-    ``statements`` defaults to the article's (``tables.statements``); pass
-    ``tables.corpus_statements`` for the corpus."""
+    """statement_id -> speaker side, by the codebook's rule (dimension speaker_side): turkey
+    if the speaker's country is Turkey; else buyer or target if it is the country of the
+    conflict's buyer or opposing state; else third_party. ``statements`` defaults to
+    ``tables.statements`` (pass ``tables.corpus_statements`` for the corpus)."""
     country = tables.actors.set_index("actor_id")["country"]
     conflicts = tables.conflicts.set_index("conflict_id")
     statements = tables.statements if statements is None else statements
-    speaker = statements["actor_id"].map(country)
-    buyer = statements["conflict_id"].map(conflicts["buyer_actor_id"]).map(country)
-    target = statements["conflict_id"].map(conflicts["opposing_actor_id"]).map(country)
-    side = pd.Series("third_party", index=statements.index, dtype=object)
-    side[speaker.eq(target).fillna(False).astype(bool)] = "target"
-    side[speaker.eq(buyer).fillna(False).astype(bool)] = "buyer"
-    side[speaker.eq("Turkey").fillna(False).astype(bool)] = "turkey"
-    return pd.Series(side.to_numpy(), index=statements["statement_id"].to_numpy(),
-                     name="speaker_side")
+    speaker = statements["actor_id"].map(country).to_numpy()
+    side = np.full(len(statements), "third_party", dtype=object)
+    for name, column in (("target", "opposing_actor_id"), ("buyer", "buyer_actor_id")):
+        side[speaker == statements["conflict_id"].map(conflicts[column]).map(country).to_numpy()] = name
+    side[speaker == "Turkey"] = "turkey"
+    return pd.Series(side, index=statements["statement_id"].to_numpy(), name="speaker_side")
 
 
 @dataclass(frozen=True)
@@ -78,21 +64,14 @@ def build(tables: Tables | None = None, codebook: Codebook | None = None,
     codebook = codebook or load_codebook()
     dictionary = dictionary or load_dictionary(codebook=codebook)
     statements = tables.statements
-    statement_ids = statements["statement_id"].tolist()
-
-    hand_long = load_hand_coding(HAND_CODING_PATH, codebook, statement_ids)
-    hand = hand_codes_wide(hand_long, codebook)
-    hand = statements[["statement_id"]].merge(hand, on="statement_id", how="left")
+    hand_long = load_hand_coding(HAND_CODING_PATH, codebook, statements["statement_id"].tolist())
+    hand = statements[["statement_id"]].merge(hand_codes_wide(hand_long, codebook), on="statement_id", how="left")
     rules = code_statements(statements, dictionary, id_column="statement_id", text_column="text")
-
-    context = statements[["statement_id", "conflict_id", "actor_id"]].copy()
-    context["speaker_side"] = context["statement_id"].map(speaker_sides(tables))
-    coded_hand = context.merge(hand, on="statement_id")
-    coded_hand["codebook_version"] = codebook.version
-    coded_rules = statements[["statement_id", "conflict_id", "actor_id"]].merge(rules, on="statement_id")
-    coded_rules["dictionary_version"] = dictionary.version
-    coded_rules["codebook_version"] = dictionary.codebook_version
-
+    context = statements[["statement_id", "conflict_id", "actor_id"]]
+    coded_hand = context.assign(speaker_side=context["statement_id"].map(speaker_sides(tables))) \
+        .merge(hand, on="statement_id").assign(codebook_version=codebook.version)
+    coded_rules = context.merge(rules, on="statement_id").assign(
+        dictionary_version=dictionary.version, codebook_version=dictionary.codebook_version)
     table = agreement.agreement_table(hand, rules, codebook, n_resamples=n_resamples)
     differences = agreement.disagreements(hand, rules, hand_long, statements, codebook, dictionary)
     return Coding(codebook=codebook, dictionary=dictionary, statements=statements,
@@ -101,31 +80,25 @@ def build(tables: Tables | None = None, codebook: Codebook | None = None,
 
 
 def write_derived(coding: Coding | None = None) -> dict[str, str]:
-    """Write the four derived tables to data/derived/ atomically; return name -> path
-    (relative to the repository root)."""
+    """Write the four derived tables to data/derived/ atomically; name -> path (relative)."""
     coding = coding or build()
-    written = {}
     for name, frame in coding.frames().items():
-        target = paths.DATA_DERIVED / DERIVED_FILES[name]
-        atomic.write_csv(target, frame)
-        written[name] = paths.relative(target)
-    return written
+        atomic.write_csv(paths.DATA_DERIVED / DERIVED_FILES[name], frame)
+    return {name: paths.relative(paths.DATA_DERIVED / file) for name, file in DERIVED_FILES.items()}
 
 
 def side_by_side(coding: Coding) -> pd.DataFrame:
-    """One row per statement: speaker, side, and the two codings next to each other
-    (moves as lists), with a mark where they differ."""
-    moves = coding.codebook.move_ids
-    hand = coding.coded_hand
-    rules = coding.coded_rules.set_index("statement_id").loc[hand["statement_id"]]
+    """One row per statement: speaker, side, and the two codings next to each other (moves
+    as lists), with a mark where they differ."""
+    moves, hand = coding.codebook.move_ids, coding.coded_hand
+    both = {"hand": hand, "rules": coding.coded_rules.set_index("statement_id").loc[hand["statement_id"]]}
     frame = hand[["statement_id", "conflict_id", "actor_id", "speaker_side"]].copy()
-    for name, coded in (("hand", hand), ("rules", rules)):
-        frame[f"moves_{name}"] = [", ".join(m for m in moves if row[m] == 1) or "-"
-                                  for _, row in coded.iterrows()]
-    for name, coded in (("hand", hand), ("rules", rules)):
-        frame[f"named_agent_{name}"] = coded["named_agent"].to_numpy()
-    for name, coded in (("hand", hand), ("rules", rules)):
-        frame[f"alignment_{name}"] = coded["alignment"].map(agreement.signed).to_numpy()
+    for what, values in (("moves", lambda coded: [", ".join(m for m in moves if row[m] == 1) or "-"
+                                                  for _, row in coded.iterrows()]),
+                         ("named_agent", lambda coded: coded["named_agent"].to_numpy()),
+                         ("alignment", lambda coded: coded["alignment"].map(agreement.signed).to_numpy())):
+        for name, coded in both.items():
+            frame[f"{what}_{name}"] = values(coded)
     frame["stance_hand"] = hand["stance"]
     differ = pd.concat([frame[f"{what}_hand"] != frame[f"{what}_rules"]
                         for what in ("moves", "named_agent", "alignment")], axis=1).any(axis=1)
@@ -135,7 +108,6 @@ def side_by_side(coding: Coding) -> pd.DataFrame:
 
 def hand_rationales(coding: Coding) -> pd.DataFrame:
     """The hand codes with their rationales, statement by statement, with the text."""
-    text = coding.statements.set_index("statement_id")["text"]
     frame = coding.hand_long[["statement_id", "dimension", "code", "rationale"]].copy()
-    frame.insert(1, "text", frame["statement_id"].map(text))
+    frame.insert(1, "text", frame["statement_id"].map(coding.statements.set_index("statement_id")["text"]))
     return frame

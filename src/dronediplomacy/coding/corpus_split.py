@@ -1,20 +1,8 @@
-"""The corpus's development and test sets (``data/input/corpus_split.csv``), fixed once.
-
-The test set is not to be looked at while the coder is built; the coder's work reports on
-it once. The split was drawn on 2026-11-30, before any work on the coder, with
-
-    python -m dronediplomacy.coding.corpus_split
-
-which reads the corpus, draws the split and writes the file (atomically). It refuses to
-overwrite an existing split unless given ``--redraw``: redrawing after the coder work has
-started would leak the test set. A statement added later gets its set by hand (README,
-"The statement corpus").
-
-Procedure (:func:`stratified_split`): the statements are grouped by stratum (conflict and
-speaker side, the codebook's derived dimension); strata are taken in sorted order and the
-ids in each in sorted order; one ``numpy.random.Generator`` (PCG64) seeded with ``SEED``
-permutes each stratum in turn; the first ``round(n * DEVELOPMENT_SHARE)`` of each permuted
-stratum (halves rounded up) go to development, the rest to test.
+"""The corpus's development and test sets (``data/input/corpus_split.csv``), drawn once on
+2026-11-30, before any work on the coder, by ``python -m dronediplomacy.coding.corpus_split``
+(atomic write; it refuses to replace the split without ``--redraw``, since redrawing after
+the coder work started would leak the test set). The test set is not looked at while the coder
+is built. A statement added later gets its set by hand (README, "The statement corpus").
 """
 
 from __future__ import annotations
@@ -37,10 +25,10 @@ SPLIT_PATH = paths.DATA_INPUT / SPECS_BY_NAME["corpus_split"].file
 
 def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
                      share: float = DEVELOPMENT_SHARE) -> pd.DataFrame:
-    """A seeded split stratified by ``strata`` (aligned with ``ids``): a frame with columns
-    statement_id and set ('development' or 'test'), sorted by id. Each stratum of n ids puts
-    floor(n * share + 0.5) in development. The same ids, strata and seed give the same split
-    on every machine (numpy's PCG64 stream is stable across platforms)."""
+    """statement_id and set ('development' or 'test'), sorted by id: a split stratified by
+    ``strata`` (aligned with ``ids``). Strata are taken in sorted order, the ids of each sorted,
+    then permuted by one ``numpy.random.default_rng(seed)`` (PCG64, the same stream on every
+    machine); the first floor(n * share + 0.5) of each stratum go to development."""
     if not 0 < share < 1:
         raise ValueError(f"share must be between 0 and 1, not {share}")
     frame = pd.DataFrame({"statement_id": list(ids), "stratum": list(strata)})
@@ -59,14 +47,12 @@ def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
 def corpus_strata(tables: Tables) -> pd.Series:
     """conflict/speaker side of each corpus statement, aligned with tables.corpus_statements."""
     corpus = tables.corpus_statements
-    sides = speaker_sides(tables, corpus)
-    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(sides)
+    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(speaker_sides(tables, corpus))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Draw the split and write data/input/corpus_split.csv (``--redraw`` to replace it)."""
-    argv = sys.argv[1:] if argv is None else argv
-    if SPLIT_PATH.exists() and "--redraw" not in argv:
+    if SPLIT_PATH.exists() and "--redraw" not in (sys.argv[1:] if argv is None else argv):
         print(f"{paths.relative(SPLIT_PATH)} exists: the split is fixed. Give new statements a "
               "set by hand; pass --redraw only if no work on the coder has used the test set.",
               file=sys.stderr)
@@ -74,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if not SPLIT_PATH.exists():
         atomic.write_text(SPLIT_PATH, "statement_id,set\n")  # loading needs the file
     tables = load_tables()
-    split = stratified_split(tables.corpus_statements["statement_id"], corpus_strata(tables))
-    atomic.write_csv(SPLIT_PATH, split)
+    atomic.write_csv(SPLIT_PATH, stratified_split(tables.corpus_statements["statement_id"],
+                                                  corpus_strata(tables)))
     return 0
 
 

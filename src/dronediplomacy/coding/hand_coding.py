@@ -1,16 +1,10 @@
-"""The hand coding (``data/input/hand_coding.csv``): read, validate, reshape.
+"""The hand coding (``data/input/hand_coding.csv``): read, validate against the codebook, reshape.
 
-One row per statement, dimension and code, each with a one-sentence rationale and the
-codebook version it was assigned under:
-
-- accountability_move: one row per move the statement makes (a statement making no
-  move has one row with the code ``none``);
-- named_agent, alignment, stance: exactly one row per statement (alignment by its
-  code id, e.g. ``support``; :func:`hand_codes_wide` turns it into -2..2);
-- speaker_side is derived from the tables, never hand coded.
-
-Everything is checked against the codebook; the first problem raises InputError
-naming the file, the row (line number; header = 1) and the column.
+One row per statement, dimension and code, with a one-sentence rationale and the codebook
+version it was assigned under: one row per move the statement makes (``none`` if it makes
+none), exactly one for named_agent, alignment (by code id) and stance; speaker_side is
+derived, never hand coded. The first problem raises InputError naming the file, the row
+(line number; header = 1) and the column, with the fix.
 """
 
 from __future__ import annotations
@@ -33,28 +27,23 @@ _SENTENCE_ENDINGS = (".", "?", "!", ".'", '."', ".)")
 
 def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | None = None,
                      statement_ids: list[str] | None = None) -> pd.DataFrame:
-    """The validated hand coding, long: the file's columns plus ``line``.
-
-    If ``statement_ids`` is given, every id must be known and every statement must be
-    coded on every hand-coded dimension.
-    """
+    """The validated hand coding, long: the file's columns plus ``line``. Given
+    ``statement_ids``, every id must be one of them and each must be coded on every
+    hand-coded dimension."""
     path = Path(path)
     codebook = codebook or load_codebook()
     _header, records = read_records(path, COLUMNS, allowed=COLUMNS, canonical=True)
     hand_dimensions = codebook.dimensions_coded_by("hand")
     known_ids = set(statement_ids) if statement_ids is not None else None
-    seen: dict[tuple[str, str, str], int] = {}           # (statement, dimension, code) -> line
-    codes_of: dict[tuple[str, str], list[str]] = {}      # (statement, dimension) -> codes so far
+    lines_of: dict[tuple[str, str], dict[str, int]] = {}  # (statement, dimension) -> code -> line
     rows = []
     for record in records:
         values, line = record.values, record.line
         statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
         empty = next((column for column in COLUMNS if not values[column]), None)
         spec = codebook.dimension(dimension) if dimension in hand_dimensions else {}
-        allowed = [*codebook.code_ids(dimension), *([NO_CODE] if spec.get("kind") == "multi_label"
-                                                    else [])] if spec else []
-        key = (statement_id, dimension, code)
-        earlier = codes_of.setdefault((statement_id, dimension), [])
+        allowed = codebook.code_ids(dimension) + [NO_CODE] * (spec["kind"] == "multi_label") if spec else []
+        earlier = lines_of.setdefault((statement_id, dimension), {})
         for failed, column, problem, fix in (
                 (empty, empty, "empty cell.", f"fill in the {empty}."),
                 (values["codebook_version"] != codebook.version, "codebook_version",
@@ -74,48 +63,39 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
                 (not values["rationale"].endswith(_SENTENCE_ENDINGS), "rationale",
                  "a rationale is one full sentence, ending with a full stop.",
                  "end the rationale with a full stop."),
-                (key in seen, "code", f"{statement_id} is coded {code!r} on {dimension} twice "
-                 f"(first on line {seen.get(key)}).", "remove one of the two rows."),
+                (code in earlier, "code", f"{statement_id} is coded {code!r} on {dimension} twice "
+                 f"(first on line {earlier.get(code)}).", "remove one of the two rows."),
                 (earlier and spec.get("kind") == "single", "code", f"{statement_id} has more than "
-                 f"one code on {dimension} ({(earlier or [None])[0]!r} and {code!r}).",
+                 f"one code on {dimension} ({next(iter(earlier), None)!r} and {code!r}).",
                  f"keep one code on {dimension} for {statement_id}."),
                 (earlier and NO_CODE in (code, *earlier), "code", f"{statement_id} is coded "
                  f"'{NO_CODE}' and also with a move on {dimension}.",
                  f"remove the '{NO_CODE}' row, or the move rows.")):
             if failed:
                 raise InputError(path, problem, row=line, column=column, fix=fix)
-        seen[key] = line
-        earlier.append(code)
+        earlier[code] = line
         rows.append({**values, "line": line})
 
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "line"])
-    if statement_ids is not None:
-        coded = set(zip(frame["statement_id"], frame["dimension"]))
-        for statement_id in statement_ids:
-            for dimension in hand_dimensions:
-                if (statement_id, dimension) not in coded:
-                    raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
-                                     row=statement_id, column=dimension,
-                                     fix="add a row for it (a statement with no move gets the "
-                                         f"code '{NO_CODE}').")
+    coded = set(zip(frame["statement_id"], frame["dimension"]))
+    for statement_id, dimension in ((s, d) for s in statement_ids or [] for d in hand_dimensions):
+        if (statement_id, dimension) not in coded:
+            raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
+                             row=statement_id, column=dimension, fix="add a row for it (a "
+                             f"statement with no move gets the code '{NO_CODE}').")
     return frame
 
 
 def hand_codes_wide(long: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
-    """One row per statement (in order of first appearance): statement_id, one 0/1
-    column per accountability move (codebook order), named_agent, alignment (-2..2),
-    stance."""
+    """One row per statement (in order of first appearance): statement_id, one 0/1 column
+    per accountability move (codebook order), named_agent, alignment (-2..2), stance."""
     codebook = codebook or load_codebook()
-    statement_ids = list(dict.fromkeys(long["statement_id"]))
-    wide = pd.DataFrame({"statement_id": statement_ids})
+    wide = pd.DataFrame({"statement_id": list(dict.fromkeys(long["statement_id"]))})
     moves = long[long["dimension"] == "accountability_move"]
     for move in codebook.move_ids:
-        with_move = set(moves.loc[moves["code"] == move, "statement_id"])
-        wide[move] = wide["statement_id"].isin(with_move).astype("int64")
+        wide[move] = wide["statement_id"].isin(moves.loc[moves["code"] == move, "statement_id"]).astype("int64")
     for dimension in ("named_agent", "alignment", "stance"):
-        codes = long[long["dimension"] == dimension].set_index("statement_id")["code"]
-        wide[dimension] = wide["statement_id"].map(codes)
-    values = codebook.ordinal_values("alignment")
-    wide["alignment"] = wide["alignment"].map(values).astype("int64")
+        wide[dimension] = wide["statement_id"].map(
+            long[long["dimension"] == dimension].set_index("statement_id")["code"])
+    wide["alignment"] = wide["alignment"].map(codebook.ordinal_values("alignment")).astype("int64")
     return wide
-

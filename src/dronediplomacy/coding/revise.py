@@ -1,18 +1,15 @@
-"""Revise the codebook: which codes changed between two versions, and which hand-coding
-rows carry over to the new version.
+"""Revise the codebook: which codes changed between two versions, and which hand-coding rows
+carry over to the new version.
 
     git show HEAD:data/input/codebook.yaml > old-codebook.yaml   # before the edit
     python -m dronediplomacy.coding.revise old-codebook.yaml           # list, change nothing
     python -m dronediplomacy.coding.revise old-codebook.yaml --apply   # after review: re-stamp
 
-A code has changed when its definition, inclusion or exclusion rule, example, counter-
-example or ordinal value differs (whitespace aside), or when it was added or removed;
-``none`` (no move) of a multi-label dimension changes with any code of that dimension.
-A revision must bump the codebook's ``version``. ``--apply`` rewrites the hand coding
-atomically, touching only the ``codebook_version`` of rows coded under the old version
-with an unchanged code; the rows of changed codes keep the old version, and the
-hand-coding validation stops at each (file, row, column, fix) until a person has
-re-checked the code and updated its version.
+A code has changed when one of :data:`COMPARED` differs (whitespace aside) or it was added or
+removed; ``none`` of a multi-label dimension changes with any code of it. A revision must bump
+the codebook's version. ``--apply`` rewrites (atomically) only the ``codebook_version`` of the
+rows coded under the old version with an unchanged code; the others keep the old version, so
+the hand-coding validation stops at each until a person has re-checked it.
 """
 
 from __future__ import annotations
@@ -35,25 +32,21 @@ from dronediplomacy.inputs.csvfile import read_records
 COMPARED = ("definition", "include", "exclude", "example", "counter_example", "value")
 
 
-def _meaning(code: dict) -> dict:
-    def flat(value):
+def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
+    """(dimension, code) -> "added", "removed" or "changed: " and the fields, for every code
+    whose meaning differs between the two codebooks, sorted."""
+    def flat(value):  # whitespace aside
         return " ".join(value.split()) if isinstance(value, str) else \
             {k: flat(v) for k, v in value.items()} if isinstance(value, dict) else value
-    return {field: flat(code.get(field)) for field in COMPARED}
 
-
-def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
-    """(dimension, code) -> what changed ("added", "removed", or the changed fields), for
-    every code of either codebook whose meaning differs between them."""
     def codes(book: Codebook) -> dict:
-        return {(d["id"], c["id"]): _meaning(c) for d in book.dimensions for c in d["codes"]}
+        return {(d["id"], c["id"]): {f: flat(c.get(f)) for f in COMPARED}
+                for d in book.dimensions for c in d["codes"]}
     before, after = codes(old), codes(new)
     changes = {key: "removed" for key in before.keys() - after.keys()}
-    changes.update({key: "added" for key in after.keys() - before.keys()})
-    for key in before.keys() & after.keys():
-        fields = [f for f in COMPARED if before[key][f] != after[key][f]]
-        if fields:
-            changes[key] = "changed: " + ", ".join(fields)
+    changes |= {key: "added" for key in after.keys() - before.keys()}
+    changes |= {key: "changed: " + ", ".join(fields) for key in before.keys() & after.keys()
+                if (fields := [f for f in COMPARED if before[key][f] != after[key][f]])}
     for dimension in new.dimensions:
         touched = sorted(code for dim, code in changes if dim == dimension["id"])
         if dimension["kind"] == "multi_label" and touched:
@@ -63,50 +56,42 @@ def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
 
 def plan(old: Codebook, new: Codebook, hand_coding: Path | str = HAND_CODING_PATH) -> pd.DataFrame:
     """The hand-coding rows coded under the old version: line (header = 1), statement_id,
-    dimension, code, and action ("re-stamp", or "review: " and what changed).
-
-    InputError naming the new codebook's version if a change comes without a new version.
-    """
+    dimension, code, action ("re-stamp", or "review: " and what changed). InputError at the
+    new codebook's version if codes changed without a new version."""
     changes = changed_codes(old, new)
     if changes and new.version == old.version:
         raise InputError(new.path, f"codes changed ({', '.join(c for _, c in changes)}) but the "
                                    f"version is still {old.version}.",
                          row=line_of(new.data, "version"), column="version",
                          fix="bump the version (e.g. a minor step for a changed definition).")
-    _header, records = read_records(hand_coding, ("statement_id", "dimension", "code",
-                                                   "codebook_version"))
-    rows = [{"line": r.line, **{k: r.values[k] for k in ("statement_id", "dimension", "code")},
-             "action": ("review: " + changes[key]) if (key := (r.values["dimension"],
-                        r.values["code"])) in changes else "re-stamp"}
-            for r in records if r.values["codebook_version"] == old.version]
-    return pd.DataFrame(rows, columns=["line", "statement_id", "dimension", "code", "action"])
+    columns = ["statement_id", "dimension", "code"]
+    _header, records = read_records(hand_coding, (*columns, "codebook_version"))
+    return pd.DataFrame([{"line": r.line, **{k: r.values[k] for k in columns}, "action": "review: "
+                          + changes[(r.values["dimension"], r.values["code"])]
+                          if (r.values["dimension"], r.values["code"]) in changes else "re-stamp"}
+                         for r in records if r.values["codebook_version"] == old.version],
+                        columns=["line", *columns, "action"])
 
 
 def restamp(planned: pd.DataFrame, old: Codebook, new: Codebook,
             hand_coding: Path | str = HAND_CODING_PATH) -> int:
-    """Set codebook_version to the new version on the rows ``planned`` re-stamps, leaving
-    every other byte of the file as it was (atomic write). Returns how many rows changed."""
-    path = Path(hand_coding)
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig")
+    """Set codebook_version to the new version on the rows ``planned`` re-stamps, every other
+    byte unchanged (atomic write); how many rows changed. InputError unless codebook_version
+    is the last column."""
+    path, restamped = Path(hand_coding), set(planned.loc[planned["action"] == "re-stamp", "line"])
+    text = path.read_bytes().decode("utf-8")  # a byte order mark stays in the text
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader)]
-    if header[-1] != "codebook_version":
+    if next(reader)[-1].strip() != "codebook_version":
         raise InputError(path, "codebook_version is not the last column.", row=1,
                          column="codebook_version", fix="move the codebook_version column last.")
-    lines = text.splitlines(keepends=True)
-    restamped = set(planned.loc[planned["action"] == "re-stamp", "line"])
-    first = reader.line_num + 1
-    for _fields in reader:
-        last = reader.line_num  # the version ends the record's last physical line
+    lines, first = text.splitlines(keepends=True), reader.line_num + 1
+    for _fields in reader:  # the version ends the record's last physical line
         if first in restamped:
-            line = lines[last - 1]
+            line = lines[reader.line_num - 1]
             value = line.rstrip("\r\n").rstrip(' "')
-            cut = len(value) - len(old.version)
-            lines[last - 1] = line[:cut] + new.version + line[len(value):]
-        first = last + 1
-    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    atomic.write_bytes(path, (bom + "".join(lines)).encode("utf-8"))
+            lines[reader.line_num - 1] = value[:-len(old.version)] + new.version + line[len(value):]
+        first = reader.line_num + 1
+    atomic.write_bytes(path, "".join(lines).encode("utf-8"))
     return len(restamped)
 
 
@@ -121,16 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         old, new = load_codebook(args.old), load_codebook(args.codebook)
-        changes = changed_codes(old, new)
-        planned = plan(old, new, args.hand_coding)
-        print(f"Codebook {old.version} -> {new.version}: {len(changes)} code(s) changed.")
-        for (dimension, code), what in changes.items():
-            print(f"  {dimension}.{code}: {what}")
+        changes, planned = changed_codes(old, new), plan(old, new, args.hand_coding)
         review = planned[planned["action"] != "re-stamp"]
-        print(f"{args.hand_coding}: {len(planned) - len(review)} row(s) carry over, "
-              f"{len(review)} need review:")
-        for row in review.itertuples():
-            print(f"  row {row.line}: {row.statement_id} {row.dimension} {row.code} ({row.action})")
+        print("\n".join([f"Codebook {old.version} -> {new.version}: {len(changes)} code(s) changed.",
+                         *(f"  {dimension}.{code}: {what}" for (dimension, code), what in changes.items()),
+                         f"{args.hand_coding}: {len(planned) - len(review)} row(s) carry over, "
+                         f"{len(review)} need review:",
+                         *(f"  row {r.line}: {r.statement_id} {r.dimension} {r.code} ({r.action})"
+                           for r in review.itertuples())]))
         if args.apply:
             count = restamp(planned, old, new, args.hand_coding)
             print(f"Re-stamped {count} row(s) to {new.version}. Re-check the rows listed above, "
