@@ -64,5 +64,5 @@ def test_leave_one_out_on_three_statements_gives_the_range_by_hand():
 
 
 def test_answer_names_the_notebook_when_its_tables_are_missing(tmp_path):
-    with pytest.raises(FileNotFoundError, match="06-test-the-argument"):
+    with pytest.raises(FileNotFoundError, match="05-test-the-argument"):
         answer.facts(tmp_path)

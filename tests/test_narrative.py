@@ -22,7 +22,7 @@ from dronediplomacy import paths
 from dronediplomacy.reporting.narrative import (capitalise, count, date_phrase, decimal, join, md,
                                                 number, plural, signed)
 
-NOTEBOOK = paths.NOTEBOOKS / "05-tell-comparison.ipynb"
+NOTEBOOK = paths.NOTEBOOKS / "06-tell-comparison.ipynb"
 
 
 # --------------------------------------------------------------------------- helpers

@@ -29,7 +29,7 @@ from dronediplomacy.running import pipeline
 from dronediplomacy.reporting import site
 
 NAMES = pipeline.names()
-NARRATIVE = next(n for n in NAMES if n.startswith("05-"))
+NARRATIVE = next(n for n in NAMES if n.startswith("06-"))
 #: A subset with a gap, so "every notebook that exists, in order" is tested, not assumed.
 PRESENT = [NAMES[0], NAMES[1], NAMES[3], NARRATIVE]
 SECRET_CODE = "narrative_only_variable_7731"

@@ -52,7 +52,7 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     read = {}
     for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
         if not (derived / f"{name}.csv").is_file():
-            raise FileNotFoundError(f"{derived / name}.csv is missing: run notebooks/06-test-the-argument.ipynb")
+            raise FileNotFoundError(f"{derived / name}.csv is missing: run notebooks/05-test-the-argument.ipynb")
         read[name] = pd.read_csv(derived / f"{name}.csv", keep_default_na=False, na_values=[""])
     codebook = load_codebook(input_dir / "codebook.yaml")
     labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}

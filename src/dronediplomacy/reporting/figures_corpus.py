@@ -19,7 +19,7 @@ from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.reporting import style
 from dronediplomacy.reporting.figures import register
 
-NOTEBOOK = "06-test-the-argument.ipynb"
+NOTEBOOK = "05-test-the-argument.ipynb"
 SOURCES = {"article": "the article", "corpus": "the corpus"}
 #: Marker per source and coding in figure 10.
 MARKERS = {("article", "hand"): ("o", "Article, hand coding", False),

@@ -25,7 +25,7 @@ from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # 
 from dronediplomacy.running import pipeline
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
-NARRATIVE_PREFIX = "05-"
+NARRATIVE_PREFIX = "06-"
 INDEX = "index.html"
 #: Formats a figure may be saved in, the first one found is shown on the index.
 IMAGE_FORMATS = ("png", "svg")
@@ -53,7 +53,7 @@ def is_narrative(name: str) -> bool:
 
 
 def page_name(notebook_name: str) -> str:
-    """``05-tell-comparison.ipynb`` -> ``05-tell-comparison.html``."""
+    """``06-tell-comparison.ipynb`` -> ``06-tell-comparison.html``."""
     return Path(notebook_name).stem + ".html"
 
 
