@@ -1,44 +1,22 @@
 """The REFI-QDA exports (codebook .qdc, project .qdpx): valid against the standard's XSDs,
 stable GUIDs, identical bytes on reruns, and every statement, hand code and rationale carried
-over. Built on the constructed fixture of tests/coding_fixture.py, except the check that the
+over. Built on the constructed fixture of tests/exchange_fixture.py, except the check that the
 committed exports are current."""
 
 from __future__ import annotations
 
 import io
-import types
 import zipfile
 
 import pandas as pd
 import yaml
 from lxml import etree
 
-from coding_fixture import write
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.reporting import refi_qda
+from exchange_fixture import TEXTS, make as _fixture
 
 Q = {"q": refi_qda.PROJECT_NS}
-CORPUS_HAND_CODING = """\
-statement_id,dimension,code,rationale,codebook_version
-c1,accountability_move,none,"Makes no move.",1.0.0
-c1,named_agent,turkish_state,"Names the state.",1.0.0
-c1,alignment,no_alignment,"Neither side.",1.0.0
-c1,stance,none,"No position.",1.0.0
-"""
-
-
-def _fixture(tmp_path):
-    files = write(tmp_path)
-    (tmp_path / "corpus_hand_coding.csv").write_text(CORPUS_HAND_CODING, encoding="utf-8")
-    context = {"actor_id": "someone", "conflict_id": "war", "source_id": "src"}
-    statements = pd.DataFrame([{"statement_id": sid, "text": text, "paragraph": 1,
-                                "mode": "direct_quote", "text_kind": "verbatim", **context}
-                               for sid, text in (("s1", "We won it."), ("s2", "A firm sold it, ü."))])
-    corpus = pd.DataFrame([{"statement_id": "c1", "quotation": "Here are our drones.",
-                            "outlet": "Paper", "page_title": "Title", "url": "https://example.org/a",
-                            "date_read": "2020-01-01", **context}])
-    tables = types.SimpleNamespace(statements=statements, corpus_statements=corpus)
-    return files, tables, load_codebook(files["codebook"])
 
 
 def test_codebook_has_every_dimension_and_code_with_stable_guids_and_validates(tmp_path):
@@ -81,8 +59,7 @@ def test_project_holds_every_statement_its_hand_codes_and_rationales(tmp_path):
     notes = {n.get("guid"): n.findtext("q:PlainTextContent", namespaces=Q)
              for n in root.iterfind("q:Notes/q:Note", Q)}
     sources = {s.get("name"): s for s in root.iterfind("q:Sources/q:TextSource", Q)}
-    texts = {**dict(zip(tables.statements["statement_id"], tables.statements["text"])),
-             "c1": "Here are our drones."}
+    texts = TEXTS
     assert set(sources) == set(texts)
     hand = pd.concat([pd.read_csv(tmp_path / "hand_coding.csv", keep_default_na=False),
                       pd.read_csv(tmp_path / "corpus_hand_coding.csv", keep_default_na=False)])

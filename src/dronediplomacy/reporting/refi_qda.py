@@ -32,7 +32,8 @@ from lxml import etree
 
 from dronediplomacy import atomic, paths
 from dronediplomacy.coding.codebook import Codebook, load_codebook
-from dronediplomacy.coding.hand_coding import NO_CODE, load_hand_coding
+from dronediplomacy.coding.hand_coding import NO_CODE
+from dronediplomacy.coding.second_coder import first_coding, statement_texts
 from dronediplomacy.inputs.tables import Tables, load_tables
 
 EXPORTS = paths.DATA / "exports"
@@ -42,7 +43,6 @@ PROJECT_QDPX = EXPORTS / "project.qdpx"
 CODEBOOK_NS, PROJECT_NS = "urn:QDA-XML:codebook:1.0", "urn:QDA-XML:project:1.0"
 #: Fixed once (a random UUID drawn for this project): every GUID is uuid5(NAMESPACE, path).
 NAMESPACE = uuid.UUID("b5f73fd8-4a09-427d-a728-d8c28004e36e")
-HAND_CODINGS = {"statements": "hand_coding.csv", "corpus_statements": "corpus_hand_coding.csv"}
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
@@ -102,30 +102,16 @@ def codebook_qdc(codebook: Codebook | None = None) -> bytes:
     return _xml(root)
 
 
-def _statements(tables: Tables) -> list[tuple[str, str, str]]:
-    """(statement id, text, description) of every article and corpus statement."""
-    rows = []
-    for row in tables.statements.itertuples():
-        rows.append((row.statement_id, row.text, f"{row.actor_id} on {row.conflict_id}; "
-                     f"{row.source_id}, paragraph {row.paragraph}; {row.mode}, {row.text_kind}."))
-    for row in tables.corpus_statements.itertuples():
-        rows.append((row.statement_id, row.quotation, f"{row.actor_id} on {row.conflict_id}; "
-                     f"{row.outlet}, \"{row.page_title}\", {row.url} (read {row.date_read})."))
-    return rows
-
-
 def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
                  input_dir: Path | str = paths.DATA_INPUT) -> bytes:
     """The REFI-QDA project (.qdpx, a zip) of every statement and its hand codes, as bytes.
 
-    Hand codes are read from ``input_dir`` (:data:`HAND_CODINGS`, validated against the
-    codebook and the statements: InputError on any problem)."""
+    Hand codes are read from ``input_dir`` (``second_coder.first_coding``: validated against
+    the codebook and the statements, InputError on any problem)."""
     tables = tables or load_tables()
     codebook = codebook or load_codebook()
     ns = PROJECT_NS
-    hand = [load_hand_coding(Path(input_dir) / name, codebook,
-                             getattr(tables, table)["statement_id"].tolist())
-            for table, name in HAND_CODINGS.items()]
+    hand = first_coding(tables, codebook, input_dir)
     user = guid("user", "hand")
     root = etree.Element(f"{{{ns}}}Project", nsmap={None: ns}, creatingUserGUID=user,
                          name="dronediplomacy: statements and hand codes",
@@ -137,7 +123,7 @@ def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
                ns, codebook)
     sources, notes = etree.SubElement(root, f"{{{ns}}}Sources"), []
     files = {}
-    for statement_id, text, description in _statements(tables):
+    for statement_id, description, text in statement_texts(tables).itertuples(index=False):
         source_guid = guid("statement", statement_id)
         files[f"sources/{source_guid}.txt"] = text.encode("utf-8")
         source = etree.SubElement(sources, f"{{{ns}}}TextSource", guid=source_guid,
@@ -147,15 +133,14 @@ def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
         selection = etree.SubElement(source, f"{{{ns}}}PlainTextSelection", creatingUser=user,
                                      guid=guid("selection", statement_id), name=statement_id,
                                      startPosition="0", endPosition=str(len(text)))
-        for frame in hand:
-            for row in frame[frame["statement_id"] == statement_id].itertuples():
-                path = (statement_id, row.dimension, row.code)
-                coding = etree.SubElement(selection, f"{{{ns}}}Coding", guid=guid("coding", *path),
-                                          creatingUser=user)
-                etree.SubElement(coding, f"{{{ns}}}CodeRef",
-                                 targetGUID=guid("code", row.dimension, row.code))
-                etree.SubElement(coding, f"{{{ns}}}NoteRef", targetGUID=guid("note", *path))
-                notes.append((path, row.rationale))
+        for row in hand[hand["statement_id"] == statement_id].itertuples():
+            path = (statement_id, row.dimension, row.code)
+            coding = etree.SubElement(selection, f"{{{ns}}}Coding", guid=guid("coding", *path),
+                                      creatingUser=user)
+            etree.SubElement(coding, f"{{{ns}}}CodeRef",
+                             targetGUID=guid("code", row.dimension, row.code))
+            etree.SubElement(coding, f"{{{ns}}}NoteRef", targetGUID=guid("note", *path))
+            notes.append((path, row.rationale))
     note_list = etree.SubElement(root, f"{{{ns}}}Notes")
     for path, rationale in notes:
         note = etree.SubElement(note_list, f"{{{ns}}}Note", guid=guid("note", *path),
