@@ -68,7 +68,7 @@ def _codes(dimension: dict) -> list[dict]:
     return [*dimension["codes"], *extra]
 
 
-def _add_codes(parent: etree._Element, ns: str, codebook: Codebook) -> None:
+def _add_codes(parent, ns: str, codebook: Codebook) -> None:
     """Append one Code per dimension (not codable) holding one Code per code (codable)."""
     for dimension in codebook.dimensions:
         top = etree.SubElement(parent, f"{{{ns}}}Code", name=dimension["label"],
@@ -89,7 +89,7 @@ def _add_codes(parent: etree._Element, ns: str, codebook: Codebook) -> None:
                     ("Counter-example (constructed)", "counter_example")))
 
 
-def _xml(root: etree._Element) -> bytes:
+def _xml(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
