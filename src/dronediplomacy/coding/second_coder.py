@@ -4,17 +4,14 @@ reliability between the project's hand coding and the second person's.
     python -m dronediplomacy.coding.second_coder blank SHEET.csv
     python -m dronediplomacy.coding.second_coder read SHEET.csv [--to OUT.csv]
 
-``blank`` writes every statement (the article's and the corpus's) as a row: statement_id,
-context (speaker, conflict, source), text, then one column per hand-coded dimension whose
-header lists its allowed codes, e.g. ``named_agent (one of: turkish_state, ...)`` (several
-codes of a multi-label dimension are separated by ``;``), an optional ``note`` and the
-codebook version. It is UTF-8 with a byte order mark, so spreadsheets show every character;
-save it back as "CSV UTF-8" (comma-separated). A row left without codes is not coded.
-``read`` checks every cell against the codebook (InputError naming file, row, column and the
-fix; nothing is written then) and writes the codes to ``data/input/second_coding.csv``
-atomically. :func:`compare` gives Krippendorff's alpha per dimension and per move with
-percentile bootstrap intervals (``agreement``'s functions, seed and resamples) and the
-disagreements; it returns None while no second coding exists.
+``blank`` writes one row per statement (article, then corpus): statement_id, context, text,
+one column per hand-coded dimension whose header lists its allowed codes (several codes of a
+multi-label dimension are separated by ``;``), ``note`` and the codebook version; UTF-8 with
+a byte order mark, for spreadsheets. A row left without codes is not coded. ``read`` checks
+every cell against the codebook (InputError naming file, row, column and fix; nothing is
+written then) and writes ``data/input/second_coding.csv`` atomically. :func:`compare` gives
+Krippendorff's alpha per move, pooled and per dimension with bootstrap intervals (the
+functions, seed and resamples of ``agreement``), and the disagreements.
 """
 
 from __future__ import annotations
@@ -63,17 +60,13 @@ def _allowed(codebook: Codebook, dimension: dict) -> list[str]:
     return codebook.code_ids(dimension["id"]) + [NO_CODE] * (dimension["kind"] == "multi_label")
 
 
-def _header(codebook: Codebook, dimension: dict) -> str:
-    codes = ", ".join(_allowed(codebook, dimension))
-    return (f"{dimension['id']} (one or more of: {codes}; separate them with {SEPARATOR})"
-            if dimension["kind"] == "multi_label" else f"{dimension['id']} (one of: {codes})")
-
-
 def blank_sheet(tables, codebook: Codebook) -> pd.DataFrame:
-    """The sheet to fill in: one row per statement, code columns empty."""
+    """The sheet to fill in: one row per statement, code columns empty, allowed codes in headers."""
     sheet = statement_texts(tables)
     for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
-        sheet[_header(codebook, dimension)] = ""
+        codes = ", ".join(_allowed(codebook, dimension))
+        sheet[f"{dimension['id']} (one or more of: {codes}; separate them with {SEPARATOR})"
+              if dimension["kind"] == "multi_label" else f"{dimension['id']} (one of: {codes})"] = ""
     return sheet.assign(note="", codebook_version=codebook.version)
 
 
@@ -90,38 +83,33 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
     rows, seen = [], {}
     for record in records:
         values = {name: record.values[names[name]] for name in names}
-        sid, where = values["statement_id"], {"row": record.line}
+        sid, version = values["statement_id"], values["codebook_version"]
         if not any(values[d] for d in dimensions):
-            continue
-        def fail(column, problem, fix):
-            raise InputError(path, problem, column=column, fix=fix, **where)
-        if sid not in statement_ids:
-            fail("statement_id", f"unknown statement {sid!r}.", "keep the statement_id the blank "
-                 "sheet gave this row.")
-        if sid in seen:
-            fail("statement_id", f"{sid} is coded twice (first on line {seen[sid]}).",
-                 "keep one of the two rows.")
-        if values["codebook_version"] != codebook.version:
-            fail("codebook_version", f"coded under codebook {values['codebook_version']!r}, but "
-                 f"the codebook is {codebook.version}.", "re-check the codes against the current "
-                 f"codebook, then write {codebook.version}.")
-        seen[sid], row = record.line, {"statement_id": sid}
+            continue  # not coded
+        checks = [(sid not in statement_ids, "statement_id", f"unknown statement {sid!r}.",
+                   "keep the statement_id the blank sheet gave this row."),
+                  (sid in seen, "statement_id", f"{sid} is coded twice (first on line "
+                   f"{seen.get(sid)}).", "keep one of the two rows."),
+                  (version != codebook.version, "codebook_version", f"coded under codebook "
+                   f"{version!r}, but the codebook is {codebook.version}.", "re-check the codes "
+                   f"against the current codebook, then write {codebook.version}.")]
+        row = {"statement_id": sid}
         for dimension in map(codebook.dimension, dimensions):
-            allowed = _allowed(codebook, dimension)
-            how = "one or more" if dimension["kind"] == "multi_label" else "exactly one"
-            codes = list(dict.fromkeys(c.strip() for c in values[dimension["id"]].split(SEPARATOR)
-                                       if c.strip()))
-            wrong = next((c for c in codes if c not in allowed), None)
-            for failed, problem in ((not codes, f"no code for {sid} on {dimension['id']}."),
-                                    (wrong, f"unknown code {wrong!r}."),
-                                    (len(codes) > 1 and (dimension["kind"] == "single" or
-                                                         NO_CODE in codes),
-                                     f"{' and '.join(codes)} cannot go together here.")):
-                if failed:
-                    fail(dimension["id"], problem, f"write {how} of: {', '.join(allowed)} (or "
-                         "clear every code of the row to leave it uncoded).")
-            row[dimension["id"]] = SEPARATOR.join(c for c in allowed if c in codes)
-        rows.append({**row, "note": values.get("note", ""), "codebook_version": codebook.version})
+            name, allowed = dimension["id"], _allowed(codebook, dimension)
+            codes = list(dict.fromkeys(filter(None, map(str.strip, values[name].split(SEPARATOR)))))
+            wrong = [code for code in codes if code not in allowed] + [""]
+            fix = (f"write {'one or more' if dimension['kind'] == 'multi_label' else 'exactly one'}"
+                   f" of: {', '.join(allowed)} (or clear the row's codes to leave it uncoded).")
+            checks += [(not codes, name, f"no code for {sid} on {name}.", fix),
+                       (wrong[0], name, f"unknown code {wrong[0]!r}.", fix),
+                       (len(codes) > 1 and (dimension["kind"] == "single" or NO_CODE in codes),
+                        name, f"{' and '.join(codes)} cannot go together here.", fix)]
+            row[name] = SEPARATOR.join(code for code in allowed if code in codes)
+        for failed, column, problem, fix in checks:
+            if failed:
+                raise InputError(path, problem, row=record.line, column=column, fix=fix)
+        seen[sid] = record.line
+        rows.append({**row, "note": values.get("note", ""), "codebook_version": version})
     return pd.DataFrame(rows, columns=["statement_id", *dimensions, "note", "codebook_version"])
 
 
@@ -129,9 +117,8 @@ def _alpha_row(dimension: str, code: str, level: str, first, second, domain, res
     value = agreement.alpha(first, second, level, domain)
     low, high, skipped = (agreement.bootstrap_alpha(first, second, level, domain, resamples)
                           if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
-    note = (agreement.TOO_FEW if len(first) < 2 else "undefined: both coders give every "
-            "statement the same value" if math.isnan(value) else
-            f"{skipped} of {len(resamples)} resamples without variation skipped" if skipped else "")
+    note = (agreement.TOO_FEW if len(first) < 2 else "undefined: no variation" if math.isnan(value)
+            else f"{skipped} of {len(resamples)} resamples without variation skipped" * bool(skipped))
     return {"dimension": dimension, "code": code, "level_of_measurement": level,
             "n_statements": len(first), "percent_agreement": agreement.percent_agreement(first, second),
             "alpha": value, "alpha_ci_low": low, "alpha_ci_high": high, "alpha_note": note}
@@ -190,20 +177,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         tables, codebook = load_tables(), load_codebook()
-        if args.command == "blank":
+        if args.command == "blank":  # with a byte order mark, so spreadsheets read UTF-8
             sheet = blank_sheet(tables, codebook).to_csv(index=False, lineterminator="\n")
             atomic.write_bytes(args.sheet, ("\ufeff" + sheet).encode("utf-8"))
-            print(f"second_coder: wrote {args.sheet}; fill it in, then run 'read'.", file=sys.stderr)
-            return 0
-        coded = read_sheet(args.sheet, codebook, list(statement_texts(tables)["statement_id"]))
-        if coded.empty:
+        elif (coded := read_sheet(args.sheet, codebook, list(statement_texts(tables)[
+                "statement_id"]))).empty:
             raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
                              fix="fill in the code columns of the statements you coded.")
+        else:
+            atomic.write_csv(args.to, coded)
     except InputError as error:
         print(f"second_coder: {error}", file=sys.stderr)
         return 1
-    atomic.write_csv(args.to, coded)
-    print(f"second_coder: {len(coded)} statement(s) written to {args.to}", file=sys.stderr)
+    print(f"second_coder: wrote {args.to if args.command == 'read' else args.sheet}", file=sys.stderr)
     return 0
 
 
