@@ -51,10 +51,15 @@ def data_products() -> str:
                  "`data/datapackage.json` are built from) |")
     lines.append("| `data/datapackage.json` | | `python3 repro.py run` (a Frictionless data "
                  "package of every table here, from `data/tables.yaml`) |")
+    lines.append("| `data/exports/codebook.qdc` | | `python3 repro.py run` (the codebook for QDA "
+                 "programs: a REFI-QDA codebook; see \"Exports for QDA programs\") |")
+    lines.append("| `data/exports/project.qdpx` | | `python3 repro.py run` (every statement with its "
+                 "hand codes and rationales: a REFI-QDA project; see \"Exports for QDA programs\") |")
     lines.append("| `data/input/corpus_protocol.md` | | hand (the statement corpus) |")
     for name in ("codebook.yaml", "coder_patterns.yaml"):
         lines.append(f"| `data/input/{name}` | | hand (coding) |")
-    for name in ("hand_coding.csv", "corpus_hand_coding.csv"):
+    second = ["second_coding.csv"] if (paths.DATA_INPUT / "second_coding.csv").is_file() else []
+    for name in ("hand_coding.csv", "corpus_hand_coding.csv", *second):
         lines.append(f"| `data/input/{name}` | {_rows(paths.DATA_INPUT / name)} | hand (coding) |")
     lines.append("| `data/input/corpus_codebook_gaps.md` | | hand (coding) |")
     for path in sorted(paths.DATA_RAW.glob("*.csv")):

@@ -2,7 +2,7 @@
 
 Order: execute the notebooks in the order of ``pipeline.NOTEBOOKS``; then write the data
 dictionary and data package (``data/README.md``, ``data/datapackage.json``, generated from
-``data/tables.yaml``) and the README's generated
+``data/tables.yaml``), the REFI-QDA codebook and project (``data/exports/``) and the README's generated
 blocks (some list what the notebooks wrote); then render the site from the executed
 notebooks and the figure manifest.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from dronediplomacy.errors import InputError
-from dronediplomacy.reporting import data_dictionary, readme, site
+from dronediplomacy.reporting import data_dictionary, readme, refi_qda, site
 from dronediplomacy.running import runner
 
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if status != 0:
         return status
     data_dictionary.write_dictionary()
+    refi_qda.write_exports()
     readme.update()
     try:
         site.render_site()

@@ -1,0 +1,197 @@
+"""A second coder: a blank coding sheet, the filled sheet read back, and the intercoder
+reliability between the project's hand coding and the second person's.
+
+    python -m dronediplomacy.coding.second_coder blank SHEET.csv
+    python -m dronediplomacy.coding.second_coder read SHEET.csv [--to OUT.csv]
+
+``blank`` writes one row per statement (article, then corpus): statement_id, context, text,
+one column per hand-coded dimension whose header lists its allowed codes (several codes of a
+multi-label dimension are separated by ``;``), ``note`` and the codebook version; UTF-8 with
+a byte order mark, for spreadsheets. A row left without codes is not coded. ``read`` checks
+every cell against the codebook (InputError naming file, row, column and fix; nothing is
+written then) and writes ``data/input/second_coding.csv`` atomically. :func:`compare` gives
+Krippendorff's alpha per move, pooled and per dimension with bootstrap intervals (the
+functions, seed and resamples of ``agreement``), and the disagreements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dronediplomacy import atomic, paths
+from dronediplomacy.coding import agreement
+from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.coding.hand_coding import NO_CODE, load_hand_coding
+from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.csvfile import read_records
+from dronediplomacy.inputs.tables import load_tables
+
+SECOND_CODING_PATH = paths.DATA_INPUT / "second_coding.csv"
+HAND_CODINGS = {"statements": "hand_coding.csv", "corpus_statements": "corpus_hand_coding.csv"}
+SEPARATOR = ";"
+
+
+def statement_texts(tables) -> pd.DataFrame:
+    """statement_id, context, text of every article statement, then every corpus statement."""
+    article, corpus = tables.statements, tables.corpus_statements
+    return pd.DataFrame({
+        "statement_id": [*article["statement_id"], *corpus["statement_id"]],
+        "context": [*(f"{r.actor_id} on {r.conflict_id}; {r.source_id}, paragraph {r.paragraph}; "
+                      f"{r.mode}, {r.text_kind}." for r in article.itertuples()),
+                    *(f"{r.actor_id} on {r.conflict_id}; {r.outlet}, \"{r.page_title}\", {r.url} "
+                      f"(read {r.date_read})." for r in corpus.itertuples())],
+        "text": [*article["text"], *corpus["quotation"]]})
+
+
+def first_coding(tables, codebook: Codebook, input_dir: Path | str = paths.DATA_INPUT) -> pd.DataFrame:
+    """The project's hand coding of article and corpus, long (``load_hand_coding``'s columns)."""
+    return pd.concat([load_hand_coding(Path(input_dir) / name, codebook,
+                                       getattr(tables, table)["statement_id"].tolist())
+                      for table, name in HAND_CODINGS.items()], ignore_index=True)
+
+
+def _allowed(codebook: Codebook, dimension: dict) -> list[str]:
+    return codebook.code_ids(dimension["id"]) + [NO_CODE] * (dimension["kind"] == "multi_label")
+
+
+def blank_sheet(tables, codebook: Codebook) -> pd.DataFrame:
+    """The sheet to fill in: one row per statement, code columns empty, allowed codes in headers."""
+    sheet = statement_texts(tables)
+    for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
+        codes = ", ".join(_allowed(codebook, dimension))
+        sheet[f"{dimension['id']} (one or more of: {codes}; separate them with {SEPARATOR})"
+              if dimension["kind"] == "multi_label" else f"{dimension['id']} (one of: {codes})"] = ""
+    return sheet.assign(note="", codebook_version=codebook.version)
+
+
+def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -> pd.DataFrame:
+    """The coded rows of a filled sheet (or of second_coding.csv): statement_id, one column
+    per hand-coded dimension (codes in codebook order, joined by ';'), note, codebook_version.
+    Header notes in parentheses are ignored. InputError (file, row, column, fix) if bad."""
+    path, dimensions = Path(path), codebook.dimensions_coded_by("hand")
+    header, records = read_records(path, ("statement_id",))
+    names = {name.split(" (")[0].strip(): name for name in header}
+    for missing in [d for d in (*dimensions, "codebook_version") if d not in names]:
+        raise InputError(path, f"no column {missing!r}.", row=1, column=missing,
+                         fix="start again from a blank sheet (the 'blank' command).")
+    rows, seen = [], {}
+    for record in records:
+        values = {name: record.values[names[name]] for name in names}
+        sid, version = values["statement_id"], values["codebook_version"]
+        if not any(values[d] for d in dimensions):
+            continue  # not coded
+        checks = [(sid not in statement_ids, "statement_id", f"unknown statement {sid!r}.",
+                   "keep the statement_id the blank sheet gave this row."),
+                  (sid in seen, "statement_id", f"{sid} is coded twice (first on line "
+                   f"{seen.get(sid)}).", "keep one of the two rows."),
+                  (version != codebook.version, "codebook_version", f"coded under codebook "
+                   f"{version!r}, but the codebook is {codebook.version}.", "re-check the codes "
+                   f"against the current codebook, then write {codebook.version}.")]
+        row = {"statement_id": sid}
+        for dimension in map(codebook.dimension, dimensions):
+            name, allowed = dimension["id"], _allowed(codebook, dimension)
+            codes = list(dict.fromkeys(filter(None, map(str.strip, values[name].split(SEPARATOR)))))
+            wrong = [code for code in codes if code not in allowed] + [""]
+            fix = (f"write {'one or more' if dimension['kind'] == 'multi_label' else 'exactly one'}"
+                   f" of: {', '.join(allowed)} (or clear the row's codes to leave it uncoded).")
+            checks += [(not codes, name, f"no code for {sid} on {name}.", fix),
+                       (wrong[0], name, f"unknown code {wrong[0]!r}.", fix),
+                       (len(codes) > 1 and (dimension["kind"] == "single" or NO_CODE in codes),
+                        name, f"{' and '.join(codes)} cannot go together here.", fix)]
+            row[name] = SEPARATOR.join(code for code in allowed if code in codes)
+        for failed, column, problem, fix in checks:
+            if failed:
+                raise InputError(path, problem, row=record.line, column=column, fix=fix)
+        seen[sid] = record.line
+        rows.append({**row, "note": values.get("note", ""), "codebook_version": version})
+    return pd.DataFrame(rows, columns=["statement_id", *dimensions, "note", "codebook_version"])
+
+
+def _alpha_row(dimension: str, code: str, level: str, first, second, domain, resamples) -> dict:
+    value = agreement.alpha(first, second, level, domain)
+    low, high, skipped = (agreement.bootstrap_alpha(first, second, level, domain, resamples)
+                          if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
+    note = (agreement.TOO_FEW if len(first) < 2 else "undefined: no variation" if math.isnan(value)
+            else f"{skipped} of {len(resamples)} resamples without variation skipped" * bool(skipped))
+    return {"dimension": dimension, "code": code, "level_of_measurement": level,
+            "n_statements": len(first), "percent_agreement": agreement.percent_agreement(first, second),
+            "alpha": value, "alpha_ci_low": low, "alpha_ci_high": high, "alpha_note": note}
+
+
+def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str = paths.DATA_INPUT,
+            n_resamples: int = agreement.BOOTSTRAP_RESAMPLES):
+    """(reliability, disagreements) between the hand coding and ``second_coding.csv`` in
+    ``input_dir``, over the statements both coded; None if there is no second coding.
+    Reliability: one row per move, all moves pooled, and each single-code dimension (nominal,
+    or ordinal by the codebook's values), with alpha, its bootstrap interval and percent
+    agreement. Disagreements: each statement and dimension whose codes differ."""
+    path = Path(input_dir) / SECOND_CODING_PATH.name
+    if not path.is_file():
+        return None
+    tables, codebook = tables or load_tables(), codebook or load_codebook()
+    texts = statement_texts(tables).set_index("statement_id")
+    first = first_coding(tables, codebook, input_dir)
+    second = read_sheet(path, codebook, list(texts.index)).set_index("statement_id")
+    ids = list(second.index)
+    codes = first.groupby(["statement_id", "dimension"], sort=False)["code"].agg(list)
+    resamples, rows = agreement.resample_indices(len(ids), n_resamples), []
+    for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
+        name, level = dimension["id"], dimension["level_of_measurement"]
+        one = [codes[(sid, name)] for sid in ids]
+        two = [second.at[sid, name].split(SEPARATOR) for sid in ids]
+        if dimension["kind"] == "multi_label":
+            moves = codebook.code_ids(name)
+            a, b = (np.array([[int(m in c) for m in moves] for c in coded]) for coded in (one, two))
+            rows += [_alpha_row(name, m, level, a[:, i], b[:, i], [0, 1], resamples)
+                     for i, m in enumerate(moves)]
+            rows.append(_alpha_row(name, "all moves", level, a, b, [0, 1], resamples))
+        else:
+            number = (codebook.ordinal_values(name) if level == "ordinal" else
+                      {c: i for i, c in enumerate(codebook.code_ids(name))})
+            a, b = (np.array([number[c[0]] for c in coded]) for coded in (one, two))
+            rows.append(_alpha_row(name, "all codes", level, a, b, sorted(number.values()), resamples))
+    reliability = pd.DataFrame(rows).round(agreement.DECIMALS)
+    why = first.groupby(["statement_id", "dimension"])["rationale"].agg(" ".join)
+    differ = [{"statement_id": sid, "dimension": d, "text": texts.at[sid, "text"],
+               "hand_coding": SEPARATOR.join(codes[(sid, d)]), "second_coding": second.at[sid, d],
+               "hand_rationale": why[(sid, d)], "second_note": second.at[sid, "note"]}
+              for sid in ids for d in codebook.dimensions_coded_by("hand")
+              if set(codes[(sid, d)]) != set(second.at[sid, d].split(SEPARATOR))]
+    return reliability, pd.DataFrame(differ, columns=["statement_id", "dimension", "text",
+                                                      "hand_coding", "second_coding",
+                                                      "hand_rationale", "second_note"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="second_coder", description="Write a blank coding "
+                                     "sheet, or read a filled one into data/input/.")
+    parser.add_argument("command", choices=("blank", "read"))
+    parser.add_argument("sheet", type=Path, help="the coding sheet (CSV) to write or read")
+    parser.add_argument("--to", type=Path, default=SECOND_CODING_PATH, help="where 'read' writes")
+    args = parser.parse_args(argv)
+    try:
+        tables, codebook = load_tables(), load_codebook()
+        if args.command == "blank":  # with a byte order mark, so spreadsheets read UTF-8
+            sheet = blank_sheet(tables, codebook).to_csv(index=False, lineterminator="\n")
+            atomic.write_bytes(args.sheet, ("\ufeff" + sheet).encode("utf-8"))
+        elif (coded := read_sheet(args.sheet, codebook, list(statement_texts(tables)[
+                "statement_id"]))).empty:
+            raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
+                             fix="fill in the code columns of the statements you coded.")
+        else:
+            atomic.write_csv(args.to, coded)
+    except InputError as error:
+        print(f"second_coder: {error}", file=sys.stderr)
+        return 1
+    print(f"second_coder: wrote {args.to if args.command == 'read' else args.sheet}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
