@@ -184,3 +184,26 @@ def report(hand: pd.DataFrame, coded: pd.DataFrame, moves: tuple[str, ...],
                            "ci_low": boot[(m, c)].quantile(0.025),
                            "ci_high": boot[(m, c)].quantile(0.975),
                            "n_statements": len(hand)} for (m, c), v in value.items()])
+
+
+TARGETS = {("macro_f1", "moves"): 0.70, ("move_found", "moves"): 0.80,
+           ("accuracy", "named_agent"): 0.75}  # issue 17's targets on the test set
+
+
+def headline(table: pd.DataFrame) -> str:
+    """The held-out figures in one sentence (for the README), from a :func:`report` table
+    of the test set: each target measure with its interval, whether the target is met,
+    and the alignment alpha."""
+    value = table.set_index(["measure", "code"])
+    names = {("macro_f1", "moves"): "macro-F1 over the moves",
+             ("move_found", "moves"): "share of statements with a hand-coded move in which it "
+                                      "finds a move",
+             ("accuracy", "named_agent"): "named-agent accuracy"}
+    parts = [f"{names[key]} {value.loc[key, 'value']:.2f} (95% CI {value.loc[key, 'ci_low']:.2f}"
+             f"-{value.loc[key, 'ci_high']:.2f}; target {target:.2f}: "
+             f"{'met' if value.loc[key, 'value'] >= target else 'missed'})"
+             for key, target in TARGETS.items()]
+    alpha = value.loc[("alpha_ordinal", "alignment")]
+    return (f"On {int(alpha['n_statements'])} held-out corpus statements (the test set, coded "
+            f"once): " + "; ".join(parts) + f"; alignment Krippendorff's alpha (ordinal) "
+            f"{alpha['value']:.2f} (95% CI {alpha['ci_low']:.2f}-{alpha['ci_high']:.2f}).")
