@@ -50,7 +50,7 @@ def make_notebook(name: str) -> nbformat.NotebookNode:
     table = ('<table border="1" class="dataframe"><thead><tr><th>id</th><th>n</th></tr></thead>'
              f'<tbody><tr><td>st{number}</td><td>3</td></tr></tbody></table>')
     cells = [
-        new_markdown_cell(f"# {number} · a test notebook\n\nSee [the next one]({NAMES[-1]}) and "
+        new_markdown_cell(f"# {number} · a test notebook\n\nSee [the next one]({NARRATIVE}) and "
                           f"$x^2$ (math is shown as typed)."),
         new_code_cell(f"{SECRET_CODE} = {number}\nframe", execution_count=1, outputs=[
             new_output("execute_result", {"text/html": table, "text/plain": "frame"},
