@@ -149,7 +149,18 @@ def run_times() -> str:
 
 def generated_blocks() -> dict[str, str]:
     return {"findings": findings(), "notebooks": notebook_table(), "data-products": data_products(),
-            "figures": figure_table(), "bad-inputs": bad_inputs(), "run-times": run_times()}
+            "figures": figure_table(), "bad-inputs": bad_inputs(), "run-times": run_times(),
+            "coder-accuracy": coder_accuracy()}
+
+
+def coder_accuracy() -> str:
+    """The coder's held-out figures (notebook 07's data product)."""
+    import pandas as pd
+
+    from dronediplomacy.coding.learning import headline
+
+    path = paths.DATA_DERIVED / "coder_test_evaluation.csv"
+    return headline(pd.read_csv(path)) if path.is_file() else "Not evaluated yet (notebook 07)."
 
 
 def render(text: str) -> str:

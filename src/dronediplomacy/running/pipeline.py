@@ -68,6 +68,13 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         reads=("data/input/*.csv", "data/derived/*.csv", "figures/manifest.csv"),
         writes=(),
     ),
+    Notebook(
+        "07-evaluate-coder.ipynb",
+        "The coder compared on the corpus's development set, then judged once on its test set.",
+        reads=("data/input/corpus_*.csv", "data/input/statements.csv", "data/input/hand_coding.csv",
+               "data/input/codebook.yaml", "data/input/coder_patterns.yaml"),
+        writes=("data/derived/coder_development.csv", "data/derived/coder_test_evaluation.csv"),
+    ),
 )
 
 
