@@ -33,7 +33,7 @@ DONE_LINE = re.compile(r"done\s+(\S+\.ipynb)\s+([\d.]+) s")
 
 def _notebooks() -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from dronediplomacy.running import pipeline
+    from dronediplomacy import pipeline
 
     return pipeline.names()
 

@@ -35,7 +35,7 @@ from dronediplomacy.coding import coder_cli
 from dronediplomacy.coding import codings as coding
 from dronediplomacy.coding import hand_coding
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.bad_inputs import CASES, HARMLESS
 from dronediplomacy.errors import InputError

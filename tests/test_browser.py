@@ -32,7 +32,7 @@ import pytest
 
 from conftest import is_local
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 from dronediplomacy.reporting import site
 
 PRESENT = [n for n in pipeline.names() if (paths.NOTEBOOKS / n).is_file()]

@@ -195,7 +195,7 @@ def test_variants_get_the_same_codes_property():
     quotes = ['"', "\u201c", "\u201d", "\u00ab", "\u00bb"]
     invisible = ["", "", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060"]
 
-    @hypothesis.settings(max_examples=150, deadline=None, derandomize=True)
+    @hypothesis.settings(max_examples=150, deadline=None, derandomize=True, database=None)
     @hypothesis.given(st.lists(st.sampled_from(words), max_size=20), st.data())
     def check(chosen, data):
         plain = " ".join(chosen)

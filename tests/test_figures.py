@@ -19,7 +19,7 @@ from PIL import Image
 
 from dronediplomacy import paths
 from dronediplomacy.reporting import figures, style
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 
 WARS = [figures.WarPeriod("nk2020", "A short war (2020)", date(2020, 9, 27), date(2020, 11, 10)),
         figures.WarPeriod("ukr2022", "A long war", date(2022, 2, 24), None)]

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 from dronediplomacy.running import runner
 from sandbox import environment, make_sandbox, processes_marked, snapshot
 

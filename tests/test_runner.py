@@ -9,7 +9,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 from dronediplomacy.running import runner
 from sandbox import processes_marked
 

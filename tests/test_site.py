@@ -25,7 +25,7 @@ import pytest
 from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook, new_output)
 
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 from dronediplomacy.reporting import site
 
 NAMES = pipeline.names()

@@ -32,7 +32,7 @@ from dronediplomacy import atomic, paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.errors import InputError
 from dronediplomacy.reporting import style
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 
 TextSource = Union[str, Callable[[pd.DataFrame], str]]
 #: A figure's stem: ``fig-NN-slug``; the files written for it.

@@ -7,7 +7,7 @@ import re
 
 from dronediplomacy import atomic
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 
 README = paths.ROOT / "README.md"
 

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from dronediplomacy import atomic, paths
 from dronediplomacy.errors import InputError
 from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 
 #: The narrative notebook (prose for readers who do not read code) starts with this.
 NARRATIVE_PREFIX = "06-"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from dronediplomacy import atomic
 from dronediplomacy import paths
-from dronediplomacy.running import pipeline
+from dronediplomacy import pipeline
 
 #: Environment every kernel starts with, so set iteration order, time zone and
 #: locale-dependent formatting do not depend on the machine.
