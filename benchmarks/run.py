@@ -33,10 +33,10 @@ PARTS = ("pipeline", "tests", "fresh", "coder")
 COMMAND = "python3 benchmarks/run.py"
 
 TARGETS = {
-    "pipeline_ratio": 1.5,     # run / sum of floors
-    "tests_seconds": 90.0,
+    "pipeline_ratio": 3.0,     # run / sum of floors (issue 13: the warm run at most 3x its floor)
+    "tests_seconds": 90.0,     # issue 13: the warm test command
     "setup_seconds": 180.0,
-    "coder_100k_seconds": 3.0,
+    "coder_100k_seconds": 10.0,  # issue 17: 100,000 statements on one core
     "coder_1m_peak_mb": 1024.0,
 }
 
