@@ -85,10 +85,8 @@ def render_pipeline(section: dict) -> list[str]:
         f"{_ok(r['ratio'] <= TARGETS['pipeline_ratio'])} ({r['ratio']:.2f}×). "
         f"Best of {len(r['rounds'])} for each number; the ratio in each repeat: {per_repeat}. "
         f"The wall time includes what runs outside the notebooks (environment check, data "
-        f"dictionary, README blocks, site): {r['best_wall'] - notebooks_sum:.1f} s here, "
-        f"less what overlaps the notebooks (each next kernel starts and imports its "
-        f"notebook's modules while the notebook before it runs; the dictionary and the "
-        f"site's pages are written on other threads meanwhile).",
+        f"dictionary, data package, exports, README blocks, site, one after the other): "
+        f"{r['best_wall'] - notebooks_sum:.1f} s here.",
     ]
     steps = section["result"].get("figure_steps")
     if steps:

@@ -235,6 +235,12 @@ def _(ws):
     return line
 
 
+@breaks("codebook-boolean-as-text")
+def _(ws):
+    return replace_once(ws.path("codebook.yaml"), '        label: "Credit claiming"\n',
+                        "        label: true\n")
+
+
 @breaks("codebook-not-utf8")
 def _(ws):
     return replace_once(ws.path("codebook.yaml"), '        label: "Credit claiming"\n',
@@ -294,6 +300,11 @@ def _(ws):
 @breaks("new-not-utf8")
 def _(ws):
     ws.path("INPUT.csv").write_bytes(b"id,conflict,speaker,text\n1,a,b,caf\xe9 diplomacy\n")
+
+
+@breaks("new-unreadable-layout")
+def _(ws):
+    ws.path("INPUT.csv").write_text("id|conflict|speaker|text\n1|a|b|c\n", encoding="utf-8")
 
 
 @breaks("new-short-row")

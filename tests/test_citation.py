@@ -52,7 +52,11 @@ def test_release_date_is_a_date(cff):
     # YAML reads an unquoted YYYY-MM-DD as a date; CFF wants that form.
     assert isinstance(released, dt.date)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", released.isoformat())
-    assert released == dt.date(2026, 11, 26)
+    # the date of this version's entry in CHANGELOG.md: "## VERSION (YYYY-MM-DD)"
+    changelog = (paths.ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    entry = re.search(rf"^## {re.escape(str(cff['version']))} \((\d{{4}}-\d{{2}}-\d{{2}})\)$", changelog, re.M)
+    assert entry, f"CHANGELOG.md has no entry '## {cff['version']} (date)'"
+    assert released.isoformat() == entry.group(1)
 
 
 def test_references_cite_the_article_and_sipri(cff):

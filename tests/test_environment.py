@@ -1,6 +1,7 @@
 """The two pinned environments agree, and notebook 00's version check can fail."""
 
 import re
+import shutil
 
 import pytest
 
@@ -288,3 +289,20 @@ def test_no_package_index_is_one_line_and_leaves_no_half_built_venv(tmp_path):
 def test_each_setup_failure_is_named_in_one_line(output, expected):
     message = _repro().setup_failure(output)
     assert expected in message and "\n" not in message
+
+
+def test_a_copy_installed_outside_the_clone_finds_the_clone_from_the_working_directory(tmp_path):
+    """``pip install .`` puts the package in site-packages: the notebooks, run from the
+    clone's notebooks/ folder, must still find the clone's data; outside a clone, one message."""
+    import subprocess
+    import sys
+
+    shutil.copytree(paths.ROOT / "src" / "dronediplomacy", tmp_path / "site" / "dronediplomacy")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import dronediplomacy.paths as p; "
+            "print(p.ROOT); print(p.__file__)")
+    found = subprocess.run([sys.executable, "-c", code, str(tmp_path / "site")], cwd=paths.NOTEBOOKS,
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert found == [str(paths.ROOT), str(tmp_path / "site" / "dronediplomacy" / "paths.py")]
+    outside = subprocess.run([sys.executable, "-c", code, str(tmp_path / "site")], cwd=tmp_path,
+                             capture_output=True, text=True)
+    assert outside.returncode != 0 and "run from inside a clone" in outside.stderr

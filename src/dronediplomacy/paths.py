@@ -1,7 +1,9 @@
-"""Where things are. Every path is derived from the repository root, never the cwd.
+"""Where things are. Every path is derived from the repository root.
 
-The root is found from this file's location, so notebooks run the same from the
-runner, from pytest and from JupyterLab opened at any folder.
+The root is found from this file's location (a clone, or an editable install), so notebooks
+run the same from the runner, from pytest and from JupyterLab opened at any folder. A copy
+installed into site-packages (``pip install .``) finds the clone from the working directory
+instead: the notebooks, run from ``notebooks/``, and any command run inside the clone.
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ import os
 from pathlib import Path
 
 
+def _is_root(folder: Path) -> bool:
+    return (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir() \
+        and (folder / "data" / "input").is_dir()
+
+
 def _find_root() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and (parent / "notebooks").is_dir():
+    """The clone holding this file, else the clone holding the working directory.
+    RuntimeError, saying what to do, if neither is inside a clone."""
+    here, cwd = Path(__file__).resolve(), Path.cwd().resolve()
+    for parent in (*here.parents, cwd, *cwd.parents):
+        if _is_root(parent):
             return parent
-    raise RuntimeError(f"cannot find the repository root above {here}")
+    raise RuntimeError(f"cannot find the repository (a folder holding pyproject.toml, notebooks/ "
+                       f"and data/input/) above {here} or above the working directory {cwd}: "
+                       "run from inside a clone, or install the clone with 'pip install -e .'")
 
 
 ROOT = _find_root()

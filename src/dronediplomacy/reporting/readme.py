@@ -132,8 +132,8 @@ def run_times() -> str:
     if "pipeline" in sections:
         pipeline_run = sections["pipeline"]["result"]
         parts.append(f"`python3 repro.py run` took {pipeline_run['best_wall']:.0f} s at best once the "
-                     f"environment exists, {pipeline_run['ratio']:.1f} times its floor (six fresh "
-                     "kernels importing pandas, seaborn and matplotlib)")
+                     f"environment exists, {pipeline_run['ratio']:.1f} times its floor (one fresh "
+                     "kernel per notebook importing pandas, seaborn and matplotlib)")
     if "tests" in sections:
         tests = sections["tests"]
         checks = [float(x) for section in sections.values() for key in ("CPU check at start",
