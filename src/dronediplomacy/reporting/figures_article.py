@@ -9,6 +9,7 @@ functions of the plotted data.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import date, timedelta
 
@@ -504,7 +505,10 @@ def fig_04_positioning_map():
         ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
             arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
             shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle="arc3,rad=0.25"))
-    ax.set_xticks(list(values.values()), [textwrap.fill(labels[c].replace("-", "−", 1), 14) for c in values])
+    ax.set_xticks(list(values.values()),  # a leading "-" is a minus sign; "co-belligerence" keeps its hyphen
+                  [textwrap.fill(re.sub(r"^-", "\u2212", labels[c]), 14, break_on_hyphens=False,
+                                 break_long_words=False)
+                   for c in values])
     ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
     ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
     ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
