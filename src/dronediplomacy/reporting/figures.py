@@ -2,9 +2,10 @@
 
 A builder, registered with :func:`register`, takes no arguments, draws with
 ``style.new_figure`` (one or two columns, no title) and returns ``(fig, data)``: the
-figure and a DataFrame of exactly what it plots. Caption and alt text are strings or
-functions of that DataFrame *as read back from its CSV*, so the numbers they state are
-the numbers plotted. ``save(stem)`` checks the figure (:func:`check_figure`) and writes
+figure and a DataFrame of exactly what it plots. Caption and alt text are rendered from
+that DataFrame *as read back from its CSV*, so the numbers they state are the numbers
+plotted: by the macros ``caption()`` and ``alt_text()`` of the Jinja2 template
+``templates/figures/<stem>.txt.j2`` (StrictUndefined), or given as strings or functions. ``save(stem)`` checks the figure (:func:`check_figure`) and writes
 ``figures/<stem>.{pdf,svg,png,csv}`` atomically (TrueType fonts in the PDF, text as
 paths in the SVG, 300-dpi PNG; no dates or versions, so the same bytes on every run);
 ``write_manifest()`` generates ``figures/manifest.csv`` from the registry. The builders
@@ -23,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Sequence, Union
 
+import jinja2
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -31,7 +33,7 @@ from matplotlib.text import Text
 from dronediplomacy import atomic, paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.errors import InputError
-from dronediplomacy.reporting import style
+from dronediplomacy.reporting import narrative, style
 from dronediplomacy import pipeline
 
 TextSource = Union[str, Callable[[pd.DataFrame], str]]
@@ -43,6 +45,17 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
+#: The captions and alt texts (shipped with the package, see pyproject.toml): the house
+#: style's filters of :mod:`narrative` (its "A, B and C" join named ``listing``, so that
+#: ``join`` is Jinja2's own), ``short`` (a conflict's short name) and ``groups`` (a
+#: DataFrame's groups in order of appearance, as ``(key, rows)``).
+TEMPLATES = Path(__file__).parent / "templates" / "figures"
+TEXTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                           autoescape=False, trim_blocks=True, lstrip_blocks=True)
+TEXTS.filters.update({k: f for k, f in narrative.FILTERS.items() if k != "join"}, listing=narrative.join,
+                     short=summaries.conflict_short, groups=lambda frame, by: list(frame.groupby(by, sort=False)))
+TEXTS.tests["present"] = narrative.present
+TEXTS.globals["TURKISH_SIDE"] = summaries.TURKISH_SIDE
 
 
 class FigureRuleError(ValueError):
@@ -200,9 +213,19 @@ class FigureSpec:
 REGISTRY: dict[str, FigureSpec] = {}
 
 
-def register(stem: str, *, caption: TextSource, alt_text: TextSource, inputs: Sequence[str],
-             notebook: str = DEFAULT_NOTEBOOK):
-    """Decorator: register the decorated function as the builder of figure ``stem``.
+def _template_text(stem: str, name: str, values) -> Callable[[pd.DataFrame], str]:
+    """Macro ``name`` of ``<stem>.txt.j2``, given ``d`` (the data) and ``values(d)``."""
+    def render(data: pd.DataFrame) -> str:
+        context = {"d": data, **(values(data) if values else {})}
+        return getattr(TEXTS.get_template(f"{stem}.txt.j2").make_module(context), name)()
+    return render
+
+
+def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBOOK,
+             caption: TextSource | None = None, alt_text: TextSource | None = None, values=None):
+    """Decorator: register the decorated function as the builder of figure ``stem``. A
+    caption or alt text not given is its macro in ``templates/figures/<stem>.txt.j2``,
+    filled with ``d`` and ``values(d)`` (a dict; for what the template cannot compute).
     ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
     if not STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
@@ -212,7 +235,9 @@ def register(stem: str, *, caption: TextSource, alt_text: TextSource, inputs: Se
         raise ValueError(f"{stem}: notebook {notebook!r} is not in pipeline.NOTEBOOKS")
 
     def decorate(builder):
-        REGISTRY[stem] = FigureSpec(stem, builder, caption, alt_text, tuple(inputs), notebook)
+        texts = [given if given is not None else _template_text(stem, name, values)
+                 for name, given in (("caption", caption), ("alt_text", alt_text))]
+        REGISTRY[stem] = FigureSpec(stem, builder, *texts, tuple(inputs), notebook)
         return builder
     return decorate
 

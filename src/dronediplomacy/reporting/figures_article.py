@@ -30,7 +30,7 @@ from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
 from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars, war_handles,
                                               war_periods, war_rows, year_after)
-from dronediplomacy.reporting.narrative import capitalise, decimal, join, lower_first
+from dronediplomacy.reporting.narrative import capitalise
 
 SMALL = style.LABEL_SIZE
 CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
@@ -179,33 +179,8 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
           ha="left" if on_right else "right", zorder=4)
 
 
-def _fig01_caption(data: pd.DataFrame) -> str:
-    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-    detail, kinds = data[data["panel"] == "detail"], items["kind"].value_counts()
-    return (f"Timeline {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR} of {kinds.get('statement', 0)} "
-            f"statements (st) and {kinds.get('event', 0)} events (ev), one lane and colour per "
-            "conflict. Marker: a day; bar: a month, a year or a derived interval; dotted arrow: only "
-            f"one bound known ({items['drawn_as'].isin(['open_end', 'open_start']).sum()} items). The "
-            f"{(items['drawn_as'] == 'undated').sum()} undated items are listed on the right. "
-            f"Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}."
-            + (f" Below: the {conflict_short(detail['conflict_id'].iloc[0])} lane's {len(detail)} "
-               "dated items at the scale of days." if len(detail) else ""))
-
-
-def _fig01_alt(data: pd.DataFrame) -> str:
-    def lane(cid, rows):
-        undated = rows[rows["drawn_as"] == "undated"]
-        years = pd.concat([rows["x_start"], rows["x_end"] - 1e-9]).dropna().astype(int)
-        span = ("" if years.empty else f" in {years.min()}" if years.min() == years.max()
-                else f" between {years.min()} and {years.max()}")
-        return (f"{conflict_short(cid)}: {len(rows) - len(undated)} dated items{span}, {len(undated)} "
-                "undated" + (f" ({', '.join(undated['item_id'])})" if len(undated) else ""))
-    items = data[(data["layer"] == "item") & (data["panel"] != "detail")]
-    return ("Timeline of statements and events, one lane per conflict, wars shaded. "
-            + _per(items, "conflict_id", lane) + ".")
-
-
-@register("fig-01-timeline", caption=_fig01_caption, alt_text=_fig01_alt,
+@register("fig-01-timeline", values=lambda d: {"first_year": TIMELINE_FIRST_YEAR,
+                                              "last_year": TIMELINE_LAST_YEAR},
           inputs=("data/input/statements.csv", "data/input/events.csv",
                   "data/input/conflicts.csv", "data/input/actors.csv"))
 def fig_01_timeline():
@@ -299,30 +274,7 @@ def fig_01_timeline():
 
 # -- figure 2: coded matrix -------------------------------------------------------------------
 
-def _fig02_caption(data: pd.DataFrame) -> str:
-    used = set(data.loc[data["coded"] == 1, "move_label"])
-    unused = [m for m in dict.fromkeys(data["move_label"]) if m not in used]
-    return (f"Hand coding of {data['statement_id'].nunique()} statements (rows, by conflict, "
-            f"labelled by id and speaker) on the {data['move'].nunique()} accountability moves "
-            "(columns): a dot marks a move the statement makes, filled for a Turkish speaker, open "
-            "for any other. Bottom: statements making each move."
-            + (f" Never coded: {join(map(lower_first, unused))}." if unused else ""))
-
-
-def _fig02_alt(data: pd.DataFrame) -> str:
-    hits = data[data["coded"] == 1].assign(
-        who=lambda f: np.where(f["speaker_side"] == TURKISH_SIDE, "Turkish speakers", "other speakers"))
-
-    def side(who, part):
-        return f"{who} " + ", ".join(f"{lower_first(m)} ({n})" for m, n in
-                                     part.groupby("move_label", sort=False).size().items())
-    return (f"Dot matrix of {data['statement_id'].nunique()} statements by {data['move'].nunique()} "
-            f"accountability moves, {len(hits)} moves coded in all. " + _per(
-                hits, "conflict_id", lambda cid, rows: f"{conflict_short(cid)}: "
-                + _per(rows, "who", side), ". ") + ".")
-
-
-@register("fig-02-coded-matrix", caption=_fig02_caption, alt_text=_fig02_alt, inputs=CODED_INPUTS)
+@register("fig-02-coded-matrix", inputs=CODED_INPUTS)
 def fig_02_coded_matrix():
     """Figure 2: statements (rows, by conflict) by accountability moves (columns), a dot
     where the hand coding assigns the move: filled for a Turkish speaker, open otherwise."""
@@ -396,24 +348,7 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts, height
     return fig, data
 
 
-def _count_alt(what: str):
-    """Alt text: 'Bar charts of <what> ... Ukraine: Turkey: Turkish state 2, ...; buyer: ...'."""
-    return lambda data: f"Bar charts of {what} per conflict, by speaker side. " + _per(
-        data[data["count"] > 0], "conflict_id", lambda cid, panel: f"{conflict_short(cid)}: " + _per(
-            panel, "speaker_side_label", lambda side, rows: f"{side}: " + ", ".join(
-                f"{label} {n}" for label, n in zip(rows["label"], rows["count"]))), ". ") + "."
-
-
-def _fig03_caption(data: pd.DataFrame) -> str:
-    per = _per(data, "conflict_id", lambda cid, g: f"{conflict_short(cid)}: " + str(len(
-        {i for s in g["statement_ids"].dropna() for i in s.split("; ")})) + " statements with a move")
-    return ("Move profile: statements making each accountability move (hand coding), one panel "
-            "per conflict, each bar split by the speaker's side. Counts, not shares; a statement "
-            f"can make several moves. {per}.")
-
-
-@register("fig-03-move-profile", caption=_fig03_caption, alt_text=_count_alt("accountability moves"),
-          inputs=CODED_INPUTS)
+@register("fig-03-move-profile", inputs=CODED_INPUTS)
 def fig_03_move_profile():
     """Figure 3: statements making each accountability move per conflict, by speaker side."""
     tables, codebook, coded = _inputs()
@@ -422,11 +357,7 @@ def fig_03_move_profile():
                          conflicts, 3.0, "Statements making the move (hand coding)")
 
 
-@register("fig-05-named-agent", alt_text=_count_alt("the agent each statement names"),
-          caption=lambda d: (f"Agent of the transfer or use of the weapons named in each statement "
-                             f"(hand coding: {', '.join(dict.fromkeys(d['label']))}), one panel per "
-                             "conflict, each bar split by the speaker's side. Counts of statements; "
-                             "each names one agent."), inputs=CODED_INPUTS)
+@register("fig-05-named-agent", inputs=CODED_INPUTS)
 def fig_05_named_agent():
     """Figure 5: the agent each statement names, per conflict, by speaker side."""
     tables, codebook, coded = _inputs()
@@ -441,31 +372,8 @@ FIG04_COLUMNS = ("layer", "statement_id", "conflict_id", "speaker", "speaker_sid
                  "alignment", "alignment_value", "ownership_score", "x", "y", "answers_id", "x_to", "y_to")
 
 
-def _fig04_caption(data: pd.DataFrame) -> str:
-    points, arrows = data[data["layer"] == "statement"], data[data["layer"] == "response"]
-    return (f"Positioning map: each of the {len(points)} statements by the alignment with the "
-            "buyer's war effort it presents (x, hand code) and the ownership of the transfer it "
-            f"asserts for Turkey (y). {summaries.ownership_rule(load_codebook()).rule} Statements at "
-            f"the same position are set side by side. {len(arrows)} arrows run from each response to "
-            "the statement it answers. Colour: conflict; filled: Turkish speaker, open: other.")
-
-
-def _fig04_alt(data: pd.DataFrame) -> str:
-    points, arrows = data[data["layer"] == "statement"], data[data["layer"] == "response"]
-
-    def span(values):
-        lo, hi = int(values.min()), int(values.max())
-        return signed(lo) if lo == hi else f"{signed(lo)} to {signed(hi)}"
-    score = points.set_index("statement_id")["ownership_score"]
-    return ("Scatter plot of statements, alignment against ownership asserted. " + _per(
-        points[points["speaker_side"] == TURKISH_SIDE], "conflict_id", lambda cid, g:
-        f"{conflict_short(cid)} Turkish statements at alignment {span(g['alignment_value'])} and "
-        f"ownership {span(g['ownership_score'])}") + ". Responses: " + (_per(
-            arrows, "statement_id", lambda r, g: f"{r} (ownership {signed(int(score[r]))}) answers "
-            f"{', '.join(g['answers_id'])}") or "none") + ".")
-
-
-@register("fig-04-positioning-map", caption=_fig04_caption, alt_text=_fig04_alt,
+@register("fig-04-positioning-map",
+          values=lambda d: {"ownership_rule": summaries.ownership_rule(load_codebook()).rule},
           inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
 def fig_04_positioning_map():
     """Figure 4: each statement's ownership score (y, summaries) against the alignment it
@@ -540,31 +448,7 @@ def evidence_matrix(tables: Tables) -> pd.DataFrame:
                                             "evidence_id", "evidence_conflict_id", "linked", "row", "column"]]
 
 
-def _fig06_caption(data: pd.DataFrame) -> str:
-    linked = data[data["linked"].astype(bool)]
-    bare = sorted(set(data["claim_id"]) - set(linked["claim_id"]))
-    unused = sorted(set(data["evidence_id"]) - set(linked["evidence_id"]))
-    return (f"Evidence map: the article's {data['claim_id'].nunique()} claims (rows, by claim type, "
-            "with their paragraph) and the statements (st) and events (ev) each rests on (a dot: a "
-            f"link in claim_evidence.csv; {len(linked)} links), coloured by the evidence's conflict. "
-            f"Margins: links per claim and claims per item. {len(bare)} claims cite no evidence "
-            f"({', '.join(bare) or 'none'}); {len(unused)} items support no claim "
-            f"({', '.join(unused) or 'none'}).")
-
-
-def _fig06_alt(data: pd.DataFrame) -> str:
-    linked, claims = data[data["linked"].astype(bool)], data.drop_duplicates("claim_id")
-    per_item = linked.groupby("evidence_id").size()
-    top = sorted(per_item[per_item == per_item.max()].index) if len(per_item) else []
-    types = ", ".join(f"{n} {t}" for t, n in claims.groupby("claim_type", sort=False).size().items())
-    return (f"Dot matrix of {len(claims)} claims ({types}) against the statements and events they "
-            f"cite, {len(linked)} links in all. Most cited: {', '.join(top) or 'none'}"
-            + (f" (by {int(per_item.max())} claims each)" if top else "") + ". Claims citing no "
-            f"evidence: {', '.join(sorted(set(claims['claim_id']) - set(linked['claim_id']))) or 'none'}.")
-
-
-@register("fig-06-evidence-map", caption=_fig06_caption, alt_text=_fig06_alt,
-          inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
+@register("fig-06-evidence-map", inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
                   "data/input/statements.csv", "data/input/events.csv"))
 def fig_06_evidence_map():
     """Figure 6: claims (rows, by type) by the statements and events they rest on
@@ -644,37 +528,7 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
         {c: "Int64" for c in ("n_statements", "bootstrap_resamples", "resamples_without_variation")})
 
 
-def _fig07_caption(data: pd.DataFrame) -> str:
-    est = data[data["status"] == "estimate"]
-    undefined, not_coded = (data.loc[data["status"] == s, "label"] for s in ("undefined", "not coded"))
-    return ("Agreement of the rule-based dictionary with the hand coding (a validity check, not "
-            "intercoder reliability): Krippendorff's alpha per accountability move, for the moves "
-            "pooled and per dimension, with percentile bootstrap 95% intervals "
-            f"({int(est['bootstrap_resamples'].max()) if len(est) else 0} resamples of the "
-            f"{int(data['n_statements'].max())} statements; resamples without variation are "
-            "skipped and counted on the right)."
-            + (f" Alpha is undefined (neither coding varies) for {join(map(lower_first, undefined))}: "
-               "shown as such, not as zero." if len(undefined) else "")
-            + (f" No statistic for {join(map(lower_first, not_coded))} (derived from the tables, or "
-               "coded by hand only)." if len(not_coded) else ""))
-
-
-def _fig07_alt(data: pd.DataFrame) -> str:
-    est, undefined = data[data["status"] == "estimate"], data[data["status"] == "undefined"]
-    moves = est[est["row_type"] == "binary_code"]
-    text = "Forest plot of Krippendorff's alpha between the dictionary and the hand coding. " + "; ".join(
-        f"{r.label} alpha {decimal(r.alpha)} (95% interval {decimal(r.alpha_ci_low)} to "
-        f"{decimal(r.alpha_ci_high)})" for r in est[est["row_type"] != "binary_code"].itertuples()) + "."
-    if len(moves):
-        text += (f" Per move, alpha ranges from {decimal(moves['alpha'].min())} to "
-                 f"{decimal(moves['alpha'].max())}; {int((moves['alpha'] >= 1).sum())} of "
-                 f"{len(moves) + len(undefined)} moves agree perfectly.")
-    return text + (f" Alpha is undefined for {len(undefined)} "
-                   f"({join(map(lower_first, undefined['label'])) or 'none'}).")
-
-
-@register("fig-07-agreement", caption=_fig07_caption, alt_text=_fig07_alt,
-          inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
+@register("fig-07-agreement", inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
 def fig_07_agreement():
     """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
     bootstrap 95% intervals and, on the right, the resamples without variation; an
@@ -769,29 +623,8 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
     return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
 
 
-def _fig08_caption(data: pd.DataFrame) -> str:
-    bars = data[data["layer"] == "deliveries"]
-    return (f"Turkish armed UAVs delivered per year, {int(bars['year'].min())}–{int(bars['year'].max())}, "
-            f"{join(map(_to, dict.fromkeys(bars['series'])))} (SIPRI's “Numbers delivered”; hatched "
-            f"bars include SIPRI estimates). Shaded: {'; '.join(data.loc[data['layer'] == 'war period', 'label'])}. "
-            "Context data from the SIPRI Arms Transfers Database, not from the article.")
-
-
-def _fig08_alt(data: pd.DataFrame) -> str:
-    years = data.loc[data["layer"] == "deliveries", "year"]
-    bars = data[(data["layer"] == "deliveries") & (data["delivered"] > 0)]
-
-    def series(name, rows):
-        peak = rows.loc[rows["delivered"].idxmax()]
-        return (f"{name}: {int(rows['delivered'].sum())} in all, the first in {int(rows['year'].min())}, "
-                f"most ({int(peak['delivered'])}) in {int(peak['year'])}")
-    return (f"Bar chart of Turkish armed-drone systems delivered per year, {int(years.min())} to "
-            f"{int(years.max())}, from SIPRI data. {_per(bars, 'series', series)}. "
-            f"{int(bars['includes_estimate'].astype(bool).sum())} of the {len(bars)} bars include "
-            "SIPRI estimates.")
-
-
-@register("fig-08-sipri-deliveries", caption=_fig08_caption, alt_text=_fig08_alt,
+@register("fig-08-sipri-deliveries", values=lambda d: {"recipients": [
+    _to(s) for s in d.loc[d["layer"] == "deliveries", "series"].unique()]},
           inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
 def fig_08_sipri_deliveries():
     """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone."""

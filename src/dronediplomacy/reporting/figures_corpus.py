@@ -36,15 +36,7 @@ def _war_label(ax, cid: str, x: float, y: float, **kw) -> None:
                 color=style.conflict_colour(cid), **kw)
 
 
-@register("fig-09-corpus-move-profile", notebook=NOTEBOOK,
-          caption=lambda d: ("Move profile of Turkish speakers, the article's quotations beside the "
-                             "corpus: the share of each war's Turkish statements making each "
-                             "accountability move (hand coding), with the count k/n at each bar. "
-                             f"Article: {_ns(d, 'article')}; corpus: {_ns(d, 'corpus')}."),
-          alt_text=lambda d: "Paired bar charts of move shares by war. " + "; ".join(
-              f"{SOURCES[s]}, {conflict_short(c)}: " + ", ".join(
-                  f"{r.label} {r.count}/{r.n}" for r in g[g["count"] > 0].itertuples())
-              for (s, c), g in d.groupby(["source", "conflict_id"], sort=False)) + ".",
+@register("fig-09-corpus-move-profile", notebook=NOTEBOOK, values=lambda d: {"sources": SOURCES},
           inputs=("data/derived/corpus_comparison.csv",))
 def fig_09_corpus_move_profile():
     """Figure 9: per source a panel, per move a pair of bars (one per war, its colour)."""
@@ -74,27 +66,13 @@ def fig_09_corpus_move_profile():
     return fig, data
 
 
-def _ns(data: pd.DataFrame, source: str) -> str:
-    rows = data[data["source"] == source].drop_duplicates("conflict_id")
-    return " and ".join(f"{r.n} in {conflict_short(r.conflict_id)}" for r in rows.itertuples())
-
-
 def _headline_label(headline: str, labels: dict) -> str:
     dimension, code = headline.split(":")
     return "Mean alignment (−2..+2)" if dimension == "alignment" else (
         labels[code] if dimension == "accountability_move" else f"Agent named: {labels[code]}")
 
 
-@register("fig-10-effects", notebook=NOTEBOOK,
-          caption=lambda d: ("The headline differences between the wars (Nagorno-Karabakh minus "
-                             "Ukraine, Turkish speakers only) with 95% intervals (shares: Newcombe's "
-                             "hybrid score interval; mean alignment: percentile bootstrap), for the "
-                             "article's quotations and the corpus (hand coding and automated coder). "
-                             f"Holm-adjusted p below 0.05: {_significant(d)}."),
-          alt_text=lambda d: "Forest plot of differences between the wars. " + "; ".join(
-              f"{r.label}, {r.source} {r.coding}: {r.difference:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}]"
-              for r in d.itertuples()) + ".",
-          inputs=("data/derived/inference.csv",))
+@register("fig-10-effects", notebook=NOTEBOOK, inputs=("data/derived/inference.csv",))
 def fig_10_effects():
     """Figure 10: a forest plot, shares above, mean alignment below (its own scale)."""
     codebook = load_codebook()
@@ -128,20 +106,7 @@ def fig_10_effects():
     return fig, data
 
 
-def _significant(data: pd.DataFrame) -> str:
-    hits = data[data["p_holm"] < 0.05]
-    return "; ".join(f"{r.label} ({r.source}, {r.coding})" for r in hits.itertuples()) or "none"
-
-
 @register("fig-11-article-in-corpus", notebook=NOTEBOOK,
-          caption=lambda d: ("Where the article's Turkish quotations sit among the corpus's Turkish "
-                             "statements of the same war: bars count the corpus statements at each "
-                             "value of alignment (−2..+2) and of the ownership score (hand coding); "
-                             "black-edged dots are the article's statements, labelled by id."),
-          alt_text=lambda d: "Histograms of corpus values with the article's statements marked. " + "; ".join(
-              f"{conflict_short(c)} {m}: article " + ", ".join(
-                  f"{r.statement_id} at {r.value:+.0f}" for r in g[g["layer"] == "article"].itertuples())
-              for (c, m), g in d.groupby(["conflict_id", "measure"], sort=False)) + ".",
           inputs=("data/derived/article_vs_corpus.csv", "data/input/corpus_hand_coding.csv",
                   "data/input/corpus_statements.csv", "data/input/codebook.yaml"))
 def fig_11_article_in_corpus():
