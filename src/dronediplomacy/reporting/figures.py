@@ -5,7 +5,8 @@ A builder, registered with :func:`register`, takes no arguments, draws with
 figure and a DataFrame of exactly what it plots. Caption and alt text are rendered from
 that DataFrame *as read back from its CSV*, so the numbers they state are the numbers
 plotted: by the macros ``caption()`` and ``alt_text()`` of the Jinja2 template
-``templates/figures/<stem>.txt.j2`` (StrictUndefined), or given as strings or functions. ``save(stem)`` checks the figure (:func:`check_figure`) and writes
+``templates/figures/<stem>.txt.j2`` (StrictUndefined), or given as strings or functions.
+``save(stem)`` checks the figure (:func:`check_figure`) and writes
 ``figures/<stem>.{pdf,svg,png,csv}`` atomically (TrueType fonts in the PDF, text as
 paths in the SVG, 300-dpi PNG; no dates or versions, so the same bytes on every run);
 ``write_manifest()`` generates ``figures/manifest.csv`` from the registry. The builders
@@ -52,8 +53,9 @@ DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
 TEXTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                            autoescape=False, trim_blocks=True, lstrip_blocks=True)
-TEXTS.filters.update({k: f for k, f in narrative.FILTERS.items() if k != "join"}, listing=narrative.join,
-                     short=summaries.conflict_short, groups=lambda frame, by: list(frame.groupby(by, sort=False)))
+TEXTS.filters.update({k: f for k, f in narrative.FILTERS.items() if k != "join"},
+                     listing=narrative.join, short=summaries.conflict_short,
+                     groups=lambda frame, by: list(frame.groupby(by, sort=False)))
 TEXTS.tests["present"] = narrative.present
 TEXTS.globals["TURKISH_SIDE"] = summaries.TURKISH_SIDE
 
@@ -204,9 +206,8 @@ class FigureSpec:
 
     def describe(self, data: pd.DataFrame) -> tuple[str, str]:
         """Caption and alt text, from ``data`` as read back from the figure's CSV."""
-        caption, alt = (" ".join((s(data) if callable(s) else s).split())
-                        for s in (self.caption, self.alt_text))
-        return caption, alt
+        return tuple(" ".join((s(data) if callable(s) else s).split())
+                     for s in (self.caption, self.alt_text))
 
 
 #: Every registered figure, by stem.

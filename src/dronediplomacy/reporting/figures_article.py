@@ -4,7 +4,7 @@ Each builder is registered with :func:`dronediplomacy.reporting.figures.register
 returns ``(fig, data)``, ``data`` being exactly what it plots, one row per mark. Counts,
 coded statements and the ownership score come from :mod:`dronediplomacy.analysis.summaries`;
 the agreement from data/derived/agreement.csv (notebook 03). Captions and alt texts are
-functions of the plotted data.
+the Jinja2 templates templates/figures/<stem>.txt.j2, filled from the plotted data.
 """
 
 from __future__ import annotations
@@ -65,11 +65,6 @@ def _conflict_keys(conflicts, prefix: str = "", speakers: bool = True) -> list[L
             + ([_dot("Turkish speaker", style.NEUTRAL), _dot("Other speaker")] if speakers else []))
 
 
-def _per(data: pd.DataFrame, by: str, describe, sep: str = "; ") -> str:
-    """``describe(key, rows)`` for each group of ``data`` by ``by``, in order, joined."""
-    return sep.join(describe(key, rows) for key, rows in data.groupby(by, sort=False))
-
-
 def _note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
     """A small label ``dx``/``dy`` points from ``xy`` (data coordinates unless ``xycoords``)."""
     return ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points",
@@ -85,9 +80,7 @@ def _rules(ax, groups) -> None:
 
 
 def _matrix(ax, data: pd.DataFrame, hit: str, rows, columns, counted: str) -> None:
-    """A dot matrix's frame: a grey dot per cell of ``data`` (columns row, column and
-    ``hit``, 0/1), the ``rows``/``columns`` tick labels left and on top, and under each
-    column its hits counted, the count row labelled ``counted``."""
+    """A dot matrix's frame: grey dots, row and column labels, each column's ``hit`` counted."""
     n_rows, n_cols = len(rows), len(columns)
     ax.scatter(data["column"], data["row"], s=1.5, color="#C8C8C8", linewidths=0, zorder=1)
     ax.set(xlim=(-0.6, n_cols - 0.4), ylim=(n_rows - 0.5, -0.5))
@@ -155,8 +148,7 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
 
 
 def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
-    """A point (marker), interval (bar) or one known bound (tick and dotted arrow to the
-    axis edge), labelled on the side with room."""
+    """A point, interval or one known bound (dotted arrow to the edge), labelled where there is room."""
     colour = style.conflict_colour(item.conflict_id)
     left, right = item.x_start, item.x_end
     if item.drawn_as == "point":
@@ -308,8 +300,7 @@ def fig_02_coded_matrix():
 # -- figures 3 and 5: counts by conflict and speaker side -------------------------------------
 
 def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts, height: float, xlabel: str):
-    """One panel per conflict, a bar per code split by speaker side (OTHER_COLOURS), the
-    segment counts inside and the total at the end."""
+    """A panel per conflict, a bar per code split by speaker side, counts inside and at the end."""
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)

@@ -4,6 +4,7 @@ Palette: the Okabe–Ito colours (Okabe and Ito, *Color Universal Design*, 2008)
 stay distinguishable under the common colour-vision deficiencies. Each conflict id of
 data/input/conflicts.csv has ONE colour in every figure (:data:`CONFLICT_COLOURS`);
 other categories take :data:`OTHER_COLOURS`, so they never reuse a conflict's colour.
+The palette and the pinned rcParams are data: templates/figures/style.yaml.
 Sizes: print widths in inches, :data:`ONE_COLUMN` or :data:`TWO_COLUMN`; a font size in
 points is the size on paper; nothing under :data:`MIN_FONT_SIZE`.
 Figures are drawn and saved inside :func:`figure_style`, which starts from matplotlib's
@@ -15,25 +16,22 @@ module changes no global setting.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Iterator
 
 import matplotlib as mpl
 import matplotlib.style
+import yaml
 from cycler import cycler
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-#: The eight Okabe–Ito colours, by their published names.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
-}
-#: One colour per conflict id. Vermillion and blue stay far apart under protanopia,
-#: deuteranopia and tritanopia; reddish purple for the context row keeps the trio's
-#: smallest simulated difference largest (tests/test_style.py checks the differences).
-CONFLICT_COLOURS: dict[str, str] = {"nk2020": OKABE_ITO["vermillion"],
-                                    "ukr2022": OKABE_ITO["blue"],
-                                    "context": OKABE_ITO["reddish_purple"]}
+_DATA = yaml.safe_load((Path(__file__).parent / "templates" / "figures" / "style.yaml")
+                       .read_text(encoding="utf-8"))
+#: The eight Okabe–Ito colours, by their published names (style.yaml).
+OKABE_ITO: dict[str, str] = _DATA["okabe_ito"]
+#: One colour per conflict id (style.yaml says why these).
+CONFLICT_COLOURS: dict[str, str] = {c: OKABE_ITO[name] for c, name in _DATA["conflict_colours"].items()}
 #: The Okabe–Ito colours no conflict uses, for other categories, in this order (yellow
 #: last: weak contrast on white).
 OTHER_COLOURS: tuple[str, ...] = tuple(
@@ -49,46 +47,24 @@ ONE_COLUMN = 3.5
 TWO_COLUMN = 7.2
 WIDTHS: tuple[float, ...] = (ONE_COLUMN, TWO_COLUMN)
 WIDTH_TOLERANCE = 0.05
+#: The rcParams every figure is drawn and saved with, on top of matplotlib's defaults.
+RC_PARAMS: dict[str, object] = {**_DATA["rc_params"],
+                                "axes.prop_cycle": cycler(color=list(OTHER_COLOURS))}
 #: Smallest font size (points at print size); raster resolution; SVG id salt.
 MIN_FONT_SIZE = 6.0
-PNG_DPI = 300
-SVG_HASHSALT = "dronediplomacy-figures"
+PNG_DPI, SVG_HASHSALT = RC_PARAMS["savefig.dpi"], RC_PARAMS["svg.hashsalt"]
 #: Font size of small annotations (ids next to marks).
 LABEL_SIZE = 6.5
-
-#: The rcParams every figure is drawn and saved with, on top of matplotlib's defaults.
-RC_PARAMS: dict[str, object] = {
-    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"],
-    "mathtext.fontset": "dejavusans", "font.size": 8.0, "axes.titlesize": 8.0,
-    "axes.labelsize": 8.0, "xtick.labelsize": 7.0, "ytick.labelsize": 7.0,
-    "legend.fontsize": 7.0, "legend.title_fontsize": 7.0, "figure.titlesize": 8.0,
-    "figure.labelsize": 8.0, "axes.unicode_minus": True, "text.usetex": False,
-    "axes.linewidth": 0.6, "axes.edgecolor": "#333333", "axes.labelcolor": "#000000",
-    "axes.spines.top": False, "axes.spines.right": False,
-    "axes.prop_cycle": cycler(color=list(OTHER_COLOURS)), "axes.axisbelow": True,
-    "grid.linewidth": 0.4, "grid.color": "#D9D9D9", "lines.linewidth": 1.2,
-    "lines.markersize": 4.0, "patch.linewidth": 0.6, "hatch.linewidth": 0.6,
-    "xtick.major.width": 0.6, "ytick.major.width": 0.6, "xtick.major.size": 3.0,
-    "ytick.major.size": 3.0, "legend.frameon": False, "image.cmap": "cividis",
-    "figure.dpi": 100, "figure.facecolor": "white", "figure.autolayout": False,
-    "savefig.dpi": PNG_DPI, "savefig.bbox": None, "savefig.facecolor": "white",
-    "savefig.edgecolor": "white", "savefig.transparent": False,
-    # Byte-stable, print-ready files: fixed SVG ids, text as paths, TrueType in PDF.
-    "svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path", "pdf.fonttype": 42,
-    "ps.fonttype": 42, "pdf.compression": 6, "path.simplify": True,
-}
 
 
 def conflict_colour(conflict_id: str) -> str:
     """The fixed colour (hex) of a conflict id; ``KeyError`` naming the known ids."""
-    try:
-        return CONFLICT_COLOURS[conflict_id]
-    except (KeyError, TypeError):
-        raise KeyError(
-            f"no colour for conflict id {conflict_id!r}: known conflict ids are "
-            f"{', '.join(sorted(CONFLICT_COLOURS))}. Fix: use an id from data/input/conflicts.csv, "
-            "or give a new conflict a colour in dronediplomacy.reporting.style.CONFLICT_COLOURS."
-        ) from None
+    if conflict_id not in CONFLICT_COLOURS:
+        raise KeyError(f"no colour for conflict id {conflict_id!r}: known conflict ids are "
+                       f"{', '.join(sorted(CONFLICT_COLOURS))}. Fix: use an id from "
+                       "data/input/conflicts.csv, or give a new conflict a colour (style.CONFLICT_COLOURS) "
+                       "under conflict_colours in dronediplomacy/reporting/templates/figures/style.yaml.")
+    return CONFLICT_COLOURS[conflict_id]
 
 
 def lighten(colour: str, amount: float) -> tuple[float, float, float]:
