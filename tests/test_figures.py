@@ -189,6 +189,24 @@ def test_save_writes_the_files_and_a_manifest_row_rendered_from_the_csv(tmp_path
         figures.manifest_frame(tmp_path)
 
 
+def test_template_captions_state_the_data_and_a_misspelt_variable_fails(tmp_path, monkeypatch):
+    import jinja2
+
+    monkeypatch.setattr(figures, "REGISTRY", {})
+    monkeypatch.setattr(figures.TEXTS, "loader", jinja2.FileSystemLoader(tmp_path))
+    caption = "{% macro caption() %}{{ d|length }} points up to {{ top }}.{% endmacro %}\n"
+    (tmp_path / "fig-01-tiny.txt.j2").write_text(
+        caption + "{% macro alt_text() %}Largest y:\n  {{ d['y'].max() }}.{% endmacro %}\n")
+    (tmp_path / "fig-02-tiny.txt.j2").write_text(
+        caption + "{% macro alt_text() %}{{ d['y'].max() }} of {{ totl }}{% endmacro %}\n")
+    for stem in ("fig-01-tiny", "fig-02-tiny"):
+        figures.register(stem, inputs=("x",), values=lambda d: {"top": d["x"].max()})(_tiny_builder)
+    data = pd.DataFrame({"x": [1, 2], "y": [1, 4]})
+    assert figures.spec("fig-01-tiny").describe(data) == ("2 points up to 2.", "Largest y: 4.")
+    with pytest.raises(jinja2.UndefinedError, match="'totl' is undefined"):
+        figures.spec("fig-02-tiny").describe(data)
+
+
 # -- save_figure refuses figures that break the rules, atomically --------------------------------
 
 @pytest.mark.parametrize("fig, words", [

@@ -171,10 +171,9 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
           ha="left" if on_right else "right", zorder=4)
 
 
-@register("fig-01-timeline", values=lambda d: {"first_year": TIMELINE_FIRST_YEAR,
-                                              "last_year": TIMELINE_LAST_YEAR},
-          inputs=("data/input/statements.csv", "data/input/events.csv",
-                  "data/input/conflicts.csv", "data/input/actors.csv"))
+@register("fig-01-timeline", inputs=("data/input/statements.csv", "data/input/events.csv",
+                                     "data/input/conflicts.csv", "data/input/actors.csv"),
+          values=lambda d: {"first_year": TIMELINE_FIRST_YEAR, "last_year": TIMELINE_LAST_YEAR})
 def fig_01_timeline():
     """Figure 1: statements and events, one lane per conflict, wars shaded; undated items
     listed in a column of their own; the shortest war under a year in a detail panel.
@@ -299,8 +298,12 @@ def fig_02_coded_matrix():
 
 # -- figures 3 and 5: counts by conflict and speaker side -------------------------------------
 
-def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts, height: float, xlabel: str):
-    """A panel per conflict, a bar per code split by speaker side, counts inside and at the end."""
+def _count_figure(count, column: str, height: float, xlabel: str):
+    """A panel per conflict, a bar per code split by speaker side, counts inside and at the end;
+    ``count``: :func:`summaries.move_counts` or :func:`summaries.agent_counts`."""
+    tables, codebook, coded = _inputs()
+    conflicts = _conflicts(tables, coded)
+    counts = count(coded, codebook, conflicts)
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
@@ -342,19 +345,14 @@ def _count_figure(counts: pd.DataFrame, column: str, codebook, conflicts, height
 @register("fig-03-move-profile", inputs=CODED_INPUTS)
 def fig_03_move_profile():
     """Figure 3: statements making each accountability move per conflict, by speaker side."""
-    tables, codebook, coded = _inputs()
-    conflicts = _conflicts(tables, coded)
-    return _count_figure(summaries.move_counts(coded, codebook, conflicts), "move", codebook,
-                         conflicts, 3.0, "Statements making the move (hand coding)")
+    return _count_figure(summaries.move_counts, "move", 3.0, "Statements making the move (hand coding)")
 
 
 @register("fig-05-named-agent", inputs=CODED_INPUTS)
 def fig_05_named_agent():
     """Figure 5: the agent each statement names, per conflict, by speaker side."""
-    tables, codebook, coded = _inputs()
-    conflicts = _conflicts(tables, coded)
-    return _count_figure(summaries.agent_counts(coded, codebook, conflicts), "named_agent",
-                         codebook, conflicts, 1.9, "Statements naming the agent (hand coding)")
+    return _count_figure(summaries.agent_counts, "named_agent", 1.9,
+                         "Statements naming the agent (hand coding)")
 
 
 # -- figure 4: positioning map ----------------------------------------------------------------
@@ -440,7 +438,7 @@ def evidence_matrix(tables: Tables) -> pd.DataFrame:
 
 
 @register("fig-06-evidence-map", inputs=("data/input/claims.csv", "data/input/claim_evidence.csv",
-                  "data/input/statements.csv", "data/input/events.csv"))
+                                         "data/input/statements.csv", "data/input/events.csv"))
 def fig_06_evidence_map():
     """Figure 6: claims (rows, by type) by the statements and events they rest on
     (columns), a dot per link in the evidence's conflict colour, link counts in the margins."""
@@ -614,9 +612,10 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
     return fig, data.astype({"year": "Int64", "delivered": "Int64", "includes_estimate": "boolean"})
 
 
-@register("fig-08-sipri-deliveries", values=lambda d: {"recipients": [
-    _to(s) for s in d.loc[d["layer"] == "deliveries", "series"].unique()]},
-          inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"))
+@register("fig-08-sipri-deliveries",
+          inputs=("data/raw/sipri_trade_register_turkiye.csv", "data/input/conflicts.csv"),
+          values=lambda d: {"recipients": [_to(s) for s in
+                                           d.query("layer == 'deliveries'")["series"].unique()]})
 def fig_08_sipri_deliveries():
     """Figure 8: Turkish armed-UAV deliveries (SIPRI) to the two buyers and to everyone."""
     tables, export = load_tables(), sipri.read_trade_register(summaries.SIPRI_CSV)
