@@ -313,6 +313,13 @@ def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[s
     return rows
 
 
+def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
+    """A small label (``style.LABEL_SIZE`` unless ``fontsize``) ``dx``/``dy`` points from ``xy``
+    (data coordinates unless ``xycoords``); the matplotlib Annotation."""
+    return ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points",
+                       fontsize=kw.pop("fontsize", style.LABEL_SIZE), **kw)
+
+
 # -- wars on a time axis ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

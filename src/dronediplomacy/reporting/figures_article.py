@@ -28,11 +28,10 @@ from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.schemas import CLAIM_TYPES
 from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
-from dronediplomacy.reporting.figures import (decimal_year, register, shade_wars, war_handles,
+from dronediplomacy.reporting.figures import (decimal_year, note, register, shade_wars, war_handles,
                                               war_periods, war_rows, year_after)
 from dronediplomacy.reporting.narrative import capitalise
 
-SMALL = style.LABEL_SIZE
 CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
                 "data/input/statements.csv", "data/input/actors.csv", "data/input/conflicts.csv")
 
@@ -65,12 +64,6 @@ def _conflict_keys(conflicts, prefix: str = "", speakers: bool = True) -> list[L
             + ([_dot("Turkish speaker", style.NEUTRAL), _dot("Other speaker")] if speakers else []))
 
 
-def _note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
-    """A small label ``dx``/``dy`` points from ``xy`` (data coordinates unless ``xycoords``)."""
-    return ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points",
-                       fontsize=kw.pop("fontsize", SMALL), **kw)
-
-
 def _rules(ax, groups) -> None:
     """A grey rule between consecutive rows (0, 1, ...) whose group differs."""
     groups = list(groups)
@@ -90,8 +83,8 @@ def _matrix(ax, data: pd.DataFrame, hit: str, rows, columns, counted: str) -> No
     ax.tick_params(axis="both", length=0, pad=3)
     ax.spines[:].set_visible(False)
     for c, n in data.groupby("column")[hit].sum().astype(int).items():
-        _note(ax, str(n), (c, n_rows - 0.5), 0, -3, ha="center", va="top", color="black" if n else "#999999")
-    _note(ax, counted, (n_cols - 0.4, n_rows - 0.5), 3, -3, va="top")
+        note(ax, str(n), (c, n_rows - 0.5), 0, -3, ha="center", va="top", color="black" if n else "#999999")
+    note(ax, counted, (n_cols - 0.4, n_rows - 0.5), 3, -3, va="top")
 
 
 # -- figure 1: timeline -----------------------------------------------------------------------
@@ -167,7 +160,7 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
         ax.plot([bound, bound], [y - 0.3, y + 0.3], color=colour, linewidth=1.2, zorder=3)
         left, right = (bound, np.nan) if end else (np.nan, bound)
     on_right = not np.isnan(right) and (np.isnan(left) or left - x_min < 0.22 * (x_max - x_min))
-    _note(ax, item.label, (right if on_right else left, y), 4 if on_right else -4, va="center",
+    note(ax, item.label, (right if on_right else left, y), 4 if on_right else -4, va="center",
           ha="left" if on_right else "right", zorder=4)
 
 
@@ -211,8 +204,8 @@ def fig_01_timeline():
         label = _wrap(item.label)
         ax_u.plot([0.05], [y], marker="o" if item.kind == "statement" else "s",
                   color=style.conflict_colour(item.conflict_id), markersize=3.5)
-        _note(ax_u, label, (0.05, y - label.count("\n") / 2), 4, va="center",
-              linespacing=ROW_IN * 72 / (SMALL * 1.2))
+        note(ax_u, label, (0.05, y - label.count("\n") / 2), 4, va="center",
+              linespacing=ROW_IN * 72 / (style.LABEL_SIZE * 1.2))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0)
     years = range(TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR + 2)
@@ -227,7 +220,7 @@ def fig_01_timeline():
         a.tick_params(axis="y", length=0, labelleft=a is ax)
     ax_u.set(xlim=(0, 1), xticks=[], facecolor=style.lighten(style.NEUTRAL, 0.88))
     ax_u.spines[:].set_visible(False)
-    _note(ax_u, "Undated in the source", (0.04, 1), 0, 3, xycoords="axes fraction", va="bottom",
+    note(ax_u, "Undated in the source", (0.04, 1), 0, 3, xycoords="axes fraction", va="bottom",
           fontsize=7, fontstyle="italic")
     if zoom:
         axes[1, 1].remove()
@@ -323,11 +316,11 @@ def _count_figure(count, column: str, height: float, xlabel: str):
                 colour = colours[row.speaker_side]
                 ax.barh(y, row.count, left=left, height=0.72, color=colour, edgecolor="white", zorder=2)
                 if len(bar) > 1:  # a lone segment's count is the total, at the end
-                    _note(ax, str(row.count), (left + row.count / 2, y), ha="center", va="center",
+                    note(ax, str(row.count), (left + row.count / 2, y), ha="center", va="center",
                           color=style.ink_on(colour))
                 left += row.count
-            _note(ax, str(left), (left, y), 3, va="center", color="black" if left else "#999999")
-        _note(ax, conflict_short(cid), (0, 1), 0, 4, xycoords="axes fraction", va="bottom",
+            note(ax, str(left), (left, y), 3, va="center", color="black" if left else "#999999")
+        note(ax, conflict_short(cid), (0, 1), 0, 4, xycoords="axes fraction", va="bottom",
               fontsize=7.5, fontweight="bold", color=style.conflict_colour(cid))
         ax.set(xlim=(0, top + 0.7), xticks=range(top + 1))
         ax.xaxis.grid(True)
@@ -395,7 +388,7 @@ def fig_04_positioning_map():
         colour, down = style.conflict_colour(row.conflict_id), row.statement_id in below
         ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
                 markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white", markeredgecolor=colour)
-        _note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
+        note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
               va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
                                                                   facecolor="white", edgecolor="none", alpha=0.85))
     for a in arrows.itertuples():
@@ -455,17 +448,17 @@ def fig_06_evidence_map():
     ax.scatter(linked["column"], linked["row"], s=22, linewidths=0, zorder=3,
                color=[style.conflict_colour(c) for c in linked["evidence_conflict_id"]])
     for claim_type, group in claims.groupby("claim_type", sort=False):
-        _note(ax, claim_type, (-0.085, group["row"].mean()), -3, xycoords=("axes fraction", "data"),
+        note(ax, claim_type, (-0.085, group["row"].mean()), -3, xycoords=("axes fraction", "data"),
               rotation=90, ha="right", va="center", fontsize=7)
     for row in claims.itertuples():
         if n := int(linked["claim_id"].eq(row.claim_id).sum()):
-            _note(ax, str(n), (len(evidence) - 0.4, row.row), 4, va="center")
+            note(ax, str(n), (len(evidence) - 0.4, row.row), 4, va="center")
         else:
-            _note(ax, "no evidence cited: the article's own reasoning", (-0.3, row.row), va="center",
+            note(ax, "no evidence cited: the article's own reasoning", (-0.3, row.row), va="center",
                   fontstyle="italic", color="#555555", zorder=4)
-    _note(ax, "links", (len(evidence) - 0.4, -0.5), 4, 2, va="bottom")
+    note(ax, "links", (len(evidence) - 0.4, -0.5), 4, 2, va="bottom")
     for kind, group in evidence.groupby("evidence_type", sort=False):
-        _note(ax, f"{kind.capitalize()}s", (group["column"].mean(), 1), 0, 24, fontsize=7,
+        note(ax, f"{kind.capitalize()}s", (group["column"].mean(), 1), 0, 24, fontsize=7,
               xycoords=("data", "axes fraction"), ha="center", va="bottom")
     cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
     fig.legend(handles=_conflict_keys(cited, "Evidence from: ", speakers=False),
@@ -538,18 +531,18 @@ def fig_07_agreement():
             ax.plot([r.alpha], [r.row], marker="D" if summary else "o", color="black",
                     markersize=4.5 if summary else 4, zorder=3)
             skipped = int(r.resamples_without_variation)
-            note = (f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
+            text = (f"{skipped} of {int(r.bootstrap_resamples)} resamples without variation"
                     if skipped else "every resample varied")
         elif r.status == "undefined":
             ax.axhspan(r.row - 0.4, r.row + 0.4, facecolor="#EBEBEB", edgecolor="none", zorder=0)
-            _note(ax, "no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
+            note(ax, "no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
                   va="center", color="#555555", fontstyle="italic")
-            note, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
+            text, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
         else:
-            note = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
+            text = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
                                        else "coded by hand only")
             kw = {"fontstyle": "italic"}
-        _note(ax, note, (1, r.row), 8, xycoords=("axes fraction", "data"), va="center", color="#333333", **kw)
+        note(ax, text, (1, r.row), 8, xycoords=("axes fraction", "data"), va="center", color="#333333", **kw)
     _rules(ax, zip(data["dimension"], data["status"] == "not coded"))
     ax.set(xlim=(lo, 1.08), ylim=(len(data) - 0.5, -0.5),
            xlabel="Krippendorff's alpha, dictionary vs hand coding (bootstrap 95% interval)")
@@ -591,7 +584,7 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
             ax.bar(x, row.delivered, width=width * 0.92, zorder=2, edgecolor=colours[name],
                    facecolor=style.lighten(colours[name], 0.55) if estimate else colours[name],
                    hatch=style.ESTIMATE_HATCH if estimate else None)
-            _note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom", fontsize=6)
+            note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom", fontsize=6)
     years = range(first, last + 1)
     ax.set_xlim(first, last + 1)
     ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
@@ -601,7 +594,7 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
     ax.set(ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12), ylabel="Armed UAVs delivered (systems)")
     ax.yaxis.grid(True)
     export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
-    _note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
+    note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
           xycoords="axes fraction", va="top", color="#333333")
     handles = [Patch(facecolor=colours[name], label=capitalise(_to(name))) for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,

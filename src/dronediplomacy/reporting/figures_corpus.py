@@ -17,7 +17,7 @@ from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflic
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.reporting import style
-from dronediplomacy.reporting.figures import register
+from dronediplomacy.reporting.figures import note, register
 
 NOTEBOOK = "05-test-the-argument.ipynb"
 SOURCES = {"article": "the article", "corpus": "the corpus"}
@@ -53,11 +53,11 @@ def fig_09_corpus_move_profile():
             y = rows.index + (i - 0.5) * 0.38
             ax.barh(y, rows["share"], height=0.36, color=style.conflict_colour(cid), zorder=2)
             for yy, r in zip(y, rows.itertuples()):
-                ax.annotate(f"{r.count}/{r.n}", (r.share, yy), xytext=(2, 0), textcoords="offset points",
-                            va="center", fontsize=6, color="black" if r.count else "#999999")
+                note(ax, f"{r.count}/{r.n}", (r.share, yy), 2, va="center", fontsize=6,
+                     color="black" if r.count else "#999999")
             _war_label(ax, cid, 0.62, 0.18 - 0.07 * i)
-        ax.annotate(f"{SOURCES[source].capitalize()}: Turkish speakers", (0, 1), xytext=(0, 4),
-                    xycoords="axes fraction", textcoords="offset points", fontsize=7.5)
+        note(ax, f"{SOURCES[source].capitalize()}: Turkish speakers", (0, 1), 0, 4,
+             xycoords="axes fraction", fontsize=7.5)
         ax.set_xlim(0, 1.05)
         ax.xaxis.grid(True)
         ax.set_xlabel("Share of the war's Turkish statements")
@@ -137,8 +137,7 @@ def fig_11_article_in_corpus():
             for h, r in enumerate(group.itertuples()):
                 y = bars.loc[bars["value"] == value, "count"].sum() + step * (1 + h)
                 ax.plot(value, y, "o", mfc=colour, mec="black", ms=4.5, zorder=3)
-                ax.annotate(r.statement_id, (value, y), xytext=(5, 0), textcoords="offset points",
-                            va="center", fontsize=6)
+                note(ax, r.statement_id, (value, y), 5, va="center", fontsize=6)
         ax.set_xlim(-2.6, 2.6)
         ax.set_xticks(range(-2, 3), ["−2", "−1", "0", "+1", "+2"])
         ax.set_ylim(0, top + step * (1.5 + dots["value"].value_counts().max()))
