@@ -161,7 +161,7 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
         left, right = (bound, np.nan) if end else (np.nan, bound)
     on_right = not np.isnan(right) and (np.isnan(left) or left - x_min < 0.22 * (x_max - x_min))
     note(ax, item.label, (right if on_right else left, y), 4 if on_right else -4, va="center",
-          ha="left" if on_right else "right", zorder=4)
+         ha="left" if on_right else "right", zorder=4)
 
 
 @register("fig-01-timeline", inputs=("data/input/statements.csv", "data/input/events.csv",
@@ -205,7 +205,7 @@ def fig_01_timeline():
         ax_u.plot([0.05], [y], marker="o" if item.kind == "statement" else "s",
                   color=style.conflict_colour(item.conflict_id), markersize=3.5)
         note(ax_u, label, (0.05, y - label.count("\n") / 2), 4, va="center",
-              linespacing=ROW_IN * 72 / (style.LABEL_SIZE * 1.2))
+             linespacing=ROW_IN * 72 / (style.LABEL_SIZE * 1.2))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0)
     years = range(TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR + 2)
@@ -221,7 +221,7 @@ def fig_01_timeline():
     ax_u.set(xlim=(0, 1), xticks=[], facecolor=style.lighten(style.NEUTRAL, 0.88))
     ax_u.spines[:].set_visible(False)
     note(ax_u, "Undated in the source", (0.04, 1), 0, 3, xycoords="axes fraction", va="bottom",
-          fontsize=7, fontstyle="italic")
+         fontsize=7, fontstyle="italic")
     if zoom:
         axes[1, 1].remove()
         ax_d, pad = axes[1, 0], timedelta(days=DETAIL_PAD_DAYS)
@@ -317,11 +317,11 @@ def _count_figure(count, column: str, height: float, xlabel: str):
                 ax.barh(y, row.count, left=left, height=0.72, color=colour, edgecolor="white", zorder=2)
                 if len(bar) > 1:  # a lone segment's count is the total, at the end
                     note(ax, str(row.count), (left + row.count / 2, y), ha="center", va="center",
-                          color=style.ink_on(colour))
+                         color=style.ink_on(colour))
                 left += row.count
             note(ax, str(left), (left, y), 3, va="center", color="black" if left else "#999999")
         note(ax, conflict_short(cid), (0, 1), 0, 4, xycoords="axes fraction", va="bottom",
-              fontsize=7.5, fontweight="bold", color=style.conflict_colour(cid))
+             fontsize=7.5, fontweight="bold", color=style.conflict_colour(cid))
         ax.set(xlim=(0, top + 0.7), xticks=range(top + 1))
         ax.xaxis.grid(True)
         ax.tick_params(axis="y", length=0)
@@ -389,8 +389,8 @@ def fig_04_positioning_map():
         ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
                 markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white", markeredgecolor=colour)
         note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
-              va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
-                                                                  facecolor="white", edgecolor="none", alpha=0.85))
+             va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
+                                                                 facecolor="white", edgecolor="none", alpha=0.85))
     for a in arrows.itertuples():
         ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
             arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
@@ -449,17 +449,17 @@ def fig_06_evidence_map():
                color=[style.conflict_colour(c) for c in linked["evidence_conflict_id"]])
     for claim_type, group in claims.groupby("claim_type", sort=False):
         note(ax, claim_type, (-0.085, group["row"].mean()), -3, xycoords=("axes fraction", "data"),
-              rotation=90, ha="right", va="center", fontsize=7)
+             rotation=90, ha="right", va="center", fontsize=7)
     for row in claims.itertuples():
         if n := int(linked["claim_id"].eq(row.claim_id).sum()):
             note(ax, str(n), (len(evidence) - 0.4, row.row), 4, va="center")
         else:
             note(ax, "no evidence cited: the article's own reasoning", (-0.3, row.row), va="center",
-                  fontstyle="italic", color="#555555", zorder=4)
+                 fontstyle="italic", color="#555555", zorder=4)
     note(ax, "links", (len(evidence) - 0.4, -0.5), 4, 2, va="bottom")
     for kind, group in evidence.groupby("evidence_type", sort=False):
         note(ax, f"{kind.capitalize()}s", (group["column"].mean(), 1), 0, 24, fontsize=7,
-              xycoords=("data", "axes fraction"), ha="center", va="bottom")
+             xycoords=("data", "axes fraction"), ha="center", va="bottom")
     cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
     fig.legend(handles=_conflict_keys(cited, "Evidence from: ", speakers=False),
                loc="outside lower center", ncols=max(len(cited), 1))
@@ -536,7 +536,7 @@ def fig_07_agreement():
         elif r.status == "undefined":
             ax.axhspan(r.row - 0.4, r.row + 0.4, facecolor="#EBEBEB", edgecolor="none", zorder=0)
             note(ax, "no value", (0.5, r.row), xycoords=("axes fraction", "data"), ha="center",
-                  va="center", color="#555555", fontstyle="italic")
+                 va="center", color="#555555", fontstyle="italic")
             text, kw = f"○ {UNDEFINED_LABEL} (alpha is 0/0)", {"fontweight": "bold"}
         else:
             text = "no statistic: " + ("derived from the tables" if "derived" in r.alpha_note
@@ -595,7 +595,7 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
     ax.yaxis.grid(True)
     export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
     note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
-          xycoords="axes fraction", va="top", color="#333333")
+         xycoords="axes fraction", va="top", color="#333333")
     handles = [Patch(facecolor=colours[name], label=capitalise(_to(name))) for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
                          hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))
