@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
 import numpy as np
 import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy.reporting.narrative import (TEMPLATES, count, decimal, join, label_in_sentence,
-                                               number, signed)
+from dronediplomacy.reporting.narrative import environment, label_in_sentence
 
 TITLE = "Does the article's contrast hold beyond its own quotations?"
 ALPHA = 0.05
@@ -91,10 +89,8 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:
     """The section as Markdown (a '## ' heading, then paragraphs)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(number=number, count=count, join=join, decimal=decimal, signed=signed,
-                       short=conflict_short, p=lambda v: "< 0.001" if v < 0.001 else f"= {v:.3f}")
+    env = environment()
+    env.filters.update(short=conflict_short, p=lambda v: "< 0.001" if v < 0.001 else f"= {v:.3f}")
     text = env.get_template("beyond.md.j2").render(**facts(derived, input_dir))
     paragraphs = (p.strip() for p in text.split("\n\n") if p.strip())
     return "\n\n".join(p if p.startswith("- ") else " ".join(p.split()) for p in paragraphs) + "\n"

@@ -21,6 +21,7 @@ from typing import Iterable
 
 import jinja2
 import pandas as pd
+import yaml
 
 from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
@@ -48,8 +49,9 @@ OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-#: Words that keep their capital inside a sentence when they begin a codebook label.
-PROPER_WORDS = ("Turkish", "Turkey")
+#: The nouns of the modes, the phrases of the speaker sides, and the words that keep their
+#: capital inside a sentence when they begin a codebook label.
+WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 #: A line break inside a paragraph of a template (not before a blank line or a list item).
 UNWRAP = re.compile(r"(?<=[^\n])\n(?=[^\n-])")
@@ -99,8 +101,8 @@ def lower_first(text: str) -> str:
 
 def label_in_sentence(label: str) -> str:
     """A codebook label inside a sentence: 'Credit claiming' -> 'credit claiming'; labels
-    beginning with PROPER_WORDS keep their capital."""
-    return label if label.split(" ", 1)[0] in PROPER_WORDS else lower_first(label)
+    beginning with a proper word of WORDS keep their capital."""
+    return label if label.split(" ", 1)[0] in WORDS["proper"] else lower_first(label)
 
 
 def signed(value: float, decimals: int = 0) -> str:
@@ -158,15 +160,19 @@ def ids(values: Iterable) -> str:
 FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first,
                                    label_in_sentence, signed, decimal, md, quote, day, day_range,
                                    ids, present)}
-MODE_NOUNS = {
-    "direct_quote": ("direct quotation", "direct quotations"),
-    "reported": ("reported statement", "reported statements"),
-    "posture": ("stance the source describes", "stances the source describes"),
-    "characterisation": ("characterisation quoted verbatim", "characterisations quoted verbatim"),
-}
-#: How the prose names a speaker side.
-SIDE_PHRASES = {"turkey": "Turkish", "buyer": "on the buyer's side",
-                "target": "on the side of the opposing state", "third_party": "a third party"}
+
+
+def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
+    """The Jinja2 environment of the prose templates in ``templates``: the filters above,
+    the test ``present``, undefined variables an error (jinja2.UndefinedError)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=["jinja2.ext.do"])
+    env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
+                       side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")))
+    env.tests["present"] = present
+    return env
+
 
 # --------------------------------------------------------------------------- the facts
 
@@ -191,13 +197,7 @@ class Facts:
     env: jinja2.Environment = field(init=False, repr=False)
 
     def __post_init__(self):
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.templates),
-                                 undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
-                                 extensions=["jinja2.ext.do"])
-        env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
-                           side=lambda side: SIDE_PHRASES.get(side, str(side).replace("_", " ")))
-        env.tests["present"] = present
+        env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
                            date_phrase=date_phrase, moves_of=self.moves_of,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
@@ -267,7 +267,7 @@ class Facts:
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
         n = frame["mode"].value_counts()
-        return join(count(int(n[m]), *MODE_NOUNS.get(m, (m.replace("_", " "),) * 2))
+        return join(count(int(n[m]), *WORDS["modes"].get(m, (m.replace("_", " "),) * 2))
                     for m in MODES if m in n)
 
     def speakers(self, frame: pd.DataFrame, titled: bool = False) -> str:
