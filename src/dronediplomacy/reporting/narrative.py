@@ -12,8 +12,10 @@ words, statistics, dates and ids in digits, "undefined" for a missing statistic,
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -285,6 +287,23 @@ class Facts:
     def n_moves(self, frame: pd.DataFrame) -> int:
         return int(frame[self.codebook.move_ids].to_numpy().sum())
 
+    @functools.cached_property
+    def claims(self) -> list[dict]:
+        """Each row of claims.csv with what it rests on: ``evidence`` (its statement ids, then
+        its event ids, each sorted), ``statements`` (the statement ids alone) and
+        ``conflicts`` (the frozenset of the conflicts of its evidence)."""
+        t, ev = self.tables, self.tables.claim_evidence
+        conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
+                       **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
+        out = []
+        for claim in t.claims.to_dict("records"):
+            rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
+                ["evidence_type", "evidence_id"], ascending=[False, True])
+            out.append({**claim, "evidence": list(rows["evidence_id"]),
+                        "statements": list(rows.loc[rows["evidence_type"] == "statement", "evidence_id"]),
+                        "conflicts": frozenset(conflict_of[e] for e in rows["evidence_id"])})
+        return out
+
 
 def _speakers(tables: Tables) -> pd.DataFrame:
     rows = []
@@ -353,27 +372,10 @@ def _facts(source) -> Facts:
 
 # --------------------------------------------------------------------------- the sections
 
-def _claims_where(facts: Facts, keep) -> list[dict]:
-    t, ev = facts.tables, facts.tables.claim_evidence
-    conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
-                   **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
-    out = []
-    for claim in t.claims.to_dict("records"):
-        rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
-            ["evidence_type", "evidence_id"], ascending=[False, True])
-        if keep(frozenset(conflict_of[e] for e in rows["evidence_id"])):
-            out.append({**claim, "evidence": list(rows["evidence_id"])})
-    return out
-
-
 def introduction(source=None) -> str:
     """What the comparison rests on: the sources, the tables, the statements by conflict
     and mode, and how they were coded."""
-    facts = _facts(source)
-    values = facts.codebook.ordinal_values("alignment")
-    return facts.render("introduction", low=min(values.values()), high=max(values.values()),
-                        by_value={v: c for c, v in values.items()},
-                        conflicts=facts.wars() + facts.outside())
+    return _facts(source).render("introduction")
 
 
 def war(source, conflict_id: str) -> str:
@@ -386,7 +388,7 @@ def war(source, conflict_id: str) -> str:
     return facts.render("war", conflict_id=conflict_id, links=links,
                         rest=others[~others["statement_id"].isin(links["response_id"])],
                         sipri=facts.sipri[conflict_id],
-                        claims=_claims_where(facts, lambda s: s == frozenset({conflict_id})))
+                        claims=[c for c in facts.claims if c["conflicts"] == {conflict_id}])
 
 
 def point_by_point(source=None) -> str:
@@ -407,7 +409,7 @@ def side_by_side(source=None) -> str:
     """The wars compared point by point, then the source's claims that span them."""
     facts = _facts(source)
     return facts.render("side_by_side", points=point_by_point(facts),
-                        claims=_claims_where(facts, lambda s: set(facts.wars()) <= s))
+                        claims=[c for c in facts.claims if set(facts.wars()) <= c["conflicts"]])
 
 
 def outside_the_wars(source=None) -> str:
@@ -418,27 +420,16 @@ def outside_the_wars(source=None) -> str:
     return facts.render("outside", events=events, names=names)
 
 
-def _claim_support(facts: Facts) -> dict:
-    ev, order = facts.tables.claim_evidence, list(facts.tables.claims["claim_id"])
-    statement_rows = ev[ev["evidence_type"] == "statement"]
-    per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(sorted).to_dict()
-    with_rows = [c for c in order if c in set(ev["claim_id"])]
-    return {"with_rows": with_rows, "bare": [c for c in order if c not in with_rows],
-            "events_only": [c for c in with_rows if c not in per_claim], "per_claim": per_claim,
-            "uses": statement_rows.groupby("evidence_id").size().to_dict(),
-            "others": {c: sorted(ev.loc[(ev["claim_id"] == c) & (ev["evidence_type"] != "statement"),
-                                        "evidence_id"]) for c in order}}
-
-
 def claims_and_evidence(source=None) -> str:
     """The claims by type, what they rest on, and those not listed with a war."""
     facts = _facts(source)
-    wars, support = set(facts.wars()), _claim_support(facts)
-    top = max(support["uses"].values(), default=0)
-    return facts.render("claims", claim_types=CLAIM_TYPES, top=top, s=support,
-                        most=sorted(i for i, n in support["uses"].items() if n == top),
-                        rest=_claims_where(facts, lambda s: not (len(s) == 1 and s <= wars)
-                                           and not wars <= s))
+    wars = set(facts.wars())
+    uses = Counter(i for c in facts.claims for i in c["statements"])
+    top = max(uses.values(), default=0)
+    return facts.render("claims", claim_types=CLAIM_TYPES, top=top, uses=uses,
+                        most=sorted(i for i, n in uses.items() if n == top),
+                        rest=[c for c in facts.claims if not (len(c["conflicts"]) == 1
+                              and c["conflicts"] <= wars) and not wars <= c["conflicts"]])
 
 
 # --------------------------------------------------------------------------- the limits
@@ -508,17 +499,9 @@ def _agreement_limit(facts: Facts) -> dict:
                           for d in table.loc[table["row_type"] == "not_coded", "dimension"]]}
 
 
-def _claims_limit(facts: Facts) -> dict:
-    s, claims = _claim_support(facts), facts.tables.claims["claim_id"]
-    speaker, per = facts.statements.set_index("statement_id")["speaker_short"], s["per_claim"]
-    return {"s": s, "speaker": speaker, "single": [c for c in claims if len(per.get(c, ())) == 1],
-            "one_speaker": [c for c in claims if len(per.get(c, ())) > 1
-                            and speaker[per[c]].nunique() == 1]}
-
-
 #: The limits, in reading order: name -> what its template needs beyond the facts.
 LIMITS = {"source": _source_limit, "statements": lambda f: {}, "translation": lambda f: {},
-          "dates": _dates_limit, "agreement": _agreement_limit, "claims": _claims_limit}
+          "dates": _dates_limit, "agreement": _agreement_limit, "claims": lambda f: {}}
 
 
 def limit(name: str, source=None) -> str:
@@ -533,46 +516,38 @@ def limits(source=None) -> str:
     return "\n\n".join(limit(name, facts) for name in LIMITS) + "\n"
 
 
-def _catalogue(facts: Facts) -> list[tuple[str, str, object]]:
-    """(key, title, function of facts) for every section, in reading order."""
+def sections(source=None) -> dict[str, tuple[str, object]]:
+    """Every section in reading order: key -> (title, function of the facts that gives its
+    Markdown body)."""
+    facts = _facts(source)
     names = [facts.short(w) for w in facts.wars()]
-    return [("introduction", "What the comparison rests on", introduction),
-            *((f"war:{w}", str(facts.conflict(w)["name"]), lambda f, w=w: war(f, w))
-              for w in facts.wars()),
-            ("side_by_side", f"{join(names, 'against')}, point by point", side_by_side),
-            ("outside", f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
-            ("claims", "The source's claims and what they rest on", claims_and_evidence),
-            ("limits", LIMITS_TITLE, limits)]
+    return {"introduction": ("What the comparison rests on", introduction),
+            **{f"war:{w}": (str(facts.conflict(w)["name"]), lambda f, w=w: war(f, w)) for w in facts.wars()},
+            "side_by_side": (f"{join(names, 'against')}, point by point", side_by_side),
+            "outside": (f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
+            "claims": ("The source's claims and what they rest on", claims_and_evidence),
+            "limits": (LIMITS_TITLE, limits)}
 
 
 def war_keys(source=None) -> list[str]:
     """The keys of :func:`section` of the wars ('war:nk2020', …), in reading order."""
-    return [key for key, _, _ in _catalogue(_facts(source)) if key.startswith("war:")]
-
-
-def heading(title: str, level: int = 2) -> str:
-    return f"{'#' * level} {md(title)}\n"
+    return [key for key in sections(source) if key.startswith("war:")]
 
 
 def section(source, key: str) -> str:
-    """One section as Markdown, its heading first (KeyError for an unknown key)."""
+    """One section as Markdown, its '## ' heading first (KeyError for an unknown key)."""
     facts = _facts(source)
-    catalogue = _catalogue(facts)
-    for item_key, title, function in catalogue:
-        if item_key == key:
-            return f"{heading(title)}\n{function(facts)}"
-    raise KeyError(f"no section {key!r}; the sections are {', '.join(k for k, _, _ in catalogue)}")
-
-
-def sections(source=None) -> list[tuple[str, str]]:
-    """The whole narrative: (title, Markdown body) in reading order."""
-    facts = _facts(source)
-    return [(title, function(facts)) for _, title, function in _catalogue(facts)]
+    catalogue = sections(facts)
+    if key not in catalogue:
+        raise KeyError(f"no section {key!r}; the sections are {', '.join(catalogue)}")
+    title, body = catalogue[key]
+    return f"## {md(title)}\n\n{body(facts)}"
 
 
 def document(source=None) -> str:
     """The whole narrative as one Markdown text."""
-    return "\n".join(f"{heading(title)}\n{body}" for title, body in sections(source))
+    facts = _facts(source)
+    return "\n".join(section(facts, key) for key in sections(facts))
 
 
 # --------------------------------------------------------------------------- figures, table
