@@ -46,7 +46,7 @@ def tally(family: pd.DataFrame) -> dict:
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the derived tables in ``derived`` and the corpus's
-    tables in ``input_dir``. FileNotFoundError (naming notebook 06) if a product is missing."""
+    tables in ``input_dir`` (counted by the template). FileNotFoundError (naming notebook 06) if a product is missing."""
     read = {}
     for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
         if not (derived / f"{name}.csv").is_file():
@@ -70,7 +70,6 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     actors = pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"]
     log = pd.read_csv(input_dir / "corpus_search_log.csv")
     exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
-    top = statements["actor_id"].value_counts().head(3)
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
@@ -78,13 +77,8 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
             "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
             "position": position, "contests": contests,
-            "n_statements": len(statements), "n_outlets": statements["outlet"].nunique(),
-            "queries": len(log), "screened": int(log["pages_screened"].sum()),
-            "fruitless": int((log["rows_kept"] == 0).sum()), "excluded": len(exclusions),
-            "not_english": int((exclusions["reason"] == "not_english").sum()),
-            "translated": int((statements["translation"] == "yes").sum()),
-            "weak": int((statements["host_quality"] == "weak").sum()),
-            "top_speakers": [(actors[a], int(n)) for a, n in top.items()], "turkish": TURKISH_SIDE}
+            "statements": statements, "actors": actors, "log": log, "exclusions": exclusions,
+            "turkish": TURKISH_SIDE}
 
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:
