@@ -201,8 +201,9 @@ class Facts:
     def __post_init__(self):
         env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
-                           date_phrase=date_phrase, moves_of=self.moves_of,
+                           date_phrase=date_phrase, moves_of=self.moves_of, present=present,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
+        env.filters["dimension_label"] = lambda d: label_in_sentence(self.codebook.dimension(d)["label"])
         object.__setattr__(self, "env", env)
 
     def render(self, template: str, **values) -> str:
@@ -434,15 +435,6 @@ def claims_and_evidence(source=None) -> str:
 
 # --------------------------------------------------------------------------- the limits
 
-def _source_limit(facts: Facts) -> dict:
-    t = facts.tables
-    return {"missing": [w for w in ("venue", "date") if not facts.sources[w].map(present).any()],
-            "outside": sum(int(t.frame(n)["source_note"].map(present).sum())
-                           for n in ("conflicts", "actors", "events", "statements")
-                           if "source_note" in t.frame(n).columns),
-            "war_dates": int(summaries.wars(t)["source_note"].map(present).sum())}
-
-
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The statements whose dates rest, for at least one bound, on a source outside their
     own: ``direct`` (the date_derivation cites a web address or a corpus table row,
@@ -459,49 +451,22 @@ def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def _dates_limit(facts: Facts) -> dict:
-    st, wars = facts.statements, summaries.wars(facts.tables)
-    interval = st[st["date_precision"] == "interval"]
-    placed = {"before": [], "unplaced": []}
+    """The war statements dated wholly before their war began (``before``) or not placeable
+    before or after its start (``unplaced``), and :func:`dated_outside`."""
+    wars, placed = summaries.wars(facts.tables), {"before": [], "unplaced": []}
     for w, start in zip(wars["conflict_id"], wars["date_start"]):
         for r in facts.of_conflict(w).itertuples():
             if present(r.date_latest) and str(r.date_latest) < str(start):
                 placed["before"].append(r.statement_id)
             elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
                 placed["unplaced"].append(r.statement_id)
-    direct, through = dated_outside(st)
-    exact = st.loc[st["date_precision"] == "day", "statement_id"]
-    return {"interval": interval, **placed, "direct": direct, "through": through,
-            "exact": len(exact), "own_day": int((~exact.isin(direct + through)).sum()),
-            "corpus": any("corpus" in str(d) for d in st.loc[st["statement_id"].isin(direct),
-                                                             "date_derivation"]),
-            "open_ended": int((interval["date_earliest"].map(present)
-                               != interval["date_latest"].map(present)).sum()),
-            "cited": int(wars["source_note"].map(present).sum()),
-            "no_end": [facts.short(w) for w, end in zip(wars["conflict_id"], wars["date_end"])
-                       if not present(end)]}
-
-
-def _agreement_limit(facts: Facts) -> dict:
-    table, dims = facts.agreement, facts.codebook
-    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])].copy()
-    rows["width"] = rows["alpha_ci_high"] - rows["alpha_ci_low"]
-    rows["name"] = ["the accountability moves (pooled)" if r["row_type"] == "pooled_moves" else
-                    "the " + label_in_sentence(dims.dimension(r["dimension"])["label"])
-                    for _, r in rows.iterrows()]
-    per_code = table[table["row_type"] == "binary_code"]
-    low, high = per_code["alpha_ci_low"], per_code["alpha_ci_high"]
-    to_chance = per_code[low.notna() & (low <= 0)]
-    return {"rows": rows, "widest": rows.loc[rows["width"].idxmax()] if rows["width"].notna().any() else None,
-            "per_code": per_code, "to_chance": to_chance, "undefined": per_code[per_code["alpha"].isna()],
-            "never": to_chance[(to_chance["rules_count"].fillna(0) == 0) & (to_chance["hand_count"] > 0)],
-            "perfect": per_code[low.notna() & (low == 1) & (high == 1)],
-            "not_coded": [label_in_sentence(dims.dimension(d)["label"])
-                          for d in table.loc[table["row_type"] == "not_coded", "dimension"]]}
+    direct, through = dated_outside(facts.statements)
+    return {**placed, "direct": direct, "through": through, "wars": wars}
 
 
 #: The limits, in reading order: name -> what its template needs beyond the facts.
-LIMITS = {"source": _source_limit, "statements": lambda f: {}, "translation": lambda f: {},
-          "dates": _dates_limit, "agreement": _agreement_limit, "claims": lambda f: {}}
+LIMITS = {"source": lambda f: {"wars": summaries.wars(f.tables)}, "statements": lambda f: {}, "translation": lambda f: {},
+          "dates": _dates_limit, "agreement": lambda f: {}, "claims": lambda f: {}}
 
 
 def limit(name: str, source=None) -> str:
