@@ -57,36 +57,6 @@ def guid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
-def _flat(text) -> str:
-    return " ".join(str(text).split())
-
-
-def _description(item: dict, *keys: tuple[str, str]) -> str:
-    return "\n".join(f"{title}: {_flat(item[key]['text'] if isinstance(item[key], dict) else item[key])}"
-                     for title, key in keys if key in item)
-
-
-def _dimensions(codebook: Codebook) -> list[dict]:
-    """Each dimension and its codes (with the hand coding's 'none' for a multi-label
-    dimension), as the templates need them: id, label and the text of the description."""
-    out = []
-    for d in codebook.dimensions:
-        extra = [{"id": NO_CODE, "label": "None of these", "definition": "The statement makes none "
-                  f"of the {d['label'].lower()}s above (the code '{NO_CODE}' of the hand "
-                  "coding)."}] if d["kind"] == "multi_label" else []
-        codes = [{**code, "description": f"id: {code['id']}"
-                  + (f", value {code['value']:+d}" if "value" in code else "") + "\n" + _description(
-                      code, ("Definition", "definition"), ("Include", "include"),
-                      ("Exclude", "exclude"), ("Example (constructed)", "example"),
-                      ("Counter-example (constructed)", "counter_example"))}
-                 for code in [*d["codes"], *extra]]
-        out.append({**d, "codes": codes, "description": (
-            f"id: {d['id']} ({d['kind']}, {d['level_of_measurement']}, coded by "
-            f"{', '.join(d['coded_by'])}; codebook {codebook.version})\n"
-            + _description(d, ("Question", "question"), ("Grounding", "grounding")))})
-    return out
-
-
 def _render(template: str, codebook: Codebook, **values) -> bytes:
     """The XML template ``templates/refi_qda/<template>.j2`` filled in, as UTF-8 bytes."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
@@ -95,9 +65,9 @@ def _render(template: str, codebook: Codebook, **values) -> bytes:
     # Escaped as lxml serialises: text escapes & < > (and CR); attributes also " and whitespace.
     env.filters.update(x=lambda text: escape(str(text), {"\r": "&#13;"}),
                        a=lambda text: escape(str(text), ATTRIBUTE_ENTITIES))
-    env.globals["guid"] = guid
+    env.globals.update(guid=guid, no_code=NO_CODE)
     return env.get_template(f"{template}.j2").render(
-        codebook=codebook, dimensions=_dimensions(codebook), **values).encode("utf-8")
+        codebook=codebook, **values).encode("utf-8")
 
 
 def codebook_qdc(codebook: Codebook | None = None) -> bytes:
