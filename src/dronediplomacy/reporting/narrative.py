@@ -202,6 +202,7 @@ class Facts:
         env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
                            date_phrase=date_phrase, moves_of=self.moves_of, present=present,
+                           dated_outside=dated_outside,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
         env.filters["dimension_label"] = lambda d: label_in_sentence(self.codebook.dimension(d)["label"])
         object.__setattr__(self, "env", env)
@@ -242,9 +243,14 @@ class Facts:
     def short(self, conflict_id: str) -> str:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
+    @property
+    def war_rows(self) -> pd.DataFrame:
+        """The rows of conflicts.csv of the wars (:func:`summaries.wars`)."""
+        return summaries.wars(self.tables)
+
     def wars(self) -> list[str]:
         """The conflicts that are wars (those with a start date), in table order."""
-        return list(summaries.wars(self.tables)["conflict_id"])
+        return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
         return [c for c in self.tables.conflicts["conflict_id"] if c not in self.wars()]
@@ -284,6 +290,18 @@ class Facts:
         made = set(self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"]
                    .sum())
         return [m for m in self.codebook.move_ids if m in made]
+
+    def placement(self) -> tuple[list[str], list[str]]:
+        """The ids of the war statements dated wholly before their war began, and of those
+        that cannot be placed before or after its start."""
+        before, unplaced = [], []
+        for w, start in zip(self.war_rows["conflict_id"], self.war_rows["date_start"]):
+            for r in self.of_conflict(w).itertuples():
+                if present(r.date_latest) and str(r.date_latest) < str(start):
+                    before.append(r.statement_id)
+                elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
+                    unplaced.append(r.statement_id)
+        return before, unplaced
 
     def n_moves(self, frame: pd.DataFrame) -> int:
         return int(frame[self.codebook.move_ids].to_numpy().sum())
@@ -383,12 +401,7 @@ def war(source, conflict_id: str) -> str:
     """One war told in prose: posture, statements, what the Turkish speakers said and how
     it is coded, who pushed back, the SIPRI context and the source's claims about it."""
     facts = _facts(source)
-    links = facts.pushback[(facts.pushback["conflict_id"] == conflict_id)
-                           & facts.pushback["answers_id"].notna()]
-    others = facts.of_conflict(conflict_id, "others")
-    return facts.render("war", conflict_id=conflict_id, links=links,
-                        rest=others[~others["statement_id"].isin(links["response_id"])],
-                        sipri=facts.sipri[conflict_id],
+    return facts.render("war", conflict_id=conflict_id,
                         claims=[c for c in facts.claims if c["conflicts"] == {conflict_id}])
 
 
@@ -450,29 +463,13 @@ def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
         outside |= more
 
 
-def _dates_limit(facts: Facts) -> dict:
-    """The war statements dated wholly before their war began (``before``) or not placeable
-    before or after its start (``unplaced``), and :func:`dated_outside`."""
-    wars, placed = summaries.wars(facts.tables), {"before": [], "unplaced": []}
-    for w, start in zip(wars["conflict_id"], wars["date_start"]):
-        for r in facts.of_conflict(w).itertuples():
-            if present(r.date_latest) and str(r.date_latest) < str(start):
-                placed["before"].append(r.statement_id)
-            elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
-                placed["unplaced"].append(r.statement_id)
-    direct, through = dated_outside(facts.statements)
-    return {**placed, "direct": direct, "through": through, "wars": wars}
-
-
-#: The limits, in reading order: name -> what its template needs beyond the facts.
-LIMITS = {"source": lambda f: {"wars": summaries.wars(f.tables)}, "statements": lambda f: {}, "translation": lambda f: {},
-          "dates": _dates_limit, "agreement": lambda f: {}, "claims": lambda f: {}}
+#: The limits, in reading order: each is templates/narrative/limit_<name>.md.j2.
+LIMITS = ("source", "statements", "translation", "dates", "agreement", "claims")
 
 
 def limit(name: str, source=None) -> str:
-    """The limit ``name`` (a key of LIMITS), from templates/narrative/limit_<name>.md.j2."""
-    facts = _facts(source)
-    return facts.render(f"limit_{name}", **LIMITS[name](facts)).strip()
+    """The limit ``name`` (one of LIMITS) as Markdown."""
+    return _facts(source).render(f"limit_{name}").strip()
 
 
 def limits(source=None) -> str:
