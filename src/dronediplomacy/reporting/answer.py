@@ -46,7 +46,8 @@ def tally(family: pd.DataFrame) -> dict:
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the derived tables in ``derived`` and the corpus's
-    tables in ``input_dir`` (counted by the template). FileNotFoundError (naming notebook 06) if a product is missing."""
+    tables in ``input_dir`` (counted by the template). FileNotFoundError (naming notebook
+    05, which writes them) if a product is missing."""
     read = {}
     for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
         if not (derived / f"{name}.csv").is_file():

@@ -48,11 +48,9 @@ OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 # --------------------------------------------------------------------------- language helpers
 
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-#: The nouns of the modes, the phrases of the speaker sides, and the words that keep their
-#: capital inside a sentence when they begin a codebook label.
+#: The words of the numbers below ten and of the months, the nouns of the modes, the
+#: phrases of the speaker sides, and the words that keep their capital inside a sentence
+#: when they begin a codebook label.
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 #: A line break inside a paragraph of a template (not before a blank line or a list item).
@@ -68,7 +66,7 @@ def present(value) -> bool:
 def number(n: int) -> str:
     """A count as the prose writes it: words from zero to nine, digits from 10."""
     n = int(n)
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n).replace("-", "\u2212")
+    return WORDS["numbers"][n] if 0 <= n < len(WORDS["numbers"]) else str(n).replace("-", "\u2212")
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -130,13 +128,13 @@ def quote(text: str) -> str:
 def day(value: str) -> str:
     """'2020-09-27' -> '27 September 2020'."""
     d = date.fromisoformat(str(value))
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {WORDS['months'][d.month - 1]} {d.year}"
 
 
 def day_range(first: str, last: str) -> str:
     """'27 September to 10 November 2020'; the first year is written only if it differs."""
     a, b = date.fromisoformat(str(first)), date.fromisoformat(str(last))
-    return f"{a.day} {_MONTHS[a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
+    return f"{a.day} {WORDS['months'][a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
 
 
 def date_phrase(earliest, latest, precision: str) -> str:
@@ -150,7 +148,7 @@ def date_phrase(earliest, latest, precision: str) -> str:
     if precision == "day" or str(earliest) == str(latest):
         return f"on {day(earliest)}"
     if precision in ("month", "year"):
-        return f"in {_MONTHS[first.month - 1] + ' ' if precision == 'month' else ''}{first.year}"
+        return f"in {WORDS['months'][first.month - 1] + ' ' if precision == 'month' else ''}{first.year}"
     return f"between {day_range(earliest, latest).replace(' to ', ' and ')}"
 
 
