@@ -279,7 +279,7 @@ def test_undefined_agreement_is_said_with_its_reason_never_nan(base):
 
 
 def test_sections_cover_every_war_and_close_with_the_limits(base):
-    titles = [title for title, _ in narrative.sections(base)]
+    titles = [title for title, _ in narrative.sections(base).values()]
     for name in base.tables.conflicts.loc[base.tables.conflicts["date_start"].notna(), "name"]:
         assert name in titles
     assert titles[-1] == narrative.LIMITS_TITLE

@@ -37,11 +37,16 @@ def test_codebook_has_every_dimension_and_code_with_stable_guids_and_validates(t
                 assert " ".join(part.split()) in description
     # A code added to the codebook leaves every other GUID as it was.
     raw = yaml.safe_load(files["codebook"].read_text(encoding="utf-8"))
-    raw["dimensions"][1]["codes"].append({**raw["dimensions"][1]["codes"][0], "id": "new_code"})
+    label, definition = 'Tom & "Jerry" <both>', "Uses < and > & 'quotes'."  # XML's special characters
+    raw["dimensions"][1]["codes"].append({**raw["dimensions"][1]["codes"][0], "id": "new_code",
+                                          "label": label, "definition": definition})
     files["codebook"].write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     revised = etree.fromstring(refi_qda.codebook_qdc(load_codebook(files["codebook"])))
-    revised_guids = {c.get("guid") for c in revised.iter(f"{{{refi_qda.CODEBOOK_NS}}}Code")}
-    assert set(codes) < revised_guids and len(revised_guids) == len(codes) + 1
+    revised_codes = {c.get("guid"): c for c in revised.iter(f"{{{refi_qda.CODEBOOK_NS}}}Code")}
+    assert set(codes) < set(revised_codes) and len(revised_codes) == len(codes) + 1
+    new = revised_codes[refi_qda.guid("code", raw["dimensions"][1]["id"], "new_code")]
+    assert new.get("name") == label
+    assert definition in new.findtext(f"{{{refi_qda.CODEBOOK_NS}}}Description")
 
 
 def test_project_holds_every_statement_its_hand_codes_and_rationales(tmp_path):

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
 import numpy as np
 import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy.reporting.narrative import (TEMPLATES, count, decimal, join, label_in_sentence,
-                                               number, signed)
+from dronediplomacy.reporting.narrative import environment, label_in_sentence
 
 TITLE = "Does the article's contrast hold beyond its own quotations?"
 ALPHA = 0.05
@@ -48,7 +46,8 @@ def tally(family: pd.DataFrame) -> dict:
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the derived tables in ``derived`` and the corpus's
-    tables in ``input_dir``. FileNotFoundError (naming notebook 06) if a product is missing."""
+    tables in ``input_dir`` (counted by the template). FileNotFoundError (naming notebook
+    05, which writes them) if a product is missing."""
     read = {}
     for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
         if not (derived / f"{name}.csv").is_file():
@@ -72,7 +71,6 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     actors = pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"]
     log = pd.read_csv(input_dir / "corpus_search_log.csv")
     exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
-    top = statements["actor_id"].value_counts().head(3)
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
@@ -80,21 +78,14 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
             "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
             "position": position, "contests": contests,
-            "n_statements": len(statements), "n_outlets": statements["outlet"].nunique(),
-            "queries": len(log), "screened": int(log["pages_screened"].sum()),
-            "fruitless": int((log["rows_kept"] == 0).sum()), "excluded": len(exclusions),
-            "not_english": int((exclusions["reason"] == "not_english").sum()),
-            "translated": int((statements["translation"] == "yes").sum()),
-            "weak": int((statements["host_quality"] == "weak").sum()),
-            "top_speakers": [(actors[a], int(n)) for a, n in top.items()], "turkish": TURKISH_SIDE}
+            "statements": statements, "actors": actors, "log": log, "exclusions": exclusions,
+            "turkish": TURKISH_SIDE}
 
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:
     """The section as Markdown (a '## ' heading, then paragraphs)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(number=number, count=count, join=join, decimal=decimal, signed=signed,
-                       short=conflict_short, p=lambda v: "< 0.001" if v < 0.001 else f"= {v:.3f}")
+    env = environment()
+    env.filters.update(short=conflict_short, p=lambda v: "< 0.001" if v < 0.001 else f"= {v:.3f}")
     text = env.get_template("beyond.md.j2").render(**facts(derived, input_dir))
     paragraphs = (p.strip() for p in text.split("\n\n") if p.strip())
     return "\n\n".join(p if p.startswith("- ") else " ".join(p.split()) for p in paragraphs) + "\n"

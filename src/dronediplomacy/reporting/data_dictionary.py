@@ -3,8 +3,8 @@ data package) from the one description of the tables, ``data/tables.yaml``.
 
     python -m dronediplomacy.reporting.data_dictionary    # (re)write both
 
-The prose is ``templates/data_dictionary.md.j2``; the tables come from the descriptor and
-the rules in inputs/. Both files are byte-identical on every run.
+The prose and the tables of each section are ``templates/data_dictionary.md.j2``, filled
+from the descriptor and the rules in inputs/. Both files are byte-identical on every run.
 """
 
 from __future__ import annotations
@@ -34,56 +34,15 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _field_row(field: dict) -> str:
-    rules = field.get("constraints", {})
-    allowed = [" \\| ".join(f"`{value}`" for value in rules.get("enum", [])),
-               f"pattern `{_cell(rules['pattern'])}`" if "pattern" in rules else "",
-               f"≥ {rules['minimum']}" if "minimum" in rules else "",
-               _cell(CELL_RULES[field["name"]].error) if field["name"] in CELL_RULES else "",
-               "unique" if rules.get("unique") else ""]
-    kind = "date (YYYY-MM-DD)" if field["type"] == "date" else field["type"]
-    return (f"| `{field['name']}` | {kind} | {'yes' if rules.get('required') else 'no'} | "
-            f"{_cell(field['description'])} | {'; '.join(filter(None, allowed))} |")
-
-
-def _section(resource: dict) -> str:
-    """One table's section: description, key, a row per column, row rules and references."""
-    schema, name = resource["schema"], resource["name"]
-    out = [f"## {name} (`data/{resource['path']}`)", "", _cell(resource["description"]), ""]
-    key = schema.get("primaryKey")
-    if isinstance(key, str):
-        out += [f"One row per `{key}`; errors name the row by that id and its line.", ""]
-    elif key:
-        out += ["Each combination of " + ", ".join(f"`{k}`" for k in key) + " appears once; "
-                "errors name the row by its line.", ""]
-    out += ["| column | type | required | meaning | allowed values |", "|---|---|---|---|---|",
-            *map(_field_row, schema["fields"]), ""]
-    if "otherFields" in resource:
-        out += [f"Every other column: {resource['otherFields']['type']}. "
-                f"{_cell(resource['otherFields']['description'])}", ""]
-    checks = SPECS_BY_NAME[name].schema.checks if name in SPECS_BY_NAME else []
-    if checks:
-        out += ["Row rules:", "", *[f"- {_cell(c.error)} (column `{c.title}`)" for c in checks], ""]
-    references = [("each `{delimiter}`-separated id in ".format(**ref) if "delimiter" in ref else "")
-                  + f"`{ref['fields']}` → `{ref['reference']['resource']}."
-                  f"{ref['reference']['fields']}`"
-                  + "".join(f" (when `{c}` is `{v}`)" for c, v in ref.get("when", {}).items())
-                  for ref in schema.get("foreignKeys", [])]
-    if references:
-        checked = "checked when the tables are loaded" if name in SPECS_BY_NAME else \
-            "checked by data/datapackage.json's validation"
-        out += [f"References ({checked}):", "", *[f"- {r}" for r in references], ""]
-    return "\n".join(out)
-
-
 def render_dictionary() -> str:
     """The full text of data/README.md."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["cell"] = _cell
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(cell=_cell, code=lambda name: f"`{name}`")
     rendered = env.get_template(TEMPLATE.name).render(
-        rule=text.RULE, copy_run_words=COPY_RUN_WORDS,
-        resources=DESCRIPTOR["resources"], sections=map(_section, DESCRIPTOR["resources"]))
+        rule=text.RULE, copy_run_words=COPY_RUN_WORDS, cell_rules=CELL_RULES,
+        resources=DESCRIPTOR["resources"],
+        checks={name: spec.schema.checks for name, spec in SPECS_BY_NAME.items()})
     return rendered.rstrip("\n") + "\n"
 
 

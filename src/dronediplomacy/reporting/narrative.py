@@ -12,8 +12,10 @@ words, statistics, dates and ids in digits, "undefined" for a missing statistic,
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Iterable
 
 import jinja2
 import pandas as pd
+import yaml
 
 from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
@@ -45,11 +48,10 @@ OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 # --------------------------------------------------------------------------- language helpers
 
-_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-#: Words that keep their capital inside a sentence when they begin a codebook label.
-PROPER_WORDS = ("Turkish", "Turkey")
+#: The words of the numbers below ten and of the months, the nouns of the modes, the
+#: phrases of the speaker sides, and the words that keep their capital inside a sentence
+#: when they begin a codebook label.
+WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 #: A line break inside a paragraph of a template (not before a blank line or a list item).
 UNWRAP = re.compile(r"(?<=[^\n])\n(?=[^\n-])")
@@ -64,7 +66,7 @@ def present(value) -> bool:
 def number(n: int) -> str:
     """A count as the prose writes it: words from zero to nine, digits from 10."""
     n = int(n)
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n).replace("-", "\u2212")
+    return WORDS["numbers"][n] if 0 <= n < len(WORDS["numbers"]) else str(n).replace("-", "\u2212")
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -99,8 +101,8 @@ def lower_first(text: str) -> str:
 
 def label_in_sentence(label: str) -> str:
     """A codebook label inside a sentence: 'Credit claiming' -> 'credit claiming'; labels
-    beginning with PROPER_WORDS keep their capital."""
-    return label if label.split(" ", 1)[0] in PROPER_WORDS else lower_first(label)
+    beginning with a proper word of WORDS keep their capital."""
+    return label if label.split(" ", 1)[0] in WORDS["proper"] else lower_first(label)
 
 
 def signed(value: float, decimals: int = 0) -> str:
@@ -126,13 +128,13 @@ def quote(text: str) -> str:
 def day(value: str) -> str:
     """'2020-09-27' -> '27 September 2020'."""
     d = date.fromisoformat(str(value))
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {WORDS['months'][d.month - 1]} {d.year}"
 
 
 def day_range(first: str, last: str) -> str:
     """'27 September to 10 November 2020'; the first year is written only if it differs."""
     a, b = date.fromisoformat(str(first)), date.fromisoformat(str(last))
-    return f"{a.day} {_MONTHS[a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
+    return f"{a.day} {WORDS['months'][a.month - 1]}{'' if a.year == b.year else f' {a.year}'} to {day(last)}"
 
 
 def date_phrase(earliest, latest, precision: str) -> str:
@@ -146,7 +148,7 @@ def date_phrase(earliest, latest, precision: str) -> str:
     if precision == "day" or str(earliest) == str(latest):
         return f"on {day(earliest)}"
     if precision in ("month", "year"):
-        return f"in {_MONTHS[first.month - 1] + ' ' if precision == 'month' else ''}{first.year}"
+        return f"in {WORDS['months'][first.month - 1] + ' ' if precision == 'month' else ''}{first.year}"
     return f"between {day_range(earliest, latest).replace(' to ', ' and ')}"
 
 
@@ -158,15 +160,19 @@ def ids(values: Iterable) -> str:
 FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first,
                                    label_in_sentence, signed, decimal, md, quote, day, day_range,
                                    ids, present)}
-MODE_NOUNS = {
-    "direct_quote": ("direct quotation", "direct quotations"),
-    "reported": ("reported statement", "reported statements"),
-    "posture": ("stance the source describes", "stances the source describes"),
-    "characterisation": ("characterisation quoted verbatim", "characterisations quoted verbatim"),
-}
-#: How the prose names a speaker side.
-SIDE_PHRASES = {"turkey": "Turkish", "buyer": "on the buyer's side",
-                "target": "on the side of the opposing state", "third_party": "a third party"}
+
+
+def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
+    """The Jinja2 environment of the prose templates in ``templates``: the filters above,
+    the test ``present``, undefined variables an error (jinja2.UndefinedError)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             extensions=["jinja2.ext.do"])
+    env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
+                       side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")))
+    env.tests["present"] = present
+    return env
+
 
 # --------------------------------------------------------------------------- the facts
 
@@ -191,16 +197,12 @@ class Facts:
     env: jinja2.Environment = field(init=False, repr=False)
 
     def __post_init__(self):
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(self.templates),
-                                 undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
-                                 extensions=["jinja2.ext.do"])
-        env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
-                           side=lambda side: SIDE_PHRASES.get(side, str(side).replace("_", " ")))
-        env.tests["present"] = present
+        env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
-                           date_phrase=date_phrase, moves_of=self.moves_of,
+                           date_phrase=date_phrase, moves_of=self.moves_of, present=present,
+                           dated_outside=dated_outside,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
+        env.filters["dimension_label"] = lambda d: label_in_sentence(self.codebook.dimension(d)["label"])
         object.__setattr__(self, "env", env)
 
     def render(self, template: str, **values) -> str:
@@ -239,9 +241,14 @@ class Facts:
     def short(self, conflict_id: str) -> str:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
+    @property
+    def war_rows(self) -> pd.DataFrame:
+        """The rows of conflicts.csv of the wars (:func:`summaries.wars`)."""
+        return summaries.wars(self.tables)
+
     def wars(self) -> list[str]:
         """The conflicts that are wars (those with a start date), in table order."""
-        return list(summaries.wars(self.tables)["conflict_id"])
+        return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
         return [c for c in self.tables.conflicts["conflict_id"] if c not in self.wars()]
@@ -267,7 +274,7 @@ class Facts:
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
         n = frame["mode"].value_counts()
-        return join(count(int(n[m]), *MODE_NOUNS.get(m, (m.replace("_", " "),) * 2))
+        return join(count(int(n[m]), *WORDS["modes"].get(m, (m.replace("_", " "),) * 2))
                     for m in MODES if m in n)
 
     def speakers(self, frame: pd.DataFrame, titled: bool = False) -> str:
@@ -282,8 +289,37 @@ class Facts:
                    .sum())
         return [m for m in self.codebook.move_ids if m in made]
 
+    def placement(self) -> tuple[list[str], list[str]]:
+        """The ids of the war statements dated wholly before their war began, and of those
+        that cannot be placed before or after its start."""
+        before, unplaced = [], []
+        for w, start in zip(self.war_rows["conflict_id"], self.war_rows["date_start"]):
+            for r in self.of_conflict(w).itertuples():
+                if present(r.date_latest) and str(r.date_latest) < str(start):
+                    before.append(r.statement_id)
+                elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
+                    unplaced.append(r.statement_id)
+        return before, unplaced
+
     def n_moves(self, frame: pd.DataFrame) -> int:
         return int(frame[self.codebook.move_ids].to_numpy().sum())
+
+    @functools.cached_property
+    def claims(self) -> list[dict]:
+        """Each row of claims.csv with what it rests on: ``evidence`` (its statement ids, then
+        its event ids, each sorted), ``statements`` (the statement ids alone) and
+        ``conflicts`` (the frozenset of the conflicts of its evidence)."""
+        t, ev = self.tables, self.tables.claim_evidence
+        conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
+                       **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
+        out = []
+        for claim in t.claims.to_dict("records"):
+            rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
+                ["evidence_type", "evidence_id"], ascending=[False, True])
+            out.append({**claim, "evidence": list(rows["evidence_id"]),
+                        "statements": list(rows.loc[rows["evidence_type"] == "statement", "evidence_id"]),
+                        "conflicts": frozenset(conflict_of[e] for e in rows["evidence_id"])})
+        return out
 
 
 def _speakers(tables: Tables) -> pd.DataFrame:
@@ -353,40 +389,18 @@ def _facts(source) -> Facts:
 
 # --------------------------------------------------------------------------- the sections
 
-def _claims_where(facts: Facts, keep) -> list[dict]:
-    t, ev = facts.tables, facts.tables.claim_evidence
-    conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
-                   **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
-    out = []
-    for claim in t.claims.to_dict("records"):
-        rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
-            ["evidence_type", "evidence_id"], ascending=[False, True])
-        if keep(frozenset(conflict_of[e] for e in rows["evidence_id"])):
-            out.append({**claim, "evidence": list(rows["evidence_id"])})
-    return out
-
-
 def introduction(source=None) -> str:
     """What the comparison rests on: the sources, the tables, the statements by conflict
     and mode, and how they were coded."""
-    facts = _facts(source)
-    values = facts.codebook.ordinal_values("alignment")
-    return facts.render("introduction", low=min(values.values()), high=max(values.values()),
-                        by_value={v: c for c, v in values.items()},
-                        conflicts=facts.wars() + facts.outside())
+    return _facts(source).render("introduction")
 
 
 def war(source, conflict_id: str) -> str:
     """One war told in prose: posture, statements, what the Turkish speakers said and how
     it is coded, who pushed back, the SIPRI context and the source's claims about it."""
     facts = _facts(source)
-    links = facts.pushback[(facts.pushback["conflict_id"] == conflict_id)
-                           & facts.pushback["answers_id"].notna()]
-    others = facts.of_conflict(conflict_id, "others")
-    return facts.render("war", conflict_id=conflict_id, links=links,
-                        rest=others[~others["statement_id"].isin(links["response_id"])],
-                        sipri=facts.sipri[conflict_id],
-                        claims=_claims_where(facts, lambda s: s == frozenset({conflict_id})))
+    return facts.render("war", conflict_id=conflict_id,
+                        claims=[c for c in facts.claims if c["conflicts"] == {conflict_id}])
 
 
 def point_by_point(source=None) -> str:
@@ -407,7 +421,7 @@ def side_by_side(source=None) -> str:
     """The wars compared point by point, then the source's claims that span them."""
     facts = _facts(source)
     return facts.render("side_by_side", points=point_by_point(facts),
-                        claims=_claims_where(facts, lambda s: set(facts.wars()) <= s))
+                        claims=[c for c in facts.claims if set(facts.wars()) <= c["conflicts"]])
 
 
 def outside_the_wars(source=None) -> str:
@@ -418,39 +432,19 @@ def outside_the_wars(source=None) -> str:
     return facts.render("outside", events=events, names=names)
 
 
-def _claim_support(facts: Facts) -> dict:
-    ev, order = facts.tables.claim_evidence, list(facts.tables.claims["claim_id"])
-    statement_rows = ev[ev["evidence_type"] == "statement"]
-    per_claim = statement_rows.groupby("claim_id")["evidence_id"].apply(sorted).to_dict()
-    with_rows = [c for c in order if c in set(ev["claim_id"])]
-    return {"with_rows": with_rows, "bare": [c for c in order if c not in with_rows],
-            "events_only": [c for c in with_rows if c not in per_claim], "per_claim": per_claim,
-            "uses": statement_rows.groupby("evidence_id").size().to_dict(),
-            "others": {c: sorted(ev.loc[(ev["claim_id"] == c) & (ev["evidence_type"] != "statement"),
-                                        "evidence_id"]) for c in order}}
-
-
 def claims_and_evidence(source=None) -> str:
     """The claims by type, what they rest on, and those not listed with a war."""
     facts = _facts(source)
-    wars, support = set(facts.wars()), _claim_support(facts)
-    top = max(support["uses"].values(), default=0)
-    return facts.render("claims", claim_types=CLAIM_TYPES, top=top, s=support,
-                        most=sorted(i for i, n in support["uses"].items() if n == top),
-                        rest=_claims_where(facts, lambda s: not (len(s) == 1 and s <= wars)
-                                           and not wars <= s))
+    wars = set(facts.wars())
+    uses = Counter(i for c in facts.claims for i in c["statements"])
+    top = max(uses.values(), default=0)
+    return facts.render("claims", claim_types=CLAIM_TYPES, top=top, uses=uses,
+                        most=sorted(i for i, n in uses.items() if n == top),
+                        rest=[c for c in facts.claims if not (len(c["conflicts"]) == 1
+                              and c["conflicts"] <= wars) and not wars <= c["conflicts"]])
 
 
 # --------------------------------------------------------------------------- the limits
-
-def _source_limit(facts: Facts) -> dict:
-    t = facts.tables
-    return {"missing": [w for w in ("venue", "date") if not facts.sources[w].map(present).any()],
-            "outside": sum(int(t.frame(n)["source_note"].map(present).sum())
-                           for n in ("conflicts", "actors", "events", "statements")
-                           if "source_note" in t.frame(n).columns),
-            "war_dates": int(summaries.wars(t)["source_note"].map(present).sum())}
-
 
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The statements whose dates rest, for at least one bound, on a source outside their
@@ -467,64 +461,13 @@ def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
         outside |= more
 
 
-def _dates_limit(facts: Facts) -> dict:
-    st, wars = facts.statements, summaries.wars(facts.tables)
-    interval = st[st["date_precision"] == "interval"]
-    placed = {"before": [], "unplaced": []}
-    for w, start in zip(wars["conflict_id"], wars["date_start"]):
-        for r in facts.of_conflict(w).itertuples():
-            if present(r.date_latest) and str(r.date_latest) < str(start):
-                placed["before"].append(r.statement_id)
-            elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
-                placed["unplaced"].append(r.statement_id)
-    direct, through = dated_outside(st)
-    exact = st.loc[st["date_precision"] == "day", "statement_id"]
-    return {"interval": interval, **placed, "direct": direct, "through": through,
-            "exact": len(exact), "own_day": int((~exact.isin(direct + through)).sum()),
-            "corpus": any("corpus" in str(d) for d in st.loc[st["statement_id"].isin(direct),
-                                                             "date_derivation"]),
-            "open_ended": int((interval["date_earliest"].map(present)
-                               != interval["date_latest"].map(present)).sum()),
-            "cited": int(wars["source_note"].map(present).sum()),
-            "no_end": [facts.short(w) for w, end in zip(wars["conflict_id"], wars["date_end"])
-                       if not present(end)]}
-
-
-def _agreement_limit(facts: Facts) -> dict:
-    table, dims = facts.agreement, facts.codebook
-    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])].copy()
-    rows["width"] = rows["alpha_ci_high"] - rows["alpha_ci_low"]
-    rows["name"] = ["the accountability moves (pooled)" if r["row_type"] == "pooled_moves" else
-                    "the " + label_in_sentence(dims.dimension(r["dimension"])["label"])
-                    for _, r in rows.iterrows()]
-    per_code = table[table["row_type"] == "binary_code"]
-    low, high = per_code["alpha_ci_low"], per_code["alpha_ci_high"]
-    to_chance = per_code[low.notna() & (low <= 0)]
-    return {"rows": rows, "widest": rows.loc[rows["width"].idxmax()] if rows["width"].notna().any() else None,
-            "per_code": per_code, "to_chance": to_chance, "undefined": per_code[per_code["alpha"].isna()],
-            "never": to_chance[(to_chance["rules_count"].fillna(0) == 0) & (to_chance["hand_count"] > 0)],
-            "perfect": per_code[low.notna() & (low == 1) & (high == 1)],
-            "not_coded": [label_in_sentence(dims.dimension(d)["label"])
-                          for d in table.loc[table["row_type"] == "not_coded", "dimension"]]}
-
-
-def _claims_limit(facts: Facts) -> dict:
-    s, claims = _claim_support(facts), facts.tables.claims["claim_id"]
-    speaker, per = facts.statements.set_index("statement_id")["speaker_short"], s["per_claim"]
-    return {"s": s, "speaker": speaker, "single": [c for c in claims if len(per.get(c, ())) == 1],
-            "one_speaker": [c for c in claims if len(per.get(c, ())) > 1
-                            and speaker[per[c]].nunique() == 1]}
-
-
-#: The limits, in reading order: name -> what its template needs beyond the facts.
-LIMITS = {"source": _source_limit, "statements": lambda f: {}, "translation": lambda f: {},
-          "dates": _dates_limit, "agreement": _agreement_limit, "claims": _claims_limit}
+#: The limits, in reading order: each is templates/narrative/limit_<name>.md.j2.
+LIMITS = ("source", "statements", "translation", "dates", "agreement", "claims")
 
 
 def limit(name: str, source=None) -> str:
-    """The limit ``name`` (a key of LIMITS), from templates/narrative/limit_<name>.md.j2."""
-    facts = _facts(source)
-    return facts.render(f"limit_{name}", **LIMITS[name](facts)).strip()
+    """The limit ``name`` (one of LIMITS) as Markdown."""
+    return _facts(source).render(f"limit_{name}").strip()
 
 
 def limits(source=None) -> str:
@@ -533,46 +476,38 @@ def limits(source=None) -> str:
     return "\n\n".join(limit(name, facts) for name in LIMITS) + "\n"
 
 
-def _catalogue(facts: Facts) -> list[tuple[str, str, object]]:
-    """(key, title, function of facts) for every section, in reading order."""
+def sections(source=None) -> dict[str, tuple[str, object]]:
+    """Every section in reading order: key -> (title, function of the facts that gives its
+    Markdown body)."""
+    facts = _facts(source)
     names = [facts.short(w) for w in facts.wars()]
-    return [("introduction", "What the comparison rests on", introduction),
-            *((f"war:{w}", str(facts.conflict(w)["name"]), lambda f, w=w: war(f, w))
-              for w in facts.wars()),
-            ("side_by_side", f"{join(names, 'against')}, point by point", side_by_side),
-            ("outside", f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
-            ("claims", "The source's claims and what they rest on", claims_and_evidence),
-            ("limits", LIMITS_TITLE, limits)]
+    return {"introduction": ("What the comparison rests on", introduction),
+            **{f"war:{w}": (str(facts.conflict(w)["name"]), lambda f, w=w: war(f, w)) for w in facts.wars()},
+            "side_by_side": (f"{join(names, 'against')}, point by point", side_by_side),
+            "outside": (f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
+            "claims": ("The source's claims and what they rest on", claims_and_evidence),
+            "limits": (LIMITS_TITLE, limits)}
 
 
 def war_keys(source=None) -> list[str]:
     """The keys of :func:`section` of the wars ('war:nk2020', …), in reading order."""
-    return [key for key, _, _ in _catalogue(_facts(source)) if key.startswith("war:")]
-
-
-def heading(title: str, level: int = 2) -> str:
-    return f"{'#' * level} {md(title)}\n"
+    return [key for key in sections(source) if key.startswith("war:")]
 
 
 def section(source, key: str) -> str:
-    """One section as Markdown, its heading first (KeyError for an unknown key)."""
+    """One section as Markdown, its '## ' heading first (KeyError for an unknown key)."""
     facts = _facts(source)
-    catalogue = _catalogue(facts)
-    for item_key, title, function in catalogue:
-        if item_key == key:
-            return f"{heading(title)}\n{function(facts)}"
-    raise KeyError(f"no section {key!r}; the sections are {', '.join(k for k, _, _ in catalogue)}")
-
-
-def sections(source=None) -> list[tuple[str, str]]:
-    """The whole narrative: (title, Markdown body) in reading order."""
-    facts = _facts(source)
-    return [(title, function(facts)) for _, title, function in _catalogue(facts)]
+    catalogue = sections(facts)
+    if key not in catalogue:
+        raise KeyError(f"no section {key!r}; the sections are {', '.join(catalogue)}")
+    title, body = catalogue[key]
+    return f"## {md(title)}\n\n{body(facts)}"
 
 
 def document(source=None) -> str:
     """The whole narrative as one Markdown text."""
-    return "\n".join(f"{heading(title)}\n{body}" for title, body in sections(source))
+    facts = _facts(source)
+    return "\n".join(section(facts, key) for key in sections(facts))
 
 
 # --------------------------------------------------------------------------- figures, table

@@ -11,7 +11,8 @@ that ATLAS.ti, MAXQDA, NVivo, QualCoder and others import. :func:`write_exports`
   each statement's hand codes are codings of one selection spanning its whole text, each
   with its rationale as a note.
 
-Identifiers are name-based UUIDs (``uuid.uuid5`` on :data:`NAMESPACE` and a path such as
+The XML is written from the Jinja2 templates in ``templates/refi_qda/``. Identifiers are
+name-based UUIDs (``uuid.uuid5`` on :data:`NAMESPACE` and a path such as
 ``code/alignment/support``), so the same code, statement or note gets the same GUID on every
 run. Nothing carries a date; zip entries are sorted, stored (not compressed, so no zlib
 version can change the bytes) and stamped 1980-01-01: reruns give identical bytes.
@@ -27,7 +28,9 @@ import re
 import uuid
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+import jinja2
 from lxml import etree
 
 from dronediplomacy import atomic, paths
@@ -44,6 +47,9 @@ CODEBOOK_NS, PROJECT_NS = "urn:QDA-XML:codebook:1.0", "urn:QDA-XML:project:1.0"
 #: Fixed once (a random UUID drawn for this project): every GUID is uuid5(NAMESPACE, path).
 NAMESPACE = uuid.UUID("b5f73fd8-4a09-427d-a728-d8c28004e36e")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+#: The XML of both files (Jinja2), shipped with the package.
+TEMPLATES = Path(__file__).parent / "templates" / "refi_qda"
+ATTRIBUTE_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 def guid(*parts: str) -> str:
@@ -51,55 +57,22 @@ def guid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
-def _flat(text) -> str:
-    return " ".join(str(text).split())
-
-
-def _description(item: dict, *keys: tuple[str, str]) -> str:
-    return "\n".join(f"{title}: {_flat(item[key]['text'] if isinstance(item[key], dict) else item[key])}"
-                     for title, key in keys if key in item)
-
-
-def _codes(dimension: dict) -> list[dict]:
-    """A dimension's codes, with the hand coding's 'none' for a multi-label dimension."""
-    extra = [{"id": NO_CODE, "label": "None of these", "definition": "The statement makes none "
-              f"of the {dimension['label'].lower()}s above (the code '{NO_CODE}' of the hand "
-              "coding)."}] if dimension["kind"] == "multi_label" else []
-    return [*dimension["codes"], *extra]
-
-
-def _add_codes(parent, ns: str, codebook: Codebook) -> None:
-    """Append one Code per dimension (not codable) holding one Code per code (codable)."""
-    for dimension in codebook.dimensions:
-        top = etree.SubElement(parent, f"{{{ns}}}Code", name=dimension["label"],
-                               guid=guid("code", dimension["id"]), isCodable="false")
-        etree.SubElement(top, f"{{{ns}}}Description").text = (
-            f"id: {dimension['id']} ({dimension['kind']}, {dimension['level_of_measurement']}, "
-            f"coded by {', '.join(dimension['coded_by'])}; codebook {codebook.version})\n"
-            + _description(dimension, ("Question", "question"), ("Grounding", "grounding")))
-        for code in _codes(dimension):
-            element = etree.SubElement(top, f"{{{ns}}}Code", name=code["label"],
-                                       guid=guid("code", dimension["id"], code["id"]),
-                                       isCodable="true")
-            value = f", value {code['value']:+d}" if "value" in code else ""
-            etree.SubElement(element, f"{{{ns}}}Description").text = (
-                f"id: {code['id']}{value}\n" + _description(
-                    code, ("Definition", "definition"), ("Include", "include"),
-                    ("Exclude", "exclude"), ("Example (constructed)", "example"),
-                    ("Counter-example (constructed)", "counter_example")))
-
-
-def _xml(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+def _render(template: str, codebook: Codebook, **values) -> bytes:
+    """The XML template ``templates/refi_qda/<template>.j2`` filled in, as UTF-8 bytes."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    # Escaped as lxml serialises: text escapes & < > (and CR); attributes also " and whitespace.
+    env.filters.update(x=lambda text: escape(str(text), {"\r": "&#13;"}),
+                       a=lambda text: escape(str(text), ATTRIBUTE_ENTITIES))
+    env.globals.update(guid=guid, no_code=NO_CODE)
+    return env.get_template(f"{template}.j2").render(
+        codebook=codebook, **values).encode("utf-8")
 
 
 def codebook_qdc(codebook: Codebook | None = None) -> bytes:
     """The REFI-QDA codebook (.qdc) of ``codebook`` (default: the repository's), as bytes."""
-    codebook = codebook or load_codebook()
-    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS},
-                         origin=f"dronediplomacy, codebook {codebook.version}")
-    _add_codes(etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), CODEBOOK_NS, codebook)
-    return _xml(root)
+    return _render("codebook.qdc", codebook or load_codebook())
 
 
 def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
@@ -110,43 +83,18 @@ def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
     the codebook and the statements, InputError on any problem)."""
     tables = tables or load_tables()
     codebook = codebook or load_codebook()
-    ns = PROJECT_NS
     hand = first_coding(tables, codebook, input_dir)
-    user = guid("user", "hand")
-    root = etree.Element(f"{{{ns}}}Project", nsmap={None: ns}, creatingUserGUID=user,
-                         name="dronediplomacy: statements and hand codes",
-                         origin=f"dronediplomacy, codebook {codebook.version}")
-    etree.SubElement(etree.SubElement(root, f"{{{ns}}}Users"), f"{{{ns}}}User", guid=user,
-                     id="hand", name="Hand coder (data/input/hand_coding.csv and "
-                                     "corpus_hand_coding.csv)")
-    _add_codes(etree.SubElement(etree.SubElement(root, f"{{{ns}}}CodeBook"), f"{{{ns}}}Codes"),
-               ns, codebook)
-    sources, notes = etree.SubElement(root, f"{{{ns}}}Sources"), []
-    files = {}
+    sources, notes, files = [], [], {}
     for statement_id, description, text in statement_texts(tables).itertuples(index=False):
         source_guid = guid("statement", statement_id)
         files[f"sources/{source_guid}.txt"] = text.encode("utf-8")
-        source = etree.SubElement(sources, f"{{{ns}}}TextSource", guid=source_guid,
-                                  name=statement_id, creatingUser=user,
-                                  plainTextPath=f"internal://{source_guid}.txt")
-        etree.SubElement(source, f"{{{ns}}}Description").text = description
-        selection = etree.SubElement(source, f"{{{ns}}}PlainTextSelection", creatingUser=user,
-                                     guid=guid("selection", statement_id), name=statement_id,
-                                     startPosition="0", endPosition=str(len(text)))
-        for row in hand[hand["statement_id"] == statement_id].itertuples():
-            path = (statement_id, row.dimension, row.code)
-            coding = etree.SubElement(selection, f"{{{ns}}}Coding", guid=guid("coding", *path),
-                                      creatingUser=user)
-            etree.SubElement(coding, f"{{{ns}}}CodeRef",
-                             targetGUID=guid("code", row.dimension, row.code))
-            etree.SubElement(coding, f"{{{ns}}}NoteRef", targetGUID=guid("note", *path))
-            notes.append((path, row.rationale))
-    note_list = etree.SubElement(root, f"{{{ns}}}Notes")
-    for path, rationale in notes:
-        note = etree.SubElement(note_list, f"{{{ns}}}Note", guid=guid("note", *path),
-                                name=f"Rationale: {' / '.join(path)}", creatingUser=user)
-        etree.SubElement(note, f"{{{ns}}}PlainTextContent").text = rationale
-    files["project.qde"] = _xml(root)
+        rows = hand[hand["statement_id"] == statement_id]
+        codings = [(statement_id, row.dimension, row.code) for row in rows.itertuples()]
+        notes += zip(codings, rows["rationale"])
+        sources.append({"id": statement_id, "guid": source_guid, "description": description,
+                        "length": len(text), "codings": codings})
+    files["project.qde"] = _render("project.qde", codebook, sources=sources, notes=notes,
+                                   user=guid("user", "hand"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name in sorted(files):

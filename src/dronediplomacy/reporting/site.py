@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
+
 from dronediplomacy import atomic, paths
 from dronediplomacy.errors import InputError
 from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
@@ -40,8 +42,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "site"
 #: written once into the site as the file named here, and linked from every page.
 SHARED_CSS = {"jupyterlab-index.css": "static/index.css",
               "jupyterlab-theme-light.css": "static/theme-light.css"}
-
-INDEX_CSS = (TEMPLATES / "index.css").read_text(encoding="utf-8")
 
 
 class OfflineError(RuntimeError):
@@ -164,65 +164,48 @@ def _href(*parts: str) -> str:
     return "/".join(quote(p) for p in "/".join(parts).split("/") if p)
 
 
-def _figure_html(row: dict[str, str], figures_href: str, pages: dict[str, str],
-                 manifest: Path, root: Path, line: int) -> str:
-    e, stem, folder = html.escape, row["stem"], manifest.parent
+def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manifest: Path,
+            root: Path, line: int) -> dict:
+    """A manifest row with what the index links: ``files`` (format -> URL, an image first),
+    ``data_href``, ``page`` (the drawing notebook's page) and ``inputs`` as a list.
+    InputError naming the manifest's row and column if a file it names does not exist."""
+    stem, folder = row["stem"], manifest.parent
     formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (folder / f"{stem}.{f}").is_file()]
     if not set(formats) & set(IMAGE_FORMATS):
         raise InputError(manifest, f"figure {stem!r} has no file "
                          f"{' or '.join(f'{stem}.{f}' for f in IMAGE_FORMATS)} beside the manifest.",
                          row=line, column="stem", fix="rerun the notebook that draws it, or remove the row.")
-    links = ", ".join(f'<a href="{_href(figures_href, f"{stem}.{f}")}">{f.upper()}</a>' for f in formats)
-    meta = [f"Figure files: {links}."]
-    if row["data_csv"]:  # a path from the repository root, or beside the manifest
-        data = row["data_csv"]
-        targets = [t for p, t in ((root / data, _href("..", data)),
-                                  (folder / data, _href(figures_href, data))) if p.is_file()]
-        if not targets:
-            raise InputError(manifest, f"data file {data!r} of figure {stem!r} does not exist "
-                             "(neither from the repository root nor beside the manifest).",
-                             row=line, column="data_csv",
-                             fix="rerun the notebook that draws it, or correct the path.")
-        meta.append(f'Data plotted: <a href="{targets[0]}"><code>{e(data)}</code></a>.')
-    if row["notebook"]:
-        name, page = f"<code>{e(row['notebook'])}</code>", pages.get(row["notebook"])
-        meta.append("Drawn by " + (f'<a href="{_href(page)}">{name}</a>' if page else name) + ".")
-    if row["inputs"]:
-        meta.append("Inputs: " + ", ".join(f"<code>{e(i.strip())}</code>"
-                                           for i in row["inputs"].split(";") if i.strip()) + ".")
-    return (f'<figure id="figure-{e(stem)}">\n<img src="{_href(figures_href, f"{stem}.{formats[0]}")}" '
-            f'alt="{e(row["alt_text"])}">\n<figcaption><strong>{e(stem)}.</strong> '
-            f'{e(row["caption"])}\n<div class="meta">{" ".join(meta)}</div></figcaption>\n</figure>')
+    data = row["data_csv"]  # a path from the repository root, or beside the manifest
+    targets = [t for p, t in ((root / data, _href("..", data)),
+                              (folder / data, _href(figures_href, data))) if data and p.is_file()]
+    if data and not targets:
+        raise InputError(manifest, f"data file {data!r} of figure {stem!r} does not exist "
+                         "(neither from the repository root nor beside the manifest).",
+                         row=line, column="data_csv",
+                         fix="rerun the notebook that draws it, or correct the path.")
+    return {**row, "files": {f.upper(): _href(figures_href, f"{stem}.{f}") for f in formats},
+            "data_href": targets[0] if data else "", "page": pages.get(row["notebook"], ""),
+            "inputs": [i.strip() for i in row["inputs"].split(";") if i.strip()]}
 
 
 def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figures_href: str,
                  manifest: Path, root: Path) -> str:
-    """``site/index.html``: the notebooks in order (``pages``: notebook name -> page
-    file name), then every figure of the manifest."""
-    e, readme = html.escape, paths.ROOT / "README.md"
+    """``site/index.html`` (templates/site/site-index.html.j2): the notebooks in order
+    (``pages``: notebook name -> page file name), then every figure of the manifest."""
+    readme = paths.ROOT / "README.md"
     titles = [line[2:].strip() for line in (readme.read_text(encoding="utf-8").splitlines()
                                            if readme.is_file() else []) if line.startswith("# ")]
-    title = titles[0] if titles else DEFAULT_TITLE
-    purposes = {nb.name: nb.purpose for nb in pipeline.NOTEBOOKS}
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-           f"<title>{e(title)}</title>", f"<style>\n{INDEX_CSS}</style>", "</head>", "<body>",
-           "<main>", f"<h1>{e(title)}</h1>"]
-    narrative = [name for name in pages if is_narrative(name)]
-    if narrative:
-        out.append(f'<p>Start with the comparison told in prose: <a href="{_href(pages[narrative[0]])}">'
-                   f"{e(Path(narrative[0]).stem)}</a>. The other pages show the code that computes "
-                   "every number.</p>")
-    out += ['<h2 id="notebooks">Notebooks, in the order they run</h2>', "<table>",
-            "<thead><tr><th>#</th><th>notebook</th><th>what it does</th></tr></thead>", "<tbody>"]
-    out += [f'<tr><td>{e(name[:2])}</td><td><a href="{_href(page)}">{e(Path(name).stem)}</a>'
-            f"</td><td>{e(purposes.get(name, ''))}</td></tr>" for name, page in pages.items()]
-    out += ["</tbody>", "</table>", '<h2 id="figures">Figures</h2>']
-    if not figures:
-        out.append(f"<p>No figures yet: <code>{e(_href(figures_href, manifest.name))}</code> lists none.</p>")
-    out += [_figure_html(row, figures_href, pages, manifest, root, line)
-            for line, row in enumerate(figures, start=2)]
-    return "\n".join(out + ["</main>", "</body>", "</html>"]) + "\n"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(h=html.escape, href=_href, stem=lambda name: Path(name).stem)
+    return env.get_template("site-index.html.j2").render(
+        title=titles[0] if titles else DEFAULT_TITLE, pages=pages,
+        narrative=next((name for name in pages if is_narrative(name)), None),
+        purposes={nb.name: nb.purpose for nb in pipeline.NOTEBOOKS},
+        manifest_href=_href(figures_href, manifest.name),
+        figures=[_figure(row, figures_href, pages, manifest, root, line)
+                 for line, row in enumerate(figures, start=2)])
 
 
 def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None,
