@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from dronediplomacy.errors import InputError
-from dronediplomacy.inputs.schemas import (TABLE_SPECS, date_precision_problem, free_text_columns,
-                                           sections_problem)
+from dronediplomacy.inputs.schemas import (TABLE_SPECS, free_text_columns, precision_fits,
+                                           sections_cover)
 from dronediplomacy.inputs.tables import load_tables
 
 
@@ -180,7 +180,7 @@ def test_free_text_columns_are_ours_and_exclude_copied_fields():
     ("unknown", "2020-01-01", None, False),
 ])
 def test_date_precision_must_fit_the_interval(precision, earliest, latest, ok):
-    assert (date_precision_problem(precision, earliest, latest) is None) is ok
+    assert precision_fits(precision, earliest, latest) is ok
 
 
 @pytest.mark.parametrize("sections, count, ok", [
@@ -191,4 +191,4 @@ def test_date_precision_must_fit_the_interval(precision, earliest, latest, ok):
     ("a:1;b:2-3", 4, False),     # short of the count
 ])
 def test_sections_cover_every_paragraph_once(sections, count, ok):
-    assert (sections_problem(sections, count) is None) is ok
+    assert sections_cover(sections, count) is ok
