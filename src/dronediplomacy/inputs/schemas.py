@@ -1,9 +1,10 @@
 """The input tables' schemas, built from ``data/tables.yaml``, and the rules a descriptor cannot state.
 
 :func:`build_schema` turns a resource of the Frictionless descriptor into a pandera schema,
-with the resource's ``rowRules`` (pandas expressions) as frame checks. Here is only what data
-cannot say: cell lengths (``CELL_RULES``), date and section rules (``ROW_RULES``) and rules
-across tables (``CROSS_TABLE_CHECKS``), each with the message a person reads and its fix.
+with the resource's ``rowRules`` (conditions on a row's cells, read by :func:`row_rule`) as
+frame checks. Here is only what data cannot say: cell lengths (``CELL_RULES``), date, section
+and other row rules (``ROW_RULES``) and rules across tables (``CROSS_TABLE_CHECKS``), each with
+the message a person reads and its fix.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ def allowed(table: str, column: str) -> tuple:
 
 MODES = allowed("statements", "mode")
 CLAIM_TYPES = allowed("claims", "claim_type")
-#: Columns of sources.csv that describe a text checked paragraph by paragraph (kind article).
-TEXT_COLUMNS = ["text_file", "sha256", "paragraph_count", "title_line", "author_line", "sections"]
 ANCHOR_WORDS = (3, 8)
 MAX_EXCERPT_WORDS = 80
 
@@ -122,18 +121,38 @@ DATE_ROW_RULES = [
 ]
 
 ROW_RULES: dict[str, list[pa.Check]] = {
-    "sources": [
-        _check(_rowwise(sections_cover, "sections", "paragraph_count"), column="sections",
-               error="sections do not cover paragraphs 1..paragraph_count in order, once each",
-               fix="make the ranges contiguous from 1 to paragraph_count"),
-        _check(lambda f: f[TEXT_COLUMNS].notna().all(axis=1).where(
-                   f["kind"] == "article", f[TEXT_COLUMNS].isna().all(axis=1)),
-               column="kind", error="an article needs every text column (" + ", ".join(TEXT_COLUMNS)
-               + "); a corpus has none of them",
-               fix="fill in the text columns for an article, or empty them for a corpus")],
+    "sources": [_check(_rowwise(sections_cover, "sections", "paragraph_count"), column="sections",
+                       error="sections do not cover paragraphs 1..paragraph_count in order, once each",
+                       fix="make the ranges contiguous from 1 to paragraph_count")],
     "conflicts": [_check(_rowwise(_ordered, "date_start", "date_end"), column="date_end",
                          error="date_end is before date_start", fix="correct the dates")],
+    "statement_responses": [_check(lambda f: f["response_id"] != f["answers_id"],
+                                   column="answers_id", error="a statement cannot answer itself",
+                                   fix="name the statement it answers")],
 }
+
+
+def _meets(frame: pd.DataFrame, condition: dict) -> pd.Series:
+    """Rows meeting a condition of ``rowRules``: each column ``given``, ``empty`` or one of a
+    list of values."""
+    met = pd.Series(True, index=frame.index)
+    for column, wanted in condition.items():
+        cells = frame[column]
+        met &= cells.notna() if wanted == "given" else cells.isna() if wanted == "empty" \
+            else cells.isin(wanted)
+    return met
+
+
+def row_rule(rule: dict) -> pa.Check:
+    """A frame check from a ``rowRules`` entry of data/tables.yaml (its comment says how one
+    is written): true for a row that meets every clause of ``require``."""
+    def check(frame: pd.DataFrame) -> pd.Series:
+        good = pd.Series(True, index=frame.index)
+        for clause in rule["require"]:
+            given, then = _meets(frame, clause.get("if", {})), _meets(frame, clause["then"])
+            good &= (given == then) if clause.get("bothWays") else (~given | then)
+        return good
+    return _check(check, column=rule["column"], error=rule["error"], fix=rule["fix"])
 
 
 # --- the schemas, built from the descriptor ---------------------------------------------
@@ -144,7 +163,7 @@ _DTYPES = {"string": str, "date": str, "integer": "Int64", "number": "Float64"}
 def build_schema(resource: dict) -> pa.DataFrameSchema:
     """The pandera schema of a resource: each field typed (integer and number coerced from
     text, a date a YYYY-MM-DD string), its constraints and CELL_RULES as column checks,
-    ``rowRules``, ROW_RULES and (with date_precision) DATE_ROW_RULES as frame checks, a
+    ROW_RULES, ``rowRules`` and (with date_precision) DATE_ROW_RULES as frame checks, a
     composite primaryKey unique together."""
     columns = {}
     for field in resource["schema"]["fields"]:
@@ -170,10 +189,7 @@ def build_schema(resource: dict) -> pa.DataFrameSchema:
             _DTYPES[field["type"]], checks, coerce=field["type"] in ("integer", "number"),
             nullable=not rules.get("required", False), unique=rules.get("unique", False),
             description=field["description"], metadata=field)
-    row_rules = [_check(lambda f, holds=rule["holds"]: f.eval(holds, engine="python"),
-                        column=rule["column"], error=rule["error"], fix=rule["fix"])
-                 for rule in resource.get("rowRules", [])]
-    row_rules += ROW_RULES.get(resource["name"], [])
+    row_rules = ROW_RULES.get(resource["name"], []) + list(map(row_rule, resource.get("rowRules", [])))
     key = resource["schema"].get("primaryKey")
     return pa.DataFrameSchema(columns, checks=row_rules + (DATE_ROW_RULES if "date_precision"
                                                            in columns else []),
