@@ -36,7 +36,7 @@ def allowed(table: str, column: str) -> tuple:
 
 MODES = allowed("statements", "mode")
 CLAIM_TYPES = allowed("claims", "claim_type")
-ANCHOR_WORDS = (3, 8)
+ANCHOR_MIN_WORDS, ANCHOR_MAX_WORDS = 3, 8
 MAX_EXCERPT_WORDS = 80
 
 
@@ -85,9 +85,11 @@ def sections_cover(sections: str, paragraph_count: int) -> bool:
 # --- what a descriptor cannot state: cell rules by column name, row rules by table ---------
 
 CELL_RULES = {
-    "anchor": _check(lambda v: ANCHOR_WORDS[0] <= len(v.split()) <= ANCHOR_WORDS[1],
-                     element_wise=True, error="an anchor must be {} to {} words".format(*ANCHOR_WORDS),
-                     fix="copy {} to {} consecutive words from the paragraph".format(*ANCHOR_WORDS)),
+    "anchor": _check(lambda v: ANCHOR_MIN_WORDS <= len(v.split()) <= ANCHOR_MAX_WORDS,
+                     element_wise=True,
+                     error=f"an anchor must be {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} words",
+                     fix=f"copy {ANCHOR_MIN_WORDS} to {ANCHOR_MAX_WORDS} consecutive words from "
+                         "the paragraph"),
     "excerpt": _check(lambda v: len(v.split()) <= MAX_EXCERPT_WORDS, element_wise=True,
                       error=f"is longer than {MAX_EXCERPT_WORDS} words",
                       fix=f"cut the excerpt to at most {MAX_EXCERPT_WORDS} words around the "
@@ -98,22 +100,26 @@ CELL_RULES = {
 def _rowwise(fn: Callable, *columns: str) -> Callable[[pd.DataFrame], pd.Series]:
     """A DataFrame check from a function of one row's cells (missing cells as None), true
     where a cell is missing (the column checks report it)."""
-    return lambda f: pd.Series([None in cells or fn(*cells) for cells in zip(
-        *(f[c].astype(object).where(f[c].notna(), None) for c in columns))], index=f.index, dtype=bool)
+    return lambda f: pd.Series([any(pd.isna(v) for v in row) or fn(*row)
+                                for row in zip(*(f[c] for c in columns))], index=f.index, dtype=bool)
 
 
 def _ordered(first: str, last: str) -> bool:
     return not (is_calendar_date(first) and is_calendar_date(last)) or first <= last
 
 
+def _precision_ok(precision: str, earliest: object, latest: object) -> bool:
+    """precision_fits, unless a date is malformed (its column check reports that)."""
+    return any(isinstance(d, str) and not is_calendar_date(d) for d in (earliest, latest)) \
+        or precision_fits(precision, earliest, latest)
+
+
 DATE_ROW_RULES = [
     _check(_rowwise(_ordered, "date_earliest", "date_latest"), column="date_latest",
            error="date_latest is before date_earliest",
            fix="swap the dates, or correct the one that is wrong"),
-    _check(lambda f: pd.Series([
-        any(isinstance(d, str) and not is_calendar_date(d) for d in (e, l))  # its own error
-        or precision_fits(p, e, l) for p, e, l in zip(
-            f["date_precision"], f["date_earliest"], f["date_latest"])], index=f.index, dtype=bool),
+    _check(lambda f: pd.Series(map(_precision_ok, f["date_precision"], f["date_earliest"],
+                                   f["date_latest"]), index=f.index, dtype=bool),
            column="date_precision",
            error="does not fit the dates (day: earliest == latest; month: first to last day of one "
                  "month; year: 1 Jan to 31 Dec; interval: at least one date; unknown: no dates)",
@@ -189,10 +195,10 @@ def build_schema(resource: dict) -> pa.DataFrameSchema:
             _DTYPES[field["type"]], checks, coerce=field["type"] in ("integer", "number"),
             nullable=not rules.get("required", False), unique=rules.get("unique", False),
             description=field["description"], metadata=field)
-    row_rules = ROW_RULES.get(resource["name"], []) + list(map(row_rule, resource.get("rowRules", [])))
+    row_rules = ROW_RULES.get(resource["name"], []) + [row_rule(r) for r in resource.get("rowRules", [])]
+    row_rules += DATE_ROW_RULES if "date_precision" in columns else []
     key = resource["schema"].get("primaryKey")
-    return pa.DataFrameSchema(columns, checks=row_rules + (DATE_ROW_RULES if "date_precision"
-                                                           in columns else []),
+    return pa.DataFrameSchema(columns, checks=row_rules,
                               unique=key if isinstance(key, list) else None, strict=True,
                               name=resource["name"], description=resource["description"])
 

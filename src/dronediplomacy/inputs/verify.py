@@ -88,6 +88,15 @@ def _rows(tables: Tables, column: str) -> Iterator[tuple[str, str, dict]]:
                 yield spec.name, row[spec.id_column] if spec.id_column else f"line {position + 2}", row
 
 
+def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
+    """(table, row name, column, row) for every verbatim quotation (column text) and anchor."""
+    for table, name, row in _rows(tables, "text_kind"):
+        if row["text_kind"] == "verbatim":
+            yield table, name, "text", row
+    for table, name, row in _rows(tables, "anchor"):
+        yield table, name, "anchor", row
+
+
 def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str | None]]:
     """(table, row name, column, text, source_id or None) for every cell of our own prose."""
     for spec in TABLE_SPECS:
@@ -118,22 +127,19 @@ def check_text(tables: Tables, text: SourceText) -> list[InputError]:
                           fix=f"copy the {column} from the text")
                for column in ("title", "author")
                if normalise(source[column]) != normalise(getattr(text, column))]
-    for column in ("text", "anchor"):
-        for table, name, row in _rows(tables, "text_kind" if column == "text" else column):
-            if row.get("source_id") != text.source_id \
-                    or column == "text" and row["text_kind"] != "verbatim":
-                continue
-            number = int(row["paragraph"])
-            if 1 <= number <= len(text.paragraphs) \
-                    and occurs_in(row[column], text.paragraphs[number - 1]):
-                continue
-            what = "the quotation" if column == "text" else f"anchor {row['anchor']!r}"
-            errors.append(InputError(
-                tables.file(table), f"{what} is not in paragraph {number} of {text.path.name} "
-                "(compared as data/README.md says)", row=name, column=column,
-                fix=("copy the quoted words exactly as printed" if column == "text" else
-                     "copy 3 to 8 consecutive words from that paragraph")
-                + ", or correct the paragraph number"))
+    for table, name, column, row in _sourced_cells(tables):
+        if row.get("source_id") != text.source_id:
+            continue
+        number = int(row["paragraph"])  # at least 1 (the schema's minimum)
+        if number <= len(text.paragraphs) and occurs_in(row[column], text.paragraphs[number - 1]):
+            continue
+        what = "the quotation" if column == "text" else f"anchor {row['anchor']!r}"
+        errors.append(InputError(
+            tables.file(table), f"{what} is not in paragraph {number} of {text.path.name} "
+            "(compared as data/README.md says)", row=name, column=column,
+            fix=("copy the quoted words exactly as printed" if column == "text" else
+                 "copy 3 to 8 consecutive words from that paragraph")
+            + ", or correct the paragraph number"))
     prose = text.prose_runs(COPY_RUN_WORDS)
     for table, name, column, cell, source_id in paraphrased_cells(tables):
         copied = sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose)
@@ -216,13 +222,11 @@ def verification_plan(tables: Tables) -> pd.DataFrame:
     """What verification checks per article (text file, sha256, counts), from the tables alone:
     the same whether or not the texts are present."""
     cells = [cell[4] for cell in paraphrased_cells(tables)]
-    quoted = [row.get("source_id") for _, _, row in _rows(tables, "text_kind")
-              if row["text_kind"] == "verbatim"]
-    anchored = [row.get("source_id") for _, _, row in _rows(tables, "anchor")]
+    sourced = [(column, row.get("source_id")) for _, _, column, row in _sourced_cells(tables)]
     return pd.DataFrame([{"source_id": s["source_id"], "text_file": s["text_file"],
                           "expected_sha256": s["sha256"], "paragraphs": int(s["paragraph_count"]),
-                          "verbatim_quotations": quoted.count(s["source_id"]),
-                          "anchors": anchored.count(s["source_id"]),
+                          "verbatim_quotations": sourced.count(("text", s["source_id"])),
+                          "anchors": sourced.count(("anchor", s["source_id"])),
                           "paraphrased_cells": sum(c in (s["source_id"], None) for c in cells)}
                          for s in tables.sources[tables.sources["kind"] == "article"].to_dict("records")])
 
