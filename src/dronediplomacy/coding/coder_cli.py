@@ -19,6 +19,7 @@ from dronediplomacy import atomic
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, load_codebook
 from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import read_records
 
 REQUIRED_COLUMNS = ("id", "text")
@@ -33,9 +34,8 @@ def read_statements(path: Path | str) -> pd.DataFrame:
     for record in records:
         row_id = record.values["id"]
         if not row_id or row_id in first_line_of:
-            raise InputError(Path(path), "empty id." if not row_id else f"duplicate id {row_id!r} "
-                             f"(first on line {first_line_of[row_id]}).", row=record.line,
-                             column="id", fix="give every statement a unique id.")
+            raise input_error("duplicate id" if row_id else "empty id", Path(path), row=record.line,
+                              column="id", id=row_id, first=first_line_of.get(row_id))
         first_line_of[row_id] = record.line
     return pd.DataFrame([[r.values["id"], r.values["text"]] for r in records],
                         columns=list(REQUIRED_COLUMNS), dtype=object)

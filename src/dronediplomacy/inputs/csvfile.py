@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.text import invisible_or_unusual
 
 MAX_REPORTED = 20
@@ -62,11 +63,8 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     try:
         data = path.read_bytes()
     except OSError as error:
-        missing = isinstance(error, FileNotFoundError)
-        raise InputError(path, "file not found." if missing else f"cannot be read "
-                         f"({error.strerror}).", row=1, column=required[0],
-                         fix="check the file name and folder." if missing else
-                         "check the file's permissions.") from None
+        key = "file not found" if isinstance(error, FileNotFoundError) else "file unreadable"
+        raise input_error(key, path, row=1, column=required[0], reason=error.strerror) from None
     encoding, described = next((BOMS[bom] for bom in BOMS if data.startswith(bom)),
                                ("utf-8", "UTF-8"))
     lines = data.decode(encoding, "replace").splitlines() or [""]
@@ -87,49 +85,42 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
         cells = next(csv.reader([lines[line - 1]], delimiter=separator), [])
         bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
         row = Record(line, dict(zip(header, map(str.strip, cells)))).name(id_column)
-        raise InputError(path, f"not valid {described} (byte 0x{data[error.start]:02x} at byte "
-                         f"offset {error.start}): {seems.replace(described, 'text')} in a legacy "
-                         "encoding such as Windows-1252.", row=row, column="(header)" if line == 1
-                         else header[bad] if bad < len(header) else None,
-                         fix="save the file with UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
+        raise input_error("not decodable", path, row=row, column="(header)" if line == 1 else
+                          header[bad] if bad < len(header) else None, encoding=described,
+                          byte=data[error.start], offset=error.start,
+                          separator=SEPARATORS[separator]) from None
     if not text.strip():
-        raise InputError(path, "the file is empty; expected a header row naming the columns "
-                               f"{', '.join(required)}.", row=1, column=required[0],
-                         fix=f"write the header line ({','.join(required)}) and the rows; {SAVE_AS}")
+        raise input_error("empty file", path, row=1, column=required[0],
+                          columns=", ".join(required), header=",".join(required), save_as=SAVE_AS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start, records = 1, []
     try:
         header = names(next(reader))
-        wrong = [(n, f"the column {n!r} appears twice in the header.", "rename or remove one of "
-                  "them.") for i, n in enumerate(header) if n in header[:i]]
-        wrong += [(n, f"missing required column {n!r}; {seems} with the columns "
-                   f"{', '.join(map(repr, header))}.", f"add the column {n!r} to the header (check "
-                   f"its spelling); {SAVE_AS}") for n in required if n not in header]
-        wrong += [(n, f"unknown column {n!r}; allowed: {', '.join(allowed)}.", "remove the "
-                   "column, or fix its name.") for n in header if allowed and n not in allowed]
+        wrong = [("column twice", n) for i, n in enumerate(header) if n in header[:i]]
+        wrong += [("column missing", n) for n in required if n not in header]
+        wrong += [("column unknown", n) for n in header if allowed and n not in allowed]
         if wrong:
-            raise InputError(path, wrong[0][1], row=1, column=wrong[0][0], fix=wrong[0][2])
+            raise input_error(wrong[0][0], path, row=1, column=wrong[0][1], seems=seems,
+                              header=", ".join(map(repr, header)), save_as=SAVE_AS,
+                              allowed=", ".join(allowed or ()))
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
-            short = len(cells) < len(header)
             if len(cells) != len(header):
-                raise InputError(path, f"has {len(cells)} fields but the header has "
-                                 f"{len(header)}; {seems}.", row=line, column=header[len(cells)]
-                                 if short else f"(after {header[-1]})", fix="add the missing "
-                                 "cells (an empty cell still needs its separator)." if short else
-                                 "quote cells that contain the separator.")
+                short = len(cells) < len(header)
+                raise input_error("too few cells" if short else "too many cells", path, row=line,
+                                  column=header[len(cells)] if short else f"(after {header[-1]})",
+                                  cells=len(cells), columns=len(header), seems=seems)
             records.append(Record(line, {n: cell.strip() for n, cell in zip(header, cells)}))
     except csv.Error as error:
-        raise InputError(path, f"not readable as CSV: {error}; {seems}.", row=start,
-                         column="(whole row)", fix="check the quotes on this row.") from None
+        raise input_error("not csv", path, row=start, column="(whole row)", reason=error,
+                          seems=seems) from None
     if canonical:  # every non-canonical cell at once: a pasted web page may hold many
-        raise_all([InputError(path, f"character {found[0][0] + 1} is {found[0][1]}" + (
-            f" (and {len(found) - 1} more)" if len(found) > 1 else ""), row=record.name(
-                id_column), column=column, fix="retype it: a plain space for a space, nothing "
-            "for an invisible character, the composed letter (e.g. é) for a letter plus accent")
-            for record in records for column, cell in record.values.items()
-            if (found := invisible_or_unusual(cell))])
+        raise_all([input_error("not canonical", path, row=record.name(id_column), column=column,
+                               position=found[0][0] + 1, name=found[0][1],
+                               more=f" (and {len(found) - 1} more)" if len(found) > 1 else "")
+                   for record in records for column, cell in record.values.items()
+                   if (found := invisible_or_unusual(cell))])
     return header, records
