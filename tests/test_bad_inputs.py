@@ -15,6 +15,7 @@ contract, and the README's list is generated from the same catalogue.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -392,6 +393,28 @@ def test_catalogue_is_complete_and_every_case_has_its_breakage():
     assert all(case.user_path in (None, "code-statements") or re.fullmatch(r"runner \d\d",
                                                                            case.user_path)
                for case in CASES)
+
+
+def _keys(node: ast.expr) -> set:
+    """The message keys an input_error call's first argument can be: a string, or either
+    branch of a conditional expression (a key computed otherwise is not seen)."""
+    if isinstance(node, ast.IfExp):
+        return _keys(node.body) | _keys(node.orelse)
+    return {node.value} if isinstance(node, ast.Constant) else set()
+
+
+def test_every_message_is_used_and_every_message_raised_is_in_the_catalogue():
+    """A key misspelt in the package would fail only when a person meets that bad input."""
+    constants, raised = set(), set()
+    for path in (paths.ROOT / "src" / "dronediplomacy").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                constants.add(node.value)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "input_error":
+                raised |= _keys(node.args[0])
+    assert raised and raised <= set(catalogue.MESSAGES)
+    assert set(catalogue.MESSAGES) <= constants
+    assert all({"problem", "fix"} == set(message) for message in catalogue.MESSAGES.values())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

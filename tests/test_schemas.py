@@ -4,11 +4,12 @@ the made-up source of conftest.py (tmp_path), never today's data."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dronediplomacy.errors import InputError
-from dronediplomacy.inputs.schemas import (TABLE_SPECS, date_precision_problem, free_text_columns,
-                                           sections_problem)
+from dronediplomacy.inputs.schemas import (TABLE_SPECS, free_text_columns, precision_fits,
+                                           row_rule, sections_cover)
 from dronediplomacy.inputs.tables import load_tables
 
 
@@ -180,7 +181,7 @@ def test_free_text_columns_are_ours_and_exclude_copied_fields():
     ("unknown", "2020-01-01", None, False),
 ])
 def test_date_precision_must_fit_the_interval(precision, earliest, latest, ok):
-    assert (date_precision_problem(precision, earliest, latest) is None) is ok
+    assert precision_fits(precision, earliest, latest) is ok
 
 
 @pytest.mark.parametrize("sections, count, ok", [
@@ -191,4 +192,17 @@ def test_date_precision_must_fit_the_interval(precision, earliest, latest, ok):
     ("a:1;b:2-3", 4, False),     # short of the count
 ])
 def test_sections_cover_every_paragraph_once(sections, count, ok):
-    assert (sections_problem(sections, count) is None) is ok
+    assert sections_cover(sections, count) is ok
+
+
+def test_a_row_rule_of_the_descriptor_reads_as_its_comment_says():
+    """`if` -> `then`; bothWays: only rows meeting `if` meet `then`; given, empty, allowed values."""
+    frame = pd.DataFrame({"a": ["x", "x", "y", "y", None], "b": ["1", None, "1", None, "1"]})
+    one_way = {"column": "b", "error": "e", "fix": "f",
+               "require": [{"if": {"a": ["x"]}, "then": {"b": "given"}}]}
+    both_ways = {**one_way, "require": [{**one_way["require"][0], "bothWays": True}]}
+    always = {**one_way, "require": [{"then": {"a": "given"}},
+                                     {"if": {"a": "empty"}, "then": {"b": "empty"}}]}
+    assert row_rule(one_way)(frame).check_output.tolist() == [True, False, True, True, True]
+    assert row_rule(both_ways)(frame).check_output.tolist() == [True, False, False, True, False]
+    assert row_rule(always)(frame).check_output.tolist() == [True, True, True, True, False]

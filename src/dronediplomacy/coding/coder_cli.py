@@ -10,9 +10,6 @@ input: exit status 1 and one message naming file, row (line) and column, and how
 from __future__ import annotations
 
 import argparse
-import codecs
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -22,80 +19,26 @@ from dronediplomacy import atomic
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, load_codebook
 from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
+from dronediplomacy.inputs.csvfile import read_records
 
 REQUIRED_COLUMNS = ("id", "text")
 EXIT_BAD_INPUT = 1
-SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with a byte order mark"),
-        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
-SAVE_AS = ("save it from the spreadsheet as 'CSV UTF-8' (comma- or semicolon-separated) or "
-           "'Unicode text', with a header row naming at least the columns id and text.")
 
 
 def read_statements(path: Path | str) -> pd.DataFrame:
     """The input table's id and text columns as a frame of trimmed strings, in file order;
     InputError (file, row, column, fix) for anything else (see the module's docstring)."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror}).", row=1, column="id",
-                         fix="check the file name and folder.") from None
-    encoding, described = next(((name, what) for bom, name, what in BOMS if data.startswith(bom)),
-                               ("utf-8", "UTF-8"))
-    lines = data.decode(encoding, "replace").splitlines() or [""]
-
-    def names(line: str, separator: str) -> list[str]:
-        return [name.strip().casefold() for name in next(csv.reader([line], delimiter=separator), [])]
-
-    # The separator whose header names the required columns, else the most frequent one.
-    separator = max(SEPARATORS, key=lambda sep: (set(REQUIRED_COLUMNS) <= set(names(lines[0], sep)),
-                                                 lines[0].count(sep)))
-    seems = f"the file seems to be {SEPARATORS[separator]}-separated {described}"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data[:error.start].decode(encoding, "replace").count("\n") + 1
-        cells = zip(names(lines[0], separator), lines[line - 1].split(separator) if line > 1 else [])
-        raise InputError(path, f"not valid {described} (byte 0x{data[error.start]:02x}): "
-                         f"{seems.replace(described, 'text')} in a legacy encoding such as "
-                         "Windows-1252.", row=line, fix=SAVE_AS,
-                         column=next((name for name, cell in cells if "\ufffd" in cell), None)) from None
-    if not text.strip():
-        raise InputError(path, "the file is empty; expected a header row naming the columns id "
-                               "and text.", row=1, column="id", fix=SAVE_AS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    header, first_line_of, rows, line = None, {}, [], 1
-    try:
-        for fields in reader:
-            values, start, line = dict(zip(header or [], map(str.strip, fields))), line, reader.line_num + 1
-            if header is None:
-                header = [name.strip().casefold() for name in fields]
-                missing = [name for name in REQUIRED_COLUMNS if name not in header]
-                twice = [name for name in header if header.count(name) > 1]
-                if missing or twice:
-                    raise InputError(path, f"no column {missing[0]!r}; {seems} with the columns "
-                                     f"{', '.join(map(repr, header))}." if missing else
-                                     f"the column {twice[0]!r} appears twice.", row=1,
-                                     column=(missing or twice)[0],
-                                     fix=SAVE_AS if missing else "rename or remove one of them.")
-            elif any(field.strip() for field in fields):  # not a blank line
-                if len(fields) != len(header):
-                    raise InputError(path, f"has {len(fields)} cells but the header has {len(header)}; "
-                                     f"{seems}.", row=start, column=header[len(fields)]
-                                     if len(fields) < len(header) else "(after the last)",
-                                     fix="quote cells that contain the separator; give every row all "
-                                     "its cells (an empty cell still needs its separator).")
-                if not values["id"] or values["id"] in first_line_of:
-                    raise InputError(path, "empty id." if not values["id"] else f"duplicate id "
-                                     f"{values['id']!r} (first on line {first_line_of[values['id']]}).",
-                                     row=start, column="id", fix="give every statement a unique id.")
-                first_line_of[values["id"]] = start
-                rows.append((values["id"], values["text"]))
-    except csv.Error as error:
-        raise InputError(path, f"not readable as a table: {error}; {seems}.", row=line,
-                         column="(whole row)", fix="check the quotation marks on this row.") from None
-    return pd.DataFrame(rows, columns=list(REQUIRED_COLUMNS), dtype=object)
+    _header, records = read_records(path, REQUIRED_COLUMNS, casefold=True)
+    first_line_of: dict[str, int] = {}
+    for record in records:
+        row_id = record.values["id"]
+        if not row_id or row_id in first_line_of:
+            raise input_error("duplicate id" if row_id else "empty id", Path(path), row=record.line,
+                              column="id", id=row_id, first=first_line_of.get(row_id))
+        first_line_of[row_id] = record.line
+    return pd.DataFrame([[r.values["id"], r.values["text"]] for r in records],
+                        columns=list(REQUIRED_COLUMNS), dtype=object)
 
 
 def main(argv: list[str] | None = None) -> int:

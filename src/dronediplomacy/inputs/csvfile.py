@@ -1,11 +1,13 @@
 """Read a small hand-made CSV strictly, keeping each record's line number.
 
-Accepts what spreadsheets write (a UTF-8 BOM, CRLF, quoted cells spanning lines, spaces around
-cells); refuses what would corrupt data, with one InputError naming file, row and column.
+Accepts what spreadsheets write (comma, semicolon or tab; UTF-8 with or without a byte order
+mark, or UTF-16; CRLF, quoted cells spanning lines, spaces around cells); refuses what would
+corrupt data, with one InputError naming file, row and column.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -13,9 +15,16 @@ from pathlib import Path
 from typing import Sequence
 
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.text import invisible_or_unusual
 
 MAX_REPORTED = 20
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: Byte order mark -> (codec, how messages describe the encoding); no mark: UTF-8.
+BOMS = {codecs.BOM_UTF8: ("utf-8-sig", "UTF-8 with a byte order mark"),
+        codecs.BOM_UTF16_LE: ("utf-16", "UTF-16"), codecs.BOM_UTF16_BE: ("utf-16", "UTF-16")}
+SAVE_AS = ("from a spreadsheet, save it as 'CSV UTF-8' (comma- or semicolon-separated) or "
+           "'Unicode text'.")
 
 
 def raise_all(errors: Sequence[InputError]) -> None:
@@ -42,74 +51,76 @@ class Record:
         return f"{row_id} (line {self.line})" if row_id else self.line
 
 
-def _decode(path: Path, data: bytes, id_column: str | None) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        lines = data.decode("utf-8-sig", errors="replace").splitlines()
-        header, cells = ([c.strip() for c in next(csv.reader([lines[n]]), [])] for n in (0, line - 1))
-        bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
-        column = "(header)" if line == 1 else header[bad] if bad < len(header) else None
-        row = Record(line, dict(zip(header, cells))).name(id_column)
-        raise InputError(path, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at byte offset "
-                         f"{error.start}).", row=row, column=column,
-                         fix="save the file with UTF-8 encoding (in Excel: 'CSV UTF-8').") from None
-
-
 def read_records(path: Path | str, required: tuple[str, ...], *,
                  allowed: tuple[str, ...] | None = None, id_column: str | None = None,
-                 canonical: bool = False) -> tuple[list[str], list[Record]]:
+                 canonical: bool = False, casefold: bool = False) -> tuple[list[str], list[Record]]:
     """The header and records (blank lines skipped) of a CSV file with the ``required`` columns
     (and, given ``allowed``, no others); ``id_column`` names rows in messages; ``canonical``:
-    every cell canonical (``text.invisible_or_unusual``). Raises InputError on any problem."""
+    every cell canonical (``text.invisible_or_unusual``); ``casefold``: header names compared
+    case-insensitively. The encoding comes from the byte order mark, the separator is the one
+    whose header names the required columns (else the most frequent). Raises InputError."""
     path = Path(path)
     try:
-        text = _decode(path, path.read_bytes(), id_column)
+        data = path.read_bytes()
     except OSError as error:
-        missing = isinstance(error, FileNotFoundError)
-        raise InputError(path, "file not found." if missing else f"cannot be read "
-                         f"({error.strerror}).", row=1, column=required[0],
-                         fix="check the file name and folder." if missing else
-                         "check the file's permissions.") from None
-    if not text.strip():
-        raise InputError(path, "the file is empty; expected a header row naming the columns "
-                               f"{', '.join(required)}.", row=1, column=required[0],
-                         fix=f"write the header line ({','.join(required)}) and the rows.")
-    reader, start, records = csv.reader(io.StringIO(text, newline=""), strict=True), 1, []
+        key = "file not found" if isinstance(error, FileNotFoundError) else "file unreadable"
+        raise input_error(key, path, row=1, column=required[0], reason=error.strerror) from None
+    encoding, described = next((BOMS[bom] for bom in BOMS if data.startswith(bom)),
+                               ("utf-8", "UTF-8"))
+    lines = data.decode(encoding, "replace").splitlines() or [""]
+
+    def names(cells: list[str]) -> list[str]:
+        return [name.strip().casefold() if casefold else name.strip() for name in cells]
+
+    def header_with(separator: str) -> list[str]:
+        return names(next(csv.reader([lines[0]], delimiter=separator), []))
+    separator = max(SEPARATORS, key=lambda sep: (set(required) <= set(header_with(sep)),
+                                                 lines[0].count(sep)))
+    seems = f"the file seems to be {SEPARATORS[separator]}-separated {described}"
     try:
-        header = [name.strip() for name in next(reader)]
-        wrong = [(n, f"the column {n!r} appears twice in the header.", "rename or remove one of "
-                  "them.") for i, n in enumerate(header) if n in header[:i]]
-        wrong += [(n, f"missing required column {n!r} (the header has {', '.join(header)}).",
-                   f"add the column {n!r} to the header (check its spelling).")
-                  for n in required if n not in header]
-        wrong += [(n, f"unknown column {n!r}; allowed: {', '.join(allowed)}.", "remove the "
-                   "column, or fix its name.") for n in header if allowed and n not in allowed]
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[:error.start].decode(encoding, "replace").count("\n") + 1
+        header = header_with(separator)
+        cells = next(csv.reader([lines[line - 1]], delimiter=separator), [])
+        bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
+        row = Record(line, dict(zip(header, map(str.strip, cells)))).name(id_column)
+        raise input_error("not decodable", path, row=row, column="(header)" if line == 1 else
+                          header[bad] if bad < len(header) else None, encoding=described,
+                          byte=data[error.start], offset=error.start,
+                          separator=SEPARATORS[separator]) from None
+    if not text.strip():
+        raise input_error("empty file", path, row=1, column=required[0],
+                          columns=", ".join(required), header=",".join(required), save_as=SAVE_AS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    start, records = 1, []
+    try:
+        header = names(next(reader))
+        wrong = [("column twice", n) for i, n in enumerate(header) if n in header[:i]]
+        wrong += [("column missing", n) for n in required if n not in header]
+        wrong += [("column unknown", n) for n in header if allowed and n not in allowed]
         if wrong:
-            raise InputError(path, wrong[0][1], row=1, column=wrong[0][0], fix=wrong[0][2])
+            raise input_error(wrong[0][0], path, row=1, column=wrong[0][1], seems=seems,
+                              header=", ".join(map(repr, header)), save_as=SAVE_AS,
+                              allowed=", ".join(allowed or ()))
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if not cells or (len(cells) == 1 and not cells[0].strip() and len(header) > 1):
+            if not any(cell.strip() for cell in cells):
                 continue  # a blank line
-            short = len(cells) < len(header)
             if len(cells) != len(header):
-                raise InputError(path, f"has {len(cells)} fields but the header has "
-                                 f"{len(header)}.", row=line, column=header[len(cells)] if short
-                                 else f"(after {header[-1]})", fix="add the missing cells (an "
-                                 "empty cell still needs its comma)." if short else
-                                 "quote cells that contain commas.")
+                short = len(cells) < len(header)
+                raise input_error("too few cells" if short else "too many cells", path, row=line,
+                                  column=header[len(cells)] if short else f"(after {header[-1]})",
+                                  cells=len(cells), columns=len(header), seems=seems)
             records.append(Record(line, {n: cell.strip() for n, cell in zip(header, cells)}))
     except csv.Error as error:
-        raise InputError(path, f"not readable as CSV: {error}.", row=start,
-                         column="(whole row)", fix="check the quotes on this row.") from None
+        raise input_error("not csv", path, row=start, column="(whole row)", reason=error,
+                          seems=seems) from None
     if canonical:  # every non-canonical cell at once: a pasted web page may hold many
-        raise_all([InputError(path, f"character {found[0][0] + 1} is {found[0][1]}" + (
-            f" (and {len(found) - 1} more)" if len(found) > 1 else ""), row=record.name(
-                id_column), column=column, fix="retype it: a plain space for a space, nothing "
-            "for an invisible character, the composed letter (e.g. é) for a letter plus accent")
-            for record in records for column, cell in record.values.items()
-            if (found := invisible_or_unusual(cell))])
+        raise_all([input_error("not canonical", path, row=record.name(id_column), column=column,
+                               position=found[0][0] + 1, name=found[0][1],
+                               more=f" (and {len(found) - 1} more)" if len(found) > 1 else "")
+                   for record in records for column, cell in record.values.items()
+                   if (found := invisible_or_unusual(cell))])
     return header, records
-

@@ -1,13 +1,16 @@
 """The input tables' schemas, built from ``data/tables.yaml``, and the rules a descriptor cannot state.
 
-:func:`build_schema` turns a resource of the Frictionless descriptor into a pandera schema.
-Here is only what a descriptor cannot say: rules within a row (``ROW_RULES``, cell lengths) and
-across tables (``CROSS_TABLE_CHECKS``), each with the message a person reads and its fix.
+:func:`build_schema` turns a resource of the Frictionless descriptor into a pandera schema,
+with the resource's ``rowRules`` (conditions on a row's cells, read by :func:`row_rule`) as
+frame checks. Here is only what data cannot say: cell lengths (``CELL_RULES``), date, section
+and other row rules (``ROW_RULES``) and rules across tables (``CROSS_TABLE_CHECKS``), each with
+the message a person reads and its fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -21,8 +24,7 @@ from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.csvfile import raise_all
 from dronediplomacy.paths import DATA
 
-DESCRIPTOR_PATH = DATA / "tables.yaml"
-DESCRIPTOR: dict = yaml.safe_load(DESCRIPTOR_PATH.read_text(encoding="utf-8"))
+DESCRIPTOR: dict = yaml.safe_load((DATA / "tables.yaml").read_text(encoding="utf-8"))
 RESOURCES: dict[str, dict] = {r["name"]: r for r in DESCRIPTOR["resources"]}
 
 
@@ -34,15 +36,8 @@ def allowed(table: str, column: str) -> tuple:
 
 MODES = allowed("statements", "mode")
 CLAIM_TYPES = allowed("claims", "claim_type")
-VERBATIM_MODES = ("direct_quote", "characterisation")
-#: Columns of sources.csv that describe a text checked paragraph by paragraph (kind article).
-TEXT_COLUMNS = ("text_file", "sha256", "paragraph_count", "title_line", "author_line", "sections")
 ANCHOR_MIN_WORDS, ANCHOR_MAX_WORDS = 3, 8
 MAX_EXCERPT_WORDS = 80
-LINKED_REASONS = ("duplicate", "article_quotation")
-#: The protocol's periods (corpus_protocol.md, inclusion rule 1): first and last day a corpus
-#: statement of each conflict may have; None = up to the date its page was read.
-CORPUS_PERIODS = {"nk2020": ("2020-07-01", "2021-12-31"), "ukr2022": ("2019-01-01", None)}
 
 
 def _check(fn: Callable, *, error: str, fix: str, column: str | None = None,
@@ -53,48 +48,41 @@ def _check(fn: Callable, *, error: str, fix: str, column: str | None = None,
 
 
 def is_calendar_date(value: object) -> bool:
+    """Is ``value`` a YYYY-MM-DD string naming a day of the calendar?"""
     try:
         return isinstance(value, str) and len(value) == 10 and bool(dt.date.fromisoformat(value))
     except ValueError:
         return False
 
 
-def date_precision_problem(precision: str, earliest: object, latest: object) -> str | None:
-    """Why an (earliest, latest, precision) triple is inconsistent, or None if it is fine."""
-    has_e, has_l = isinstance(earliest, str), isinstance(latest, str)
-    if precision == "unknown":
-        return None if not (has_e or has_l) else "precision 'unknown' needs both dates empty"
-    if precision == "interval":
-        return None if (has_e or has_l) else "precision 'interval' needs at least one date"
+def precision_fits(precision: str, earliest: object, latest: object) -> bool:
+    """Does ``precision`` fit the dates? day: earliest == latest; month: the first to the last
+    day of one month; year: 1 January to 31 December; interval: at least one date; unknown:
+    none. Missing dates are None or NaN."""
+    given = [d for d in (earliest, latest) if isinstance(d, str)]
+    if precision in ("unknown", "interval"):
+        return bool(given) == (precision == "interval")
     if not (is_calendar_date(earliest) and is_calendar_date(latest)):
-        return f"precision {precision!r} needs both dates"
+        return False
     first, last = dt.date.fromisoformat(earliest), dt.date.fromisoformat(latest)
-    after = last + dt.timedelta(days=1)
-    fits = {"day": first == last,
-            "month": first.day == 1 and (first.year, first.month) == (last.year, last.month)
-            and after.day == 1,
-            "year": (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
-            and first.year == last.year}
-    return None if fits.get(precision, True) else f"precision {precision!r} does not fit the dates"
+    month_end = (last + dt.timedelta(days=1)).day == 1
+    return {"day": first == last,
+            "month": first.day == 1 and first.replace(day=1) == last.replace(day=1) and month_end,
+            "year": first == dt.date(first.year, 1, 1) and last == dt.date(first.year, 12, 31),
+            }.get(precision, True)
 
 
-def sections_problem(sections: object, paragraph_count: object) -> str | None:
-    """Why a sections string does not cover paragraphs 1..paragraph_count exactly once, or None."""
-    if not isinstance(sections, str) or pd.isna(paragraph_count):
-        return None  # reported by the column checks
-    expected = 1
-    for part in sections.split(";"):
-        first, _, last = part.partition(":")[2].partition("-")
-        if not (first.isdigit() and (last or first).isdigit()) or int(first) != expected \
-                or int(last or first) < int(first):
-            return f"section {part!r} should start at paragraph {expected}"
-        expected = int(last or first) + 1
-    if expected - 1 != int(paragraph_count):
-        return f"sections end at paragraph {expected - 1}, paragraph_count is {paragraph_count}"
-    return None
+def sections_cover(sections: str, paragraph_count: int) -> bool:
+    """Do the ``name:first-last`` ranges of ``sections`` cover paragraphs 1..paragraph_count
+    in order, once each?"""
+    ranges = [(int(first), int(last or first))
+              for first, last in re.findall(r":(\d+)(?:-(\d+))?", sections)]
+    ends = [0] + [last for _, last in ranges]
+    return ends[-1] == paragraph_count and all(
+        first == end + 1 and last >= first for (first, last), end in zip(ranges, ends))
 
 
-# --- cell rules by column name, row rules by table ----------------------------------------
+# --- what a descriptor cannot state: cell rules by column name, row rules by table ---------
 
 CELL_RULES = {
     "anchor": _check(lambda v: ANCHOR_MIN_WORDS <= len(v.split()) <= ANCHOR_MAX_WORDS,
@@ -110,8 +98,9 @@ CELL_RULES = {
 
 
 def _rowwise(fn: Callable, *columns: str) -> Callable[[pd.DataFrame], pd.Series]:
-    """A DataFrame check from a function of one row's cells (missing cells as None)."""
-    return lambda f: pd.Series([fn(*(None if pd.isna(v) else v for v in row))
+    """A DataFrame check from a function of one row's cells (missing cells as None), true
+    where a cell is missing (the column checks report it)."""
+    return lambda f: pd.Series([any(pd.isna(v) for v in row) or fn(*row)
                                 for row in zip(*(f[c] for c in columns))], index=f.index, dtype=bool)
 
 
@@ -119,62 +108,57 @@ def _ordered(first: str, last: str) -> bool:
     return not (is_calendar_date(first) and is_calendar_date(last)) or first <= last
 
 
-def _has(frame: pd.DataFrame, column: str) -> pd.Series:
-    return frame[column].notna()
+def _precision_ok(precision: str, earliest: object, latest: object) -> bool:
+    """precision_fits, unless a date is malformed (its column check reports that)."""
+    return any(isinstance(d, str) and not is_calendar_date(d) for d in (earliest, latest)) \
+        or precision_fits(precision, earliest, latest)
 
 
 DATE_ROW_RULES = [
     _check(_rowwise(_ordered, "date_earliest", "date_latest"), column="date_latest",
            error="date_latest is before date_earliest",
            fix="swap the dates, or correct the one that is wrong"),
-    _check(_rowwise(lambda p, e, l: any(d and not is_calendar_date(d) for d in (e, l))  # own error
-                    or date_precision_problem(p, e, l) is None,
-                    "date_precision", "date_earliest", "date_latest"), column="date_precision",
+    _check(lambda f: pd.Series(map(_precision_ok, f["date_precision"], f["date_earliest"],
+                                   f["date_latest"]), index=f.index, dtype=bool),
+           column="date_precision",
            error="does not fit the dates (day: earliest == latest; month: first to last day of one "
                  "month; year: 1 Jan to 31 Dec; interval: at least one date; unknown: no dates)",
            fix="make date_precision match date_earliest and date_latest"),
 ]
 
 ROW_RULES: dict[str, list[pa.Check]] = {
-    "sources": [
-        _check(_rowwise(lambda s, n: sections_problem(s, n) is None, "sections", "paragraph_count"),
-               column="sections", error="sections do not cover paragraphs 1..paragraph_count in "
-               "order, once each", fix="make the ranges contiguous from 1 to paragraph_count"),
-        _check(lambda f: f[list(TEXT_COLUMNS)].notna().all(axis=1).where(
-                   f["kind"] == "article", ~f[list(TEXT_COLUMNS)].notna().any(axis=1)),
-               column="kind", error="an article needs every text column (" + ", ".join(TEXT_COLUMNS)
-               + "); a corpus has none of them",
-               fix="fill in the text columns for an article, or empty them for a corpus")],
+    "sources": [_check(_rowwise(sections_cover, "sections", "paragraph_count"), column="sections",
+                       error="sections do not cover paragraphs 1..paragraph_count in order, once each",
+                       fix="make the ranges contiguous from 1 to paragraph_count")],
     "conflicts": [_check(_rowwise(_ordered, "date_start", "date_end"), column="date_end",
                          error="date_end is before date_start", fix="correct the dates")],
-    "actors": [_check(lambda f: (_has(f, "paragraph") == _has(f, "anchor"))
-                      & (_has(f, "paragraph") | _has(f, "source_note")), column="paragraph",
-                      error="give paragraph and anchor together; a row without them needs a "
-                            "source_note citing the page that names the actor",
-                      fix="fill in paragraph and anchor (an article's actor) or source_note (a "
-                          "corpus speaker)")],
-    "statements": [
-        _check(lambda f: f["mode"].isin(VERBATIM_MODES) == (f["text_kind"] == "verbatim"),
-               column="text_kind", error="does not fit mode (verbatim for direct_quote and "
-               "characterisation, paraphrase otherwise)", fix="set text_kind to match mode"),
-        _check(lambda f: (f["attribution"] != "implied") | _has(f, "note"), column="note",
-               error="an implied attribution needs a note saying how far the source attributes it",
-               fix="explain the attribution in note")],
-    "events": [
-        _check(lambda f: _has(f, "value") == _has(f, "unit"), column="unit",
-               error="value and unit must be given together", fix="fill in both or neither"),
-        _check(lambda f: ~_has(f, "qualifier") | _has(f, "value"), column="qualifier",
-               error="a qualifier needs a value", fix="give the value or drop the qualifier")],
     "statement_responses": [_check(lambda f: f["response_id"] != f["answers_id"],
                                    column="answers_id", error="a statement cannot answer itself",
                                    fix="name the statement it answers")],
-    "corpus_exclusions": [_check(lambda f: ~((f["stage"] == "review")
-                                             & f["reason"].isin(LINKED_REASONS))
-                                 | _has(f, "linked_id"), column="linked_id",
-                                 error="a duplicate or article quotation dropped in review must "
-                                       "name the row it repeats",
-                                 fix="give the kept row's id in linked_id")],
 }
+
+
+def _meets(frame: pd.DataFrame, condition: dict) -> pd.Series:
+    """Rows meeting a condition of ``rowRules``: each column ``given``, ``empty`` or one of a
+    list of values."""
+    met = pd.Series(True, index=frame.index)
+    for column, wanted in condition.items():
+        cells = frame[column]
+        met &= cells.notna() if wanted == "given" else cells.isna() if wanted == "empty" \
+            else cells.isin(wanted)
+    return met
+
+
+def row_rule(rule: dict) -> pa.Check:
+    """A frame check from a ``rowRules`` entry of data/tables.yaml (its comment says how one
+    is written): true for a row that meets every clause of ``require``."""
+    def check(frame: pd.DataFrame) -> pd.Series:
+        good = pd.Series(True, index=frame.index)
+        for clause in rule["require"]:
+            given, then = _meets(frame, clause.get("if", {})), _meets(frame, clause["then"])
+            good &= (given == then) if clause.get("bothWays") else (~given | then)
+        return good
+    return _check(check, column=rule["column"], error=rule["error"], fix=rule["fix"])
 
 
 # --- the schemas, built from the descriptor ---------------------------------------------
@@ -185,7 +169,8 @@ _DTYPES = {"string": str, "date": str, "integer": "Int64", "number": "Float64"}
 def build_schema(resource: dict) -> pa.DataFrameSchema:
     """The pandera schema of a resource: each field typed (integer and number coerced from
     text, a date a YYYY-MM-DD string), its constraints and CELL_RULES as column checks,
-    ROW_RULES (and DATE_ROW_RULES) as frame checks, a composite primaryKey unique together."""
+    ROW_RULES, ``rowRules`` and (with date_precision) DATE_ROW_RULES as frame checks, a
+    composite primaryKey unique together."""
     columns = {}
     for field in resource["schema"]["fields"]:
         rules, checks = field.get("constraints", {}), []
@@ -210,10 +195,10 @@ def build_schema(resource: dict) -> pa.DataFrameSchema:
             _DTYPES[field["type"]], checks, coerce=field["type"] in ("integer", "number"),
             nullable=not rules.get("required", False), unique=rules.get("unique", False),
             description=field["description"], metadata=field)
+    row_rules = ROW_RULES.get(resource["name"], []) + [row_rule(r) for r in resource.get("rowRules", [])]
+    row_rules += DATE_ROW_RULES if "date_precision" in columns else []
     key = resource["schema"].get("primaryKey")
-    dated = "date_precision" in columns
-    return pa.DataFrameSchema(columns, checks=ROW_RULES.get(resource["name"], [])
-                              + (DATE_ROW_RULES if dated else []),
+    return pa.DataFrameSchema(columns, checks=row_rules,
                               unique=key if isinstance(key, list) else None, strict=True,
                               name=resource["name"], description=resource["description"])
 
@@ -244,6 +229,7 @@ def free_text_columns(spec: TableSpec) -> list[str]:
 
 
 def describe(value: object) -> str:
+    """A cell as messages quote it: ``'text'``, or ``empty``."""
     return "empty" if value is None or (not isinstance(value, str) and pd.isna(value)) \
         else repr(value)
 
@@ -364,14 +350,15 @@ def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[InputError]
 
 
 def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputError]:
-    """Corpus statements fall in their conflict's period (CORPUS_PERIODS) and not after their
-    page was read; no query keeps fewer rows than cite it; every linked_id of an exclusion
-    names an existing row."""
+    """Corpus statements fall in their conflict's period (``periods`` in data/tables.yaml)
+    and not after their page was read; no query keeps fewer rows than cite it; every
+    linked_id of an exclusion names an existing row."""
     statements, log, exclusions = (tables[n] for n in ("corpus_statements", "corpus_search_log",
                                                        "corpus_exclusions"))
+    periods = RESOURCES["corpus_statements"]["periods"]
 
     def outside(row: dict) -> str | None:
-        first, last = CORPUS_PERIODS.get(row["conflict_id"], (None, None))
+        first, last = periods.get(row["conflict_id"], (None, None))
         last = min(filter(None, (last, row["date_read"])), default=None)
         earliest = row["date_earliest"] if isinstance(row["date_earliest"], str) else None
         latest = row["date_latest"] if isinstance(row["date_latest"], str) else earliest
@@ -424,13 +411,16 @@ def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
             return None
         errors += conflicts.errors(column, mismatch,
                                    fix=f"make {column} and the {event_type} event's dates the same")
-    dates = statements.frame.set_index("statement_id")
-    latest, earliest = dates["date_latest"].dropna().to_dict(), dates["date_earliest"].dropna().to_dict()
-    return errors + responses.errors("response_id", lambda r: f"{r['response_id']} (latest "
-                                     f"{latest[r['response_id']]}) is dated before {r['answers_id']}"
-                                     f" (earliest {earliest[r['answers_id']]}), which it answers"
-                                     if latest.get(r["response_id"], "9") < earliest.get(
-                                         r["answers_id"], "") else None,
+    dated = statements.frame.set_index("statement_id")
+
+    def answered_before(row: dict) -> str | None:
+        latest = dated["date_latest"].get(row["response_id"])
+        earliest = dated["date_earliest"].get(row["answers_id"])
+        if isinstance(latest, str) and isinstance(earliest, str) and latest < earliest:
+            return f"{row['response_id']} (latest {latest}) is dated before {row['answers_id']} " \
+                   f"(earliest {earliest}), which it answers"
+        return None
+    return errors + responses.errors("response_id", answered_before,
                                      fix="check the link or the statements' dates")
 
 

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.schemas import RESOURCES
 
 HEADER_START = "SIPRI AT Database ID"
@@ -23,7 +23,6 @@ HEADER_START = "SIPRI AT Database ID"
 FIELDS = {f["name"].rstrip(";"): f for f in RESOURCES["sipri_trade_register_turkiye"]["schema"]["fields"]}
 ARMED_UAV = "armed UAV"  # SIPRI's "Description" of an armed drone
 ALL_RECIPIENTS = "All recipients"
-_FIX = "Restore the value from the SIPRI export."
 
 
 def _split(path: Path, number: int, line: str) -> list[str]:
@@ -32,8 +31,7 @@ def _split(path: Path, number: int, line: str) -> list[str]:
     try:
         records = list(csv.reader([body[:-1] if body.endswith(";") else body], strict=True))
     except csv.Error as exc:
-        raise InputError(path, f"line {number} is not a well-formed CSV record ({exc}).",
-                         row=number, fix="Restore the line from the SIPRI export.") from None
+        raise input_error("sipri bad line", path, row=number, line=number, reason=exc) from None
     return [cell.strip() for cell in records[0]]
 
 
@@ -58,9 +56,8 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
                 raise ValueError("empty")
             values.append(parse(cell))
         except (KeyError, ValueError):
-            problem = (f"the cell on line {line} is empty; expected {expected}." if cell == ""
-                       else f"{cell!r} on line {line} is not {expected}.")
-            raise InputError(path, problem, row=line, column=name, fix=_FIX) from None
+            raise input_error("sipri bad cell" if cell else "sipri empty cell", path, row=line,
+                              column=name, line=line, cell=cell, expected=expected) from None
     return pd.array(values, dtype="int64" if required and kind == "integer" else dtype)
 
 
@@ -75,37 +72,31 @@ def read_trade_register(path: Path | str) -> pd.DataFrame:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot read the SIPRI export ({exc.strerror}).", fix="Check the "
-                         "path; the export is data/raw/sipri_trade_register_turkiye.csv.") from None
+        raise input_error("sipri unreadable", path, reason=exc.strerror) from None
     try:
         lines = raw.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"byte {raw[exc.start]:#04x} on line {line} is not UTF-8.", row=line,
-                         fix="Save the export as UTF-8 (SIPRI's CSV export is).") from None
+        raise input_error("sipri not utf8", path, row=line, line=line, byte=raw[exc.start]) from None
     start = next((i for i, line in enumerate(lines) if line.startswith(HEADER_START)), None)
     if start is None:
-        raise InputError(path, f"no header line starting with {HEADER_START!r}.",
-                         fix="Use an unmodified SIPRI trade-register export (CSV).")
+        raise input_error("sipri no header", path, start=HEADER_START)
     header = _split(path, start + 1, lines[start])
     missing = [name for name in FIELDS if name not in header]
     twice = sorted({name for name in header if header.count(name) > 1})
     if missing or twice:
-        raise InputError(path, f"the header on line {start + 1} " + (
-            f"lacks the column(s) {', '.join(map(repr, missing))}." if missing else
-            f"names column(s) {twice} twice."), row=start + 1, column=(missing or twice)[0],
-            fix="Export the trade register with all columns, unmodified, from the SIPRI database.")
+        raise input_error("sipri columns missing" if missing else "sipri columns twice", path,
+                          row=start + 1, column=(missing or twice)[0], line=start + 1,
+                          columns=", ".join(map(repr, missing)) if missing else twice)
     records, numbers = [], []
     for number, line in enumerate(lines[start + 1:], start=start + 2):
         if not line.strip():
             continue
         cells = _split(path, number, line)
         if len(cells) != len(header):  # name the first column without a value, or the last
-            raise InputError(path, f"line {number} has {len(cells)} fields, the header has "
-                             f"{len(header)}.", row=number, column=header[min(len(cells),
-                                                                          len(header) - 1)],
-                             fix="Quote any field that contains a comma, or restore the line "
-                                 "from the export.")
+            raise input_error("sipri field count", path, row=number, line=number,
+                              column=header[min(len(cells), len(header) - 1)], cells=len(cells),
+                              columns=len(header))
         records.append(cells)
         numbers.append(number)
     frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in records], numbers)

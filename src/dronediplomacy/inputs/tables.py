@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.paths import DATA_INPUT
 from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.inputs.schemas import (SPECS_BY_NAME, TABLE_SPECS, Located, TableSpec,
@@ -82,9 +82,8 @@ def read_table(spec: TableSpec, input_dir: Path) -> Located:
     _, records = read_records(path, expected, allowed=expected, id_column=spec.id_column,
                               canonical=True)
     if not records and spec.rows_required:
-        raise InputError(path, "the table has a header but no rows", row=2,
-                         column=spec.id_column or expected[0],
-                         fix=f"add the rows (see data/README.md), or restore {spec.file} from git")
+        raise input_error("no rows", path, row=2, column=spec.id_column or expected[0],
+                          file=spec.file)
     frame = pd.DataFrame([[r.values[name] or None for name in expected] for r in records],
                          columns=list(expected), dtype="str")
     names = tuple(r.name(spec.id_column) if spec.id_column else f"line {r.line}" for r in records)

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 import pandas as pd
 
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import raise_all
 from dronediplomacy.inputs.schemas import TABLE_SPECS, free_text_columns
 from dronediplomacy.inputs.tables import Tables
@@ -65,8 +66,7 @@ class SourceText:
             lines = data.decode("utf-8").splitlines()
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
-            raise InputError(path, "the source text is not UTF-8", row=f"line {line}", fix="obtain"
-                             " the UTF-8 text the checksum in sources.csv was taken from") from None
+            raise input_error("text not utf8", path, row=f"line {line}") from None
         title, author = (lines[n - 1].strip() if 0 < n <= len(lines) else ""
                          for n in (title_line, author_line))
         return cls(source_id, path, hashlib.sha256(data).hexdigest(), title, author,
@@ -88,6 +88,15 @@ def _rows(tables: Tables, column: str) -> Iterator[tuple[str, str, dict]]:
                 yield spec.name, row[spec.id_column] if spec.id_column else f"line {position + 2}", row
 
 
+def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
+    """(table, row name, column, row) for every verbatim quotation (column text) and anchor."""
+    for table, name, row in _rows(tables, "text_kind"):
+        if row["text_kind"] == "verbatim":
+            yield table, name, "text", row
+    for table, name, row in _rows(tables, "anchor"):
+        yield table, name, "anchor", row
+
+
 def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str | None]]:
     """(table, row name, column, text, source_id or None) for every cell of our own prose."""
     for spec in TABLE_SPECS:
@@ -103,45 +112,34 @@ def check_text(tables: Tables, text: SourceText) -> list[InputError]:
     quotations and anchors in their paragraphs; no copied prose (COPY_RUN_WORDS words; rows
     of this source, and rows of tables without a source_id)."""
     source, file = tables.sources.set_index("source_id").loc[text.source_id], tables.file("sources")
-    errors = [] if text.sha256 == source["sha256"] else [InputError(
-        file, f"the text at {text.path} has sha256 {text.sha256}, the table says "
-        f"{source['sha256']}", row=text.source_id, column="sha256", fix="point DRONE_SOURCES_DIR "
-        "at the text the tables were coded from; if the text changed on purpose, re-check every "
-        "row against it, then update sha256")]
+    errors = [] if text.sha256 == source["sha256"] else [input_error(
+        "checksum", file, row=text.source_id, column="sha256", path=text.path, found=text.sha256,
+        expected=source["sha256"])]
     if len(text.paragraphs) != source["paragraph_count"]:
-        errors.append(InputError(file, f"the text has {len(text.paragraphs)} paragraphs, the "
-                                 f"table says {source['paragraph_count']}", row=text.source_id,
-                                 column="paragraph_count",
-                                 fix="count the non-blank lines after the author line"))
-    errors += [InputError(file, f"{column} differs from line {source[column + '_line']} of the "
-                          f"text ({getattr(text, column)!r})", row=text.source_id, column=column,
-                          fix=f"copy the {column} from the text")
+        errors.append(input_error("paragraph count", file, row=text.source_id,
+                                  column="paragraph_count", found=len(text.paragraphs),
+                                  expected=source["paragraph_count"]))
+    errors += [input_error("title or author", file, row=text.source_id, column=column,
+                           line=source[column + "_line"], found=getattr(text, column))
                for column in ("title", "author")
                if normalise(source[column]) != normalise(getattr(text, column))]
-    for column in ("text", "anchor"):
-        for table, name, row in _rows(tables, "text_kind" if column == "text" else column):
-            if row.get("source_id") != text.source_id \
-                    or column == "text" and row["text_kind"] != "verbatim":
-                continue
-            number = int(row["paragraph"])
-            if 1 <= number <= len(text.paragraphs) \
-                    and occurs_in(row[column], text.paragraphs[number - 1]):
-                continue
-            what = "the quotation" if column == "text" else f"anchor {row['anchor']!r}"
-            errors.append(InputError(
-                tables.file(table), f"{what} is not in paragraph {number} of {text.path.name} "
-                "(compared as data/README.md says)", row=name, column=column,
-                fix=("copy the quoted words exactly as printed" if column == "text" else
-                     "copy 3 to 8 consecutive words from that paragraph")
-                + ", or correct the paragraph number"))
+    for table, name, column, row in _sourced_cells(tables):
+        if row.get("source_id") != text.source_id:
+            continue
+        number = int(row["paragraph"])  # at least 1 (the schema's minimum)
+        if number <= len(text.paragraphs) and occurs_in(row[column], text.paragraphs[number - 1]):
+            continue
+        errors.append(input_error("quotation not in paragraph" if column == "text" else
+                                  "anchor not in paragraph", tables.file(table), row=name,
+                                  column=column, anchor=row.get("anchor"), number=number,
+                                  file=text.path.name))
     prose = text.prose_runs(COPY_RUN_WORDS)
     for table, name, column, cell, source_id in paraphrased_cells(tables):
         copied = sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose)
         if copied and source_id in (None, text.source_id):
-            errors.append(InputError(
-                tables.file(table), f"shares {COPY_RUN_WORDS}+ consecutive words with the prose "
-                f"of {text.path.name} ({' '.join(copied[0])!r})", row=name, column=column,
-                fix="say it in your own words (only the quoted people's words are stored verbatim)"))
+            errors.append(input_error("copied prose", tables.file(table), row=name, column=column,
+                                      words=COPY_RUN_WORDS, file=text.path.name,
+                                      copied=" ".join(copied[0])))
     return errors
 
 
@@ -155,24 +153,18 @@ def check_corpus(tables: Tables) -> list[InputError]:
     for row in tables.corpus_statements.to_dict("records"):
         name = row["statement_id"]
         if not occurs_in(row["quotation"], row["excerpt"]):
-            errors.append(InputError(file, "the quotation is not in the excerpt (compared as "
-                                     "data/README.md says)", row=name, column="quotation",
-                                     fix="copy the quoted words exactly as the page prints them, "
-                                         "and an excerpt that contains them"))
+            errors.append(input_error("quotation not in excerpt", file, row=name,
+                                      column="quotation"))
         quoted = words(row["quotation"])
         runs = word_runs(quoted, NEAR_DUPLICATE_WORDS) or {tuple(quoted)}
         earlier = sorted({first_with[run] for run in runs if run in first_with})
         if earlier:
-            errors.append(InputError(file, f"repeats the words of {', '.join(earlier)} (the same "
-                                     "quotation, or a near-duplicate)", row=name, column="quotation",
-                                     fix="keep one row; log the other page in corpus_exclusions.csv "
-                                         "as a duplicate with linked_id naming the kept row"))
+            errors.append(input_error("repeated quotation", file, row=name, column="quotation",
+                                      earlier=", ".join(earlier)))
         for run in runs:
             first_with.setdefault(run, name)
     in_split = set(tables.corpus_split["statement_id"])
-    return errors + [InputError(file, f"{name} is in neither the development nor the test set",
-                                row=name, column="statement_id", fix="add it to corpus_split.csv "
-                                "(README, 'The statement corpus', says how)")
+    return errors + [input_error("not in split", file, row=name, column="statement_id", id=name)
                      for name in tables.corpus_statements["statement_id"] if name not in in_split]
 
 
@@ -216,13 +208,11 @@ def verification_plan(tables: Tables) -> pd.DataFrame:
     """What verification checks per article (text file, sha256, counts), from the tables alone:
     the same whether or not the texts are present."""
     cells = [cell[4] for cell in paraphrased_cells(tables)]
-    quoted = [row.get("source_id") for _, _, row in _rows(tables, "text_kind")
-              if row["text_kind"] == "verbatim"]
-    anchored = [row.get("source_id") for _, _, row in _rows(tables, "anchor")]
+    sourced = [(column, row.get("source_id")) for _, _, column, row in _sourced_cells(tables)]
     return pd.DataFrame([{"source_id": s["source_id"], "text_file": s["text_file"],
                           "expected_sha256": s["sha256"], "paragraphs": int(s["paragraph_count"]),
-                          "verbatim_quotations": quoted.count(s["source_id"]),
-                          "anchors": anchored.count(s["source_id"]),
+                          "verbatim_quotations": sourced.count(("text", s["source_id"])),
+                          "anchors": sourced.count(("anchor", s["source_id"])),
                           "paraphrased_cells": sum(c in (s["source_id"], None) for c in cells)}
                          for s in tables.sources[tables.sources["kind"] == "article"].to_dict("records")])
 

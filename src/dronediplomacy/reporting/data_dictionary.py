@@ -26,7 +26,7 @@ from dronediplomacy.paths import DATA, relative
 DICTIONARY_PATH = DATA / "README.md"
 PACKAGE_PATH = DATA / "datapackage.json"
 TEMPLATE = Path(__file__).parent / "templates" / "data_dictionary.md.j2"
-OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText"}
+OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText", "rowRules", "periods"}
 
 
 def _cell(value: object) -> str:
