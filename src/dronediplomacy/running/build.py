@@ -7,8 +7,6 @@ blocks (some list what the notebooks wrote); then render the site from the execu
 notebooks and the figure manifest.
 """
 
-from __future__ import annotations
-
 import sys
 
 from dronediplomacy.errors import InputError

@@ -1,8 +1,6 @@
 """What notebook 00 shows: the stack's versions against the lock, and the expected
 checksum of each source text (read from the data, not from this machine)."""
 
-from __future__ import annotations
-
 import re
 import sys
 from importlib import metadata
@@ -21,12 +19,9 @@ def _canonical(name: str) -> str:
 
 def direct_requirements() -> list[str]:
     """Names listed in requirements.in, in file order."""
-    names = []
-    for line in REQUIREMENTS_IN.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            names.append(_canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
-    return names
+    text = REQUIREMENTS_IN.read_text(encoding="utf-8")
+    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    return [_canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]) for line in lines if line]
 
 
 def locked_versions() -> dict[str, str]:
