@@ -37,12 +37,9 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 def remove_leftovers(folder: Path | str, since: float) -> None:
     """Remove the temporary files of atomic writes in ``folder`` modified at or after
-    ``since`` (a ``time.time()``).
-
-    A writer removes its own temporary file on any exception, but a process killed
-    outright (a kernel killed by the out-of-memory killer, say) cannot: whoever ran it
-    calls this afterwards. The targets themselves were never touched.
-    """
+    ``since`` (a ``time.time()``). A writer removes its own on any exception, but a process
+    killed outright (a kernel, by the out-of-memory killer, say) cannot: whoever ran it calls
+    this afterwards. The targets themselves were never touched."""
     for path in Path(folder).glob(".*.????????.tmp*"):
         if path.stat().st_mtime >= since:
             path.unlink(missing_ok=True)

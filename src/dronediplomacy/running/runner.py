@@ -5,12 +5,7 @@ the working directory. A notebook is written back (atomically) only when every
 cell succeeded, after removing what varies between runs (execution timestamps,
 interpreter patch versions, random cell ids). The first failing cell stops the
 run with one message naming the notebook, the cell and the error.
-
-Usage::
-
-    python -m dronediplomacy.running.runner            # every notebook, in order
-    python -m dronediplomacy.running.runner 03         # one notebook, by number or name
-    python -m dronediplomacy.running.runner 02-04      # a range, inclusive
+``python -m dronediplomacy.running.runner --help`` says how to choose notebooks.
 """
 
 import argparse
@@ -30,9 +25,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from tqdm import tqdm
 
-from dronediplomacy import atomic
-from dronediplomacy import paths
-from dronediplomacy import pipeline
+from dronediplomacy import atomic, paths, pipeline
 
 #: The project's own kernel: this interpreter, whatever kernels the Jupyter path offers.
 KERNEL_NAME = "dronediplomacy"
@@ -81,19 +74,15 @@ def normalise(nb) -> None:
 
 
 class _ProjectKernelSpecs(KernelSpecManager):
-    """Knows one kernel, this interpreter (``sys.executable``) with :data:`KERNEL_ENVIRONMENT`;
+    """Gives one kernel, this interpreter (``sys.executable``) with :data:`KERNEL_ENVIRONMENT`;
     never looks at the Jupyter path, so no kernelspec installed elsewhere (a ``python3`` of
     another environment) can stand in."""
-
-    def find_kernel_specs(self) -> dict[str, str]:
-        return {}
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         if kernel_name != KERNEL_NAME:
             raise NoSuchKernel(kernel_name)
-        # supported_encryption: the kernel manager gives the kernel CurveZMQ keys, so its
-        # messages are encrypted even over the loopback TCP ports (without keys, ipykernel
-        # warns at every start that it runs "over TCP without encryption").
+        # supported_encryption: the manager gives the kernel CurveZMQ keys, so its messages are
+        # encrypted over loopback TCP too (else ipykernel warns at every start about no encryption)
         return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
                           display_name=KERNEL_DISPLAY_NAME, language="python",
                           env=dict(KERNEL_ENVIRONMENT), metadata={"supported_encryption": "curve"})
