@@ -28,10 +28,12 @@ def test_order_is_numbered_and_complete():
 def test_select_by_number_range_and_name():
     assert [nb.name[:2] for nb in runner.select("03")] == ["03"]
     assert [nb.name[:2] for nb in runner.select("02-04")] == ["02", "03", "04"]
+    assert runner.select("2-4") == runner.select("02-04")
     assert runner.select(pipeline.NOTEBOOKS[1].name) == [pipeline.NOTEBOOKS[1]]
     assert runner.select("all") == list(pipeline.NOTEBOOKS)
-    with pytest.raises(SystemExit, match="no notebook"):
-        runner.select("42")
+    for nowhere in ("42", "04-02", "x-y", "99.ipynb"):
+        with pytest.raises(SystemExit, match="no notebook"):
+            runner.select(nowhere)
 
 
 def test_failure_names_notebook_cell_and_error(tmp_path):

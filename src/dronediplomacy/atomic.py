@@ -5,38 +5,11 @@ target holds either its old bytes or its new ones. Writing identical bytes leave
 the file untouched (no mtime churn).
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
-
-
-#: The name of a temporary file made by ``atomic_path``: ``.<target name>.<8 random
-#: characters>.tmp<target suffix>`` (what ``tempfile.mkstemp`` makes of the prefix and suffix).
-TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp(?:\.[^.]+)?$")
-
-
-def remove_leftovers(folder: Path | str, since: float) -> list[Path]:
-    """Remove the temporary files of atomic writes in ``folder`` modified at or after
-    ``since`` (a ``time.time()``); return them.
-
-    A writer removes its own temporary file on any exception, but a process killed
-    outright (a kernel killed by the out-of-memory killer, say) cannot: whoever ran it
-    calls this afterwards. The targets themselves were never touched.
-    """
-    folder = Path(folder)
-    removed = []
-    if not folder.is_dir():
-        return removed
-    for path in sorted(folder.iterdir()):
-        if TEMPORARY_NAME.match(path.name) and path.is_file() and path.stat().st_mtime >= since:
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
 
 
 @contextlib.contextmanager
@@ -48,23 +21,32 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix,
-                               dir=target.parent)
+    # named .<target name>.<8 random characters>.tmp<target suffix> (see remove_leftovers)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp" + target.suffix,
+                                dir=target.parent)
     os.close(fd)
-    tmp_path = Path(tmp)
+    tmp = Path(name)
     try:
-        yield tmp_path
-        if target.exists() and target.read_bytes() == tmp_path.read_bytes():
-            tmp_path.unlink()
-        else:
-            os.chmod(tmp_path, 0o644)
-            os.replace(tmp_path, target)
+        yield tmp
+        if not (target.exists() and target.read_bytes() == tmp.read_bytes()):
+            tmp.chmod(0o644)  # mkstemp makes the file readable by its owner only
+            os.replace(tmp, target)
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        tmp.unlink(missing_ok=True)
+
+
+def remove_leftovers(folder: Path | str, since: float) -> None:
+    """Remove the temporary files of atomic writes in ``folder`` modified at or after
+    ``since`` (a ``time.time()``). A writer removes its own on any exception, but a process
+    killed outright (a kernel, by the out-of-memory killer, say) cannot: whoever ran it calls
+    this afterwards. The targets themselves were never touched."""
+    for path in Path(folder).glob(".*.????????.tmp*"):
+        if path.stat().st_mtime >= since:
+            path.unlink(missing_ok=True)
 
 
 def write_bytes(target: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``target``, atomically."""
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
 

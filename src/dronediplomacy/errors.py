@@ -1,7 +1,5 @@
 """One error type for bad input: it names the file, the row and the column, and the fix."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 

@@ -6,15 +6,8 @@ installed into site-packages (``pip install .``) finds the clone from the workin
 instead: the notebooks, run from ``notebooks/``, and any command run inside the clone.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
-
-
-def _is_root(folder: Path) -> bool:
-    return (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir() \
-        and (folder / "data" / "input").is_dir()
 
 
 def _find_root() -> Path:
@@ -22,7 +15,7 @@ def _find_root() -> Path:
     RuntimeError, saying what to do, if neither is inside a clone."""
     here, cwd = Path(__file__).resolve(), Path.cwd().resolve()
     for parent in (*here.parents, cwd, *cwd.parents):
-        if _is_root(parent):
+        if all((parent / name).exists() for name in ("pyproject.toml", "notebooks", "data/input")):
             return parent
     raise RuntimeError(f"cannot find the repository (a folder holding pyproject.toml, notebooks/ "
                        f"and data/input/) above {here} or above the working directory {cwd}: "
@@ -42,13 +35,12 @@ SITE = ROOT / "site"
 #: row of ``data/input/sources.csv``, column ``text_file``). The texts are inputs the
 #: repository does not contain; see README, "The source text".
 SOURCES_DIR_ENV = "DRONE_SOURCES_DIR"
-DEFAULT_SOURCES_DIR = ROOT.parent / "shared" / "source"
 
 
 def sources_dir() -> Path:
     """Folder holding the source texts: $DRONE_SOURCES_DIR, else ../shared/source."""
     value = os.environ.get(SOURCES_DIR_ENV)
-    return Path(value).expanduser().resolve() if value else DEFAULT_SOURCES_DIR
+    return Path(value).expanduser().resolve() if value else ROOT.parent / "shared" / "source"
 
 
 def relative(path: Path) -> str:

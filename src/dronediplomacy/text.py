@@ -3,26 +3,13 @@
 The coder, the verification of quotations and anchors against their sources, and the
 detection of duplicate quotations all compare text after this function, so a quotation
 that passes verification is coded exactly as the words it verified, whatever characters a
-web page, an editor or a spreadsheet used for them.
-
-The rule (:data:`RULE`, printed in the data dictionary), step by step:
-
-1. soft hyphens and zero-width characters are removed (they are invisible);
-2. apostrophe and quotation-mark variants become ``'`` and ``"`` (before step 3, which
-   would turn the acute accent ´ into a space and a combining accent);
-3. Unicode compatibility normalisation (NFKC): decomposed accents are composed, and
-   compatibility characters (no-break and thin spaces, ligatures, full-width letters)
-   become their plain forms;
-4. case folding that treats Turkish letters as one letter each: dotted capital İ folds to
-   ``i`` (Python's own folding leaves ``i`` plus a combining dot), and dotless ``ı`` folds
-   to ``i`` too, so "Kıran", "KIRAN" and "Kiran", or "TÜRKİYE" and "Türkiye", compare equal;
-5. every run of whitespace, line breaks included, becomes one space; ends are stripped.
-
-Letters keep their diacritics otherwise (``ş`` is not ``s``): a spelling difference in a
-name is a difference.
+web page, an editor or a spreadsheet used for them. The rule is :data:`RULE` (printed in the
+data dictionary). Apostrophe variants are replaced before NFKC, which would turn the acute
+accent ´ into a space and a combining accent. Turkish İ and ı both fold to ``i`` (Python's
+own folding leaves ``i`` plus a combining dot for İ), so "Kıran", "KIRAN" and "Kiran", or
+"TÜRKİYE" and "Türkiye", compare equal. Diacritics otherwise stay (``ş`` is not ``s``): a
+spelling difference in a name is a difference.
 """
-
-from __future__ import annotations
 
 import re
 import unicodedata
@@ -61,9 +48,9 @@ def normalise(text: str) -> str:
 
 def invisible_or_unusual(text: str) -> list[tuple[int, str]]:
     """Characters a hand-edited table must not contain, as (position, Unicode name):
-    invisible ones, no-break and other non-ASCII spaces, and decomposed accents (a
-    combining mark that composes with the letter before it: the table should hold the composed letter). [] when the cell is
-    canonical. Used by the input validation to report file, row, column and character."""
+    invisible ones, no-break and other non-ASCII spaces, and decomposed accents (a combining
+    mark that composes with the letter before it: the table should hold the composed letter).
+    [] when the cell is canonical. The input validation reports them with file, row, column."""
     found = []
     for position, char in enumerate(text):
         decomposed = unicodedata.combining(char) and not unicodedata.is_normalized(

@@ -42,7 +42,7 @@ def _writer_of(relative_path: str) -> str:
     for nb in pipeline.NOTEBOOKS:
         if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
             return nb.name
-    raise RuntimeError(f"{relative_path} is on disk but no notebook in pipeline.py writes it")
+    raise RuntimeError(f"{relative_path} is on disk but no notebook in pipeline.yaml writes it")
 
 
 def _rows(path) -> int:

@@ -1,13 +1,6 @@
-"""Reproduce everything: the first Quick start command (``python3 repro.py run``) calls this.
-
-Order: execute the notebooks in the order of ``pipeline.NOTEBOOKS``; then write the data
-dictionary and data package (``data/README.md``, ``data/datapackage.json``, generated from
-``data/tables.yaml``), the REFI-QDA codebook and project (``data/exports/``) and the README's generated
-blocks (some list what the notebooks wrote); then render the site from the executed
-notebooks and the figure manifest.
-"""
-
-from __future__ import annotations
+"""Reproduce everything (``python3 repro.py run`` calls this): the notebooks, in order; then
+the data dictionary and data package, the REFI-QDA exports and the README's generated blocks
+(some list what the notebooks wrote); then the site, from the executed notebooks."""
 
 import sys
 

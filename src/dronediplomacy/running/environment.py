@@ -1,8 +1,6 @@
 """What notebook 00 shows: the stack's versions against the lock, and the expected
 checksum of each source text (read from the data, not from this machine)."""
 
-from __future__ import annotations
-
 import re
 import sys
 from importlib import metadata
@@ -11,9 +9,6 @@ import pandas as pd
 
 from dronediplomacy import paths
 
-REQUIREMENTS_IN = paths.ROOT / "requirements.in"
-REQUIREMENTS_LOCK = paths.ROOT / "requirements.lock"
-
 
 def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
@@ -21,19 +16,23 @@ def _canonical(name: str) -> str:
 
 def direct_requirements() -> list[str]:
     """Names listed in requirements.in, in file order."""
-    names = []
-    for line in REQUIREMENTS_IN.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            names.append(_canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
-    return names
+    text = (paths.ROOT / "requirements.in").read_text(encoding="utf-8")
+    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    return [_canonical(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]) for line in lines if line]
 
 
 def locked_versions() -> dict[str, str]:
     """Every package pinned in requirements.lock: name -> exact version."""
-    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", REQUIREMENTS_LOCK.read_text(encoding="utf-8"),
-                      flags=re.MULTILINE)
+    text = (paths.ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", text, flags=re.MULTILINE)
     return {_canonical(name): version for name, version in pins}
+
+
+def _installed(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def stack_versions() -> pd.DataFrame:
@@ -43,15 +42,8 @@ def stack_versions() -> pd.DataFrame:
     differs from the lock is not a reproduction.
     """
     locked = locked_versions()
-    rows = []
-    for name in direct_requirements():
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = "not installed"
-        rows.append({"package": name, "locked": locked.get(name, "not locked"),
-                     "installed": installed})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame([{"package": name, "locked": locked.get(name, "not locked"),
+                           "installed": _installed(name)} for name in direct_requirements()])
     mismatched = table[table["locked"] != table["installed"]]
     if not mismatched.empty:
         listing = ", ".join(f"{r.package} (locked {r.locked}, installed {r.installed})"
