@@ -110,9 +110,11 @@ def test_hand_coding_loads_and_widens(files):
     ('"Takes no position."', '"Takes no position"', "rationale", "one full sentence"),
     ('s1,named_agent,unspecified,"Names no agent.",1.0.0\n',
      's1,named_agent,unspecified,"Names no agent.",1.0.0\ns1,named_agent,turkish_state,"Also.",1.0.0\n',
-     "code", "more than one code on named_agent"),
+     "code", "unspecified and turkish_state cannot go together on named_agent"),
     ("s1,named_agent,", 's1,accountability_move,none,"No move.",1.0.0\ns1,named_agent,', "code",
-     "'none' and also with a move"),
+     "credit_claiming and none cannot go together on accountability_move"),
+    ("s1,named_agent,", 's1,accountability_move,credit_claiming,"Again.",1.0.0\ns1,named_agent,',
+     "code", "'credit_claiming' is given twice on accountability_move"),
 ])
 def test_bad_hand_codes_are_rejected_naming_file_row_and_column(files, old, new, column, problem):
     mutated(files["hand_coding"], old, new)

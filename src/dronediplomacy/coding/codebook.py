@@ -296,11 +296,10 @@ def _shorts(codebook: Codebook, dimension: dict) -> str:
     return "; ".join(codebook.references[r]["short"] for r in dimension["references"])
 
 
-def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def codebook_table(codebook: Codebook) -> pd.DataFrame:
     """One row per code, in codebook order. Columns: dimension, code, value (ordinal codes
     only), label, definition, include, exclude, example, counter_example (both constructed),
     coded_by, references."""
-    codebook = codebook or load_codebook()
     table = pd.DataFrame([
         {"dimension": dimension["id"], "code": code["id"], "value": code.get("value"),
          **{key: code[key].strip() for key in ("label", "definition", "include", "exclude")},
@@ -310,10 +309,9 @@ def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
     return table.astype({"value": "Int64"})
 
 
-def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def dimensions_table(codebook: Codebook) -> pd.DataFrame:
     """One row per dimension: label, kind, level of measurement, coded_by, n_codes, question,
     grounding, references."""
-    codebook = codebook or load_codebook()
     return pd.DataFrame([{
         "dimension": d["id"], "label": d["label"], "kind": d["kind"],
         "level_of_measurement": d["level_of_measurement"], "coded_by": ", ".join(d["coded_by"]),
@@ -322,10 +320,9 @@ def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
     } for d in codebook.dimensions])
 
 
-def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def references_table(codebook: Codebook) -> pd.DataFrame:
     """One row per reference: short name, full citation (with its DOI link), cited_by (the
     dimensions citing it, else its 'used_for')."""
-    codebook = codebook or load_codebook()
     return pd.DataFrame([{
         "reference": ref["short"], "citation": _flat(ref["citation"])
         + (f" https://doi.org/{ref['doi'].strip()}" if (ref.get("doi") or "").strip() else ""),
@@ -334,13 +331,12 @@ def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
     } for ref_id, ref in codebook.references.items()])
 
 
-def how_to_cite(codebook: Codebook | None = None) -> str:
+def how_to_cite(codebook: Codebook) -> str:
     """One line to cite the codebook by: its title, version and file."""
-    codebook = codebook or load_codebook()
     return f'"{codebook.data["title"]}", version {codebook.version} ({paths.relative(codebook.path)}).'
 
 
-def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFrame:
+def codes_of(dimension_id: str, codebook: Codebook) -> pd.DataFrame:
     """:func:`codebook_table` for one dimension, indexed by code, without the columns that
     repeat the dimension (and without value if it has none)."""
     table = codebook_table(codebook)
@@ -349,9 +345,8 @@ def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFram
                       + (["value"] if table["value"].isna().all() else []))
 
 
-def codebook_notes(codebook: Codebook | None = None) -> dict[str, str]:
+def codebook_notes(codebook: Codebook) -> dict[str, str]:
     """The codebook's prose fields, whitespace-normalised: unit of analysis, how the
     dictionary was built, changes from the design."""
-    codebook = codebook or load_codebook()
     keys = ("unit_of_analysis", "how_the_dictionary_was_built", "changes_from_the_design")
     return {key: _flat(codebook.data.get(key)) for key in keys}
