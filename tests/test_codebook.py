@@ -53,6 +53,14 @@ def test_unknown_top_level_keys_are_kept_for_extensions(files):
     ("  - weaver1986\n  - hood2011\n", "  - weaver1986\n  - hood2011\n  - smith2024\n", "references",
      "smith2024"),
     ("    value: -1\n", "    value: 3\n", "codes", "increasing"),
+    ("    value: -1\n", "", "value", "lacks 'value'"),
+    ("    value: -1\n", "    value: -1.0\n", "value", "whole number"),
+    ("  - derived\n", "  - derived\n  - hand\n", "coded_by", "not also coded"),
+    ("  derived_from: The speaker's country.\n", "", "derived_from", "lacks 'derived_from'"),
+    ("  why_not_coded_by_the_dictionary: It needs the answered text.\n", "",
+     "why_not_coded_by_the_dictionary", "lacks 'why_not_coded_by_the_dictionary'"),
+    ("  weaver1986:\n", "  weaver_1986:\n", "references.weaver1986", "lacks 'weaver1986'"),
+    ("- id: speaker_side\n", "- id: stance\n", "id", "'stance' is used twice"),
 ])
 def test_bad_codebook_is_rejected_naming_line_and_key(files, old, new, column, problem):
     mutated(files["codebook"], old, new)

@@ -11,6 +11,7 @@ checked by :func:`check` with jsonschema; every problem raises
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
 SCHEMAS = Path(__file__).with_name("schemas")
 
 
+@functools.cache
 def _data_file(name: str) -> dict:
     return yaml.safe_load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
 

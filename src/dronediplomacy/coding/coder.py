@@ -34,7 +34,6 @@ _NEGATION_LOOKBACK_CHARS = 80
 EVIDENCE_COLUMNS = ["dimension", "code", "pattern", "matched", "negated", "rejected", "counted"]
 
 
-
 @dataclass(frozen=True)
 class Rule:
     """One code's patterns (sources). The rule fires when a pattern matches with no

@@ -101,7 +101,8 @@ def hand_codes_wide(long: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     wide = pd.DataFrame({"statement_id": list(dict.fromkeys(long["statement_id"]))})
     moves = long[long["dimension"] == "accountability_move"]
     for move in codebook.move_ids:
-        wide[move] = wide["statement_id"].isin(moves.loc[moves["code"] == move, "statement_id"]).astype("int64")
+        made = moves.loc[moves["code"] == move, "statement_id"]
+        wide[move] = wide["statement_id"].isin(made).astype("int64")
     for dimension in ("named_agent", "alignment", "stance"):
         wide[dimension] = wide["statement_id"].map(
             long[long["dimension"] == dimension].set_index("statement_id")["code"])

@@ -93,10 +93,10 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
         row = {"statement_id": sid}
         for dimension in dimensions:
             codes = list(dict.fromkeys(filter(None, map(str.strip, values[dimension].split(SEPARATOR)))))
-            wrong = codes_problem(codebook, dimension, codes) or \
-                (not codes and (f"no code for {sid} on {dimension}.", "give a code, or clear the "
-                                "row's codes to leave the statement uncoded."))
-            checks.append((wrong, dimension, *(wrong or ("", ""))))
+            if wrong := codes_problem(codebook, dimension, codes) or not codes and (
+                    f"no code for {sid} on {dimension}.", "give a code, or clear the row's codes "
+                    "to leave the statement uncoded."):
+                checks.append((True, dimension, *wrong))
             row[dimension] = SEPARATOR.join(code for code in allowed_codes(codebook, dimension)
                                             if code in codes)
         for failed, column, problem, fix in checks:
