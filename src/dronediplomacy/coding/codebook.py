@@ -110,14 +110,9 @@ class StrictSafeLoader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict = {}
 
 
-for _tag, _pattern, _first in (  # YAML 1.2 core schema, section 10.3.2
-        ("null", r"~|null|Null|NULL|", [*"~nN", ""]),
-        ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
-        ("int", r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+", "-+0123456789"),
-        ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789.")):
+for _tag, _rule in _data_file("yaml_core_schema").items():  # YAML 1.2 core schema, 10.3.2
     StrictSafeLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}",
-                                           re.compile(f"^(?:{_pattern})$"), list(_first))
+                                           re.compile(f"^(?:{_rule['pattern']})$"), _rule["first"])
 
 
 def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _Lined:
@@ -178,11 +173,10 @@ def load_yaml_strictly(path: Path | str) -> dict:
     except yaml.MarkedYAMLError as error:
         problem, context = error.problem or str(error), error.context or ""
         opened = error.context_mark.line + 1 if error.context_mark is not None else None
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
         unclosed = opened and ("quoted scalar" in context or "flow" in context)
-        if unclosed:
-            line = opened  # the unclosed quote or bracket, not where the parser gave up
+        # an unclosed quote or bracket is named where it opens, not where the parser gave up
+        mark = error.context_mark if unclosed else error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
         fix = next(fix for words, fix in SYNTAX_FIXES.items() if words == "unclosed" and unclosed
                    or words != "unclosed" and words in problem)
         where = f" ({context} that starts on line {opened})" if context and opened and opened != line else ""
