@@ -53,6 +53,14 @@ def test_unknown_top_level_keys_are_kept_for_extensions(files):
     ("  - weaver1986\n  - hood2011\n", "  - weaver1986\n  - hood2011\n  - smith2024\n", "references",
      "smith2024"),
     ("    value: -1\n", "    value: 3\n", "codes", "increasing"),
+    ("    value: -1\n", "", "value", "lacks 'value'"),
+    ("    value: -1\n", "    value: -1.0\n", "value", "whole number"),
+    ("  - derived\n", "  - derived\n  - hand\n", "coded_by", "not also coded"),
+    ("  derived_from: The speaker's country.\n", "", "derived_from", "lacks 'derived_from'"),
+    ("  why_not_coded_by_the_dictionary: It needs the answered text.\n", "",
+     "why_not_coded_by_the_dictionary", "lacks 'why_not_coded_by_the_dictionary'"),
+    ("  weaver1986:\n", "  weaver_1986:\n", "references.weaver1986", "lacks 'weaver1986'"),
+    ("- id: speaker_side\n", "- id: stance\n", "id", "'stance' is used twice"),
 ])
 def test_bad_codebook_is_rejected_naming_line_and_key(files, old, new, column, problem):
     mutated(files["codebook"], old, new)
@@ -110,9 +118,11 @@ def test_hand_coding_loads_and_widens(files):
     ('"Takes no position."', '"Takes no position"', "rationale", "one full sentence"),
     ('s1,named_agent,unspecified,"Names no agent.",1.0.0\n',
      's1,named_agent,unspecified,"Names no agent.",1.0.0\ns1,named_agent,turkish_state,"Also.",1.0.0\n',
-     "code", "more than one code on named_agent"),
+     "code", "unspecified and turkish_state cannot go together on named_agent"),
     ("s1,named_agent,", 's1,accountability_move,none,"No move.",1.0.0\ns1,named_agent,', "code",
-     "'none' and also with a move"),
+     "credit_claiming and none cannot go together on accountability_move"),
+    ("s1,named_agent,", 's1,accountability_move,credit_claiming,"Again.",1.0.0\ns1,named_agent,',
+     "code", "'credit_claiming' is given twice on accountability_move"),
 ])
 def test_bad_hand_codes_are_rejected_naming_file_row_and_column(files, old, new, column, problem):
     mutated(files["hand_coding"], old, new)

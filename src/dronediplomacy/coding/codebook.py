@@ -4,17 +4,19 @@ strictly, validated, and laid out as tables for notebook 02.
 YAML files are read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys
 (``yaml.safe_load`` keeps the last silently), keeps the line of every key, and resolves plain
 scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01`` stay the text typed
-(YAML 1.1 would read a boolean and a date). A file's shape is declared (:data:`SCHEMA`) and
-checked by :func:`check`; every problem raises :class:`~dronediplomacy.errors.InputError`
-naming the file, the line and the key, with the fix.
+(YAML 1.1 would read a boolean and a date). A file's shape is a JSON Schema in ``schemas/``,
+checked by :func:`check` with jsonschema; every problem raises
+:class:`~dronediplomacy.errors.InputError` naming the file, the line and the key, with the fix.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema
 import pandas as pd
 import yaml
 
@@ -22,110 +24,83 @@ from dronediplomacy import paths
 from dronediplomacy.errors import InputError
 
 CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
-#: The four works the design names; each must be in the reference list and cited by a dimension.
-REQUIRED_REFERENCES = ("weaver1986", "hood2011", "semetko2000", "entman1993")
-KINDS, LEVELS, CODERS = ("multi_label", "single"), ("nominal", "ordinal"), ("hand", "rules", "derived")
-
-# ---------------------------------------------------------------- declared shapes (see check)
-TEXT, ID, ANY_ID = "text", "id", "<any id>"
+SCHEMAS = Path(__file__).with_name("schemas")
 
 
-#: kind of value -> (a text's regular expression, or the test of another value; what to write)
-KIND_CHECKS = {
-    "text": (r"(?s).*\S.*", "a non-empty text"), "string": (r"(?s).*", "a text (in quotes if empty)"),
-    "id": (r"[a-z][a-z0-9_]*", "an id in lower_snake_case, e.g. credit_claiming"),
-    "version": (r"\d+\.\d+\.\d+", 'a semantic version in quotes, e.g. "1.0.0"'),
-    "pattern": (r"(?s).+", "a non-empty pattern in single quotes, e.g. 'our drones?'"),
-    "integer": (lambda v: type(v) is int, "a whole number"),
-    "count": (lambda v: type(v) is int and v >= 1, "a whole number >= 1, e.g. 3"),
-    "true": (lambda v: v is True, "true (examples are constructed sentences)")}
-EXAMPLE = {"text": TEXT, "constructed": "true",
-           "!": "a constructed example is attributed to nobody and has only 'text' and 'constructed'"}
-CODE = {"id": ID, "label": TEXT, "definition": TEXT, "include": TEXT, "exclude": TEXT,
-        "example": EXAMPLE, "counter_example": EXAMPLE, "value?": "integer", "...": True}
-DIMENSION = {"id": ID, "label": TEXT, "kind": KINDS, "level_of_measurement": LEVELS,
-             "coded_by": [CODERS], "question": TEXT, "grounding": TEXT, "references": [ID],
-             "derived_from?": TEXT, "why_not_coded_by_the_dictionary?": TEXT, "codes": [CODE],
-             "...": True}
-SCHEMA = {"version": "version", "title": TEXT, "unit_of_analysis": TEXT,
-          "how_the_dictionary_was_built": TEXT,
-          "references": {ANY_ID: {"short": TEXT, "citation": TEXT, "doi?": "string", "used_for?": TEXT}},
-          "dimensions": [DIMENSION], "...": True}
+@functools.cache
+def _data_file(name: str) -> dict:
+    return yaml.safe_load((SCHEMAS / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+#: The four works the design names (the schema requires them); each must be cited by a dimension.
+REQUIRED_REFERENCES = tuple(_data_file("codebook")["properties"]["references"]["required"])
+#: (words in the parser's problem, or "unclosed" for an open quote or bracket) -> the fix.
+SYNTAX_FIXES = _data_file("yaml_syntax_fixes")
+
+# Draft 2020-12, but a whole number is an int: YAML's 3.0 is not a token count.
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: type(value) is int))
 
 
 def _describe(value) -> str:
-    kind = {bool: "the YAML boolean", int: "the number", float: "the number", str: "the text",
-            type(None): "an empty value", dict: "a mapping", list: "a list"}
-    return f"{kind.get(type(value), 'a ' + type(value).__name__)} {value!r}"[:80]
+    kinds = {bool: "the YAML boolean", int: "the number", float: "the number", str: "the text",
+             type(None): "an empty value", dict: "a mapping", list: "a list"}
+    kind = next((kinds[type_] for type_ in kinds if isinstance(value, type_)), "the value")
+    return f"{kind} {value!r}"[:80]
 
 
-def check(path: Path, value, schema, where: str = "", column: str = "", container=None,
-          key=None) -> None:
-    """Raise InputError (file, line, key, fix) at the first place ``value`` departs from ``schema``.
+def _problem(path: Path, data: dict, error: jsonschema.ValidationError) -> InputError:
+    """One schema error as InputError: the value's key path (a list item by its id, else its
+    number), its line, and the column (the keys below the nearest list item)."""
+    where, column, container, key, value = "", "", None, None, data
+    for key in error.path:
+        container, value = value, value[key]
+        if isinstance(key, int):
+            where += f"[{value.get('id', key + 1) if isinstance(value, dict) else key + 1}]"
+            column = "" if isinstance(value, dict) else column
+        else:
+            where, column = f"{where}.{key}".lstrip("."), f"{column}.{key}".lstrip(".")
+    schema, name = error.schema, where or "the file"
+    if error.validator == "required":
+        missing = next(k for k in error.validator_value if k not in value)
+        fix = schema.get("fix", "add '{key}:' with its value.").format(key=missing)
+        return fail(path, value, None, f"{name} lacks {missing!r}.", fix, f"{column}.{missing}".lstrip("."))
+    if error.validator == "additionalProperties":
+        known = sorted(schema.get("properties", {}))
+        unknown = next(k for k in value if k not in known)
+        note = f"; {schema['note']}." if "note" in schema else "."
+        return fail(path, value, unknown, f"{name}: unknown key {unknown!r}{note}",
+                    f"remove it, or fix its name (allowed: {', '.join(known)}).",
+                    f"{column}.{unknown}".lstrip("."))
+    if "propertyNames" in error.relative_schema_path:  # a key, not a value, is wrong
+        container, key, value = value, error.instance, error.instance
+        name, column = f"{where}.{key}".lstrip("."), f"{column}.{key}".lstrip(".")
+    typed = str(value).lower() if isinstance(value, bool) else str(value)
+    fix = schema.get("fix", f"write {schema['description']}.")
+    if isinstance(value, (bool, int, float)) and _Validator(schema).is_valid(typed):
+        fix = f'write the value in quotes: "{typed}".'  # right as text: quote it
+    return fail(path, container, key, f"{name} must be {schema['description']}, not {_describe(value)}.",
+                fix, column)
 
-    A schema is a kind of value (a key of :data:`KIND_CHECKS`), a tuple (one of its values), a
-    one-item list (a non-empty list of such items; its mappings may not repeat an id) or a dict
-    (these keys: ``key?`` optional, :data:`ANY_ID` any id, ``"..."`` other keys allowed, ``"!"``
-    a note for unknown keys). ``where`` is the key path (for the message), ``column`` the keys
-    below the nearest list item (the error's column), ``container[key]`` is ``value``.
-    """
-    name = where or "the file"
 
-    def wrong(wanted: str, fix: str):
-        raise fail(path, container, key, f"{name} must be {wanted}, not {_describe(value)}.", fix, column)
-
-    def below(child) -> tuple[str, str]:
-        return f"{where}.{child}".lstrip("."), f"{column}.{child}".lstrip(".")
-
-    if isinstance(schema, (str, tuple)):
-        test, wanted = KIND_CHECKS[schema] if isinstance(schema, str) else \
-            (schema.__contains__, "one of " + ", ".join(schema))
-        if isinstance(test, str):
-            test = lambda v, pattern=test: isinstance(v, str) and re.fullmatch(pattern, v) is not None  # noqa: E731
-        typed = str(value).lower() if isinstance(value, bool) else str(value)
-        if not test(value):  # a number or boolean that is right as text: quote it
-            wrong(wanted, f'write the value in quotes: "{typed}".'
-                  if isinstance(value, (bool, int, float)) and test(typed) else f"write {wanted}.")
-    elif isinstance(schema, list):
-        if not isinstance(value, list) or not value:
-            wrong("a non-empty list", "list the items below it, one '- ' line each.")
-        first = {}
-        for index, item in enumerate(value):
-            label = item.get("id", index + 1) if isinstance(item, dict) else index + 1
-            check(path, item, schema[0], f"{where}[{label}]", "" if isinstance(item, dict) else column,
-                  value, index)
-            if isinstance(label, str) and first.setdefault(label, index) != index:
-                raise fail(path, value, index, f"{where}: the id {label!r} is used twice.",
-                           "remove one of the two, or rename it.", "id")
-    elif not isinstance(value, dict):
-        wrong("a mapping", "indent its keys below it.")
-    else:
-        for spec_key, item_schema in schema.items():
-            child = spec_key.rstrip("?")
-            if spec_key == ANY_ID:
-                for item_key, item in value.items():
-                    check(path, item_key, ID, *below(item_key), value, item_key)
-                    check(path, item, item_schema, *below(item_key), value, item_key)
-            elif child in value and spec_key not in ("...", "!"):
-                check(path, value[child], item_schema, *below(child), value, child)
-            elif not spec_key.endswith("?") and spec_key not in ("...", "!"):
-                raise fail(path, value, None, f"{name} lacks {child!r}.",
-                           f"add '{child}:' with its value.", below(child)[1])
-        known = sorted(k.rstrip("?") for k in schema if k not in ("...", "!"))
-        if unknown := [k for k in value if k not in known and not {"...", ANY_ID} & schema.keys()]:
-            raise fail(path, value, unknown[0], f"{name}: unknown key {unknown[0]!r}"
-                       + (f"; {schema['!']}." if "!" in schema else "."),
-                       f"remove it, or fix its name (allowed: {', '.join(known)}).",
-                       below(unknown[0])[1])
+def check(path: Path, data: dict, schema: str) -> None:
+    """Raise InputError (file, line, key, fix) at the first place (in the schema's order) where
+    ``data`` (loaded by :func:`load_yaml_strictly`) departs from the JSON Schema
+    ``schemas/{schema}.yaml``, whose ``description`` says what a value must be and ``fix``
+    (optional) what to write."""
+    error = next(_Validator(_data_file(schema)).iter_errors(data), None)
+    if error is not None:
+        raise _problem(path, data, error)
 
 
 # ---------------------------------------------------------------- strict YAML
 
-class _LinedDict(dict):  # with .line (its own, 1-based) and .key_lines (key -> line)
+class _Lined(dict):  # with .line (its own, 1-based) and .key_lines (key -> line)
     pass
 
 
-class _LinedList(list):  # with .line and .key_lines (one line per item)
+class _LinedList(list):  # with .line and .key_lines (item index -> line)
     pass
 
 
@@ -135,19 +110,14 @@ class StrictSafeLoader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict = {}
 
 
-for _tag, _pattern, _first in (  # YAML 1.2 core schema, section 10.3.2
-        ("null", r"~|null|Null|NULL|", [*"~nN", ""]),
-        ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
-        ("int", r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+", "-+0123456789"),
-        ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789.")):
+for _tag, _rule in _data_file("yaml_core_schema").items():  # YAML 1.2 core schema, 10.3.2
     StrictSafeLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}",
-                                           re.compile(f"^(?:{_pattern})$"), list(_first))
+                                           re.compile(f"^(?:{_rule['pattern']})$"), _rule["first"])
 
 
-def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _LinedDict:
+def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _Lined:
     loader.flatten_mapping(node)
-    mapping = _LinedDict()
+    mapping = _Lined()
     mapping.line, mapping.key_lines = node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -162,7 +132,8 @@ def _construct_mapping(loader: StrictSafeLoader, node: yaml.MappingNode) -> _Lin
 
 def _construct_sequence(loader: StrictSafeLoader, node: yaml.SequenceNode) -> _LinedList:
     sequence = _LinedList(loader.construct_object(child, deep=True) for child in node.value)
-    sequence.line, sequence.key_lines = node.start_mark.line + 1, [c.start_mark.line + 1 for c in node.value]
+    sequence.line = node.start_mark.line + 1
+    sequence.key_lines = {index: child.start_mark.line + 1 for index, child in enumerate(node.value)}
     return sequence
 
 
@@ -170,17 +141,6 @@ StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
-_TAB = "indent with spaces, never tabs, like the lines around it."
-#: (words in the parser's problem, or "unclosed" for an open quote or bracket) -> the fix
-SYNTAX_FIXES = (
-    ("duplicate key", "keep one of the two, or merge them."),
-    ("could not determine a constructor",
-     "remove the '!!' tag: only plain YAML values are read (with a safe loader)."),
-    ("\t", _TAB), ("'\\t'", _TAB), ("unclosed", "close the {} opened on line {}."),
-    ("mapping values are not allowed",
-     "put the value in double quotes: a value containing ': ' must be quoted."),
-    ("", "indent this line like its siblings (spaces only), quote values that contain "
-         "': ' or ' #', and close every bracket and quotation mark."))
 
 
 def key_near(lines: list[str], line: int) -> str | None:
@@ -213,12 +173,11 @@ def load_yaml_strictly(path: Path | str) -> dict:
     except yaml.MarkedYAMLError as error:
         problem, context = error.problem or str(error), error.context or ""
         opened = error.context_mark.line + 1 if error.context_mark is not None else None
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
         unclosed = opened and ("quoted scalar" in context or "flow" in context)
-        if unclosed:
-            line = opened  # the unclosed quote or bracket, not where the parser gave up
-        fix = next(fix for words, fix in SYNTAX_FIXES if words == "unclosed" and unclosed
+        # an unclosed quote or bracket is named where it opens, not where the parser gave up
+        mark = error.context_mark if unclosed else error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        fix = next(fix for words, fix in SYNTAX_FIXES.items() if words == "unclosed" and unclosed
                    or words != "unclosed" and words in problem)
         where = f" ({context} that starts on line {opened})" if context and opened and opened != line else ""
         raise InputError(path, f"YAML error: {problem}{where}.", row=line,
@@ -238,8 +197,6 @@ def line_of(container, key=None) -> int | None:
     """The line of ``key`` in a loaded mapping (or of item ``key`` of a list), if known; the
     container's own line without a key."""
     lines = getattr(container, "key_lines", None)
-    if isinstance(lines, list):
-        lines = dict(enumerate(lines))
     return None if lines is None else lines.get(key, container.line)
 
 
@@ -287,48 +244,32 @@ class Codebook:
 
 def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:
     """InputError (file, line, key, fix) at the first problem of a parsed codebook: its shape
-    (:data:`SCHEMA`), then the rules across fields."""
+    (``schemas/codebook.yaml``), then the rules across fields."""
     path = Path(path)
-    check(path, data, SCHEMA)
+    check(path, data, "codebook")
     references, dimensions = data["references"], data["dimensions"]
-    for ref_id in REQUIRED_REFERENCES:
-        if ref_id not in references:
-            raise fail(path, data, "references", f"the reference list lacks {ref_id!r}, which the "
-                       "design requires.", f"add the reference {ref_id!r} (restore it from git).")
+    for where, items in [("dimensions", dimensions),
+                         *((f"dimension {d['id']!r}", d["codes"]) for d in dimensions)]:
+        ids = [item["id"] for item in items]
+        if twice := next((index for index, id_ in enumerate(ids) if id_ in ids[:index]), None):
+            raise fail(path, items, twice, f"{where}: the id {ids[twice]!r} is used twice.",
+                       "remove one of the two, or rename it.", "id")
     for dimension in dimensions:
-        where, coded_by, codes = f"dimension {dimension['id']!r}", dimension["coded_by"], dimension["codes"]
+        where = f"dimension {dimension['id']!r}"
         for index, ref_id in enumerate(dimension["references"]):
             if ref_id not in references:
                 raise fail(path, dimension["references"], index, f"{where} cites {ref_id!r}, which is "
                            "not in 'references'.", f"add {ref_id!r} to the top-level 'references', "
                            "or cite one that is there.", "references")
-        ordinal = dimension["level_of_measurement"] == "ordinal"
-        unvalued = next((code for code in codes if ordinal and "value" not in code), None)
-        values = [code.get("value") for code in codes]
-        for found, container, key, problem, fix, column in (
-                ("derived" in coded_by and len(coded_by) > 1, dimension, "coded_by",
-                 ": a derived dimension is not also coded.", "write coded_by: [derived] alone.", None),
-                (len(codes) < 2, dimension, "codes", ": needs at least two codes.",
-                 "list at least two codes, each starting with '- id:'.", None),
-                ("derived" in coded_by and "derived_from" not in dimension, dimension, None,
-                 ": lacks 'derived_from'.", "add 'derived_from:' saying how it is derived.",
-                 "derived_from"),
-                ("hand" in coded_by and "rules" not in coded_by
-                 and "why_not_coded_by_the_dictionary" not in dimension, dimension, None,
-                 ": lacks 'why_not_coded_by_the_dictionary'.",
-                 "add it, saying why only a person codes it.", "why_not_coded_by_the_dictionary"),
-                (unvalued, unvalued, None, f", code {(unvalued or {}).get('id')!r}: an ordinal code "
-                 "needs an integer 'value'.", "add 'value:' with a whole number, e.g. value: 1.",
-                 "value"),
-                (ordinal and not unvalued and values != sorted(set(values)), dimension, "codes",
-                 ": ordinal codes must be listed in increasing, distinct 'value' order.",
-                 "order the codes by value, lowest first, each value once.", None)):
-            if found:
-                raise fail(path, container, key, where + problem, fix, column)
-    cited = {ref for dimension in dimensions for ref in dimension["references"]}
+        values = [code.get("value") for code in dimension["codes"]]
+        if dimension["level_of_measurement"] == "ordinal" and values != sorted(set(values)):
+            raise fail(path, dimension, "codes", f"{where}: ordinal codes must be listed in "
+                       "increasing, distinct 'value' order.",
+                       "order the codes by value, lowest first, each value once.")
     if "accountability_move" not in [dimension["id"] for dimension in dimensions]:
         raise fail(path, data, "dimensions", "needs the dimension 'accountability_move'.",
                    "restore the dimension accountability_move (from git).")
+    cited = {ref for dimension in dimensions for ref in dimension["references"]}
     if uncited := [ref for ref in REQUIRED_REFERENCES if ref not in cited]:
         raise fail(path, data, "dimensions", f"no dimension cites {uncited}.", "cite each of "
                    "them in the 'references' of the dimension it grounds.", "references")
@@ -351,11 +292,10 @@ def _shorts(codebook: Codebook, dimension: dict) -> str:
     return "; ".join(codebook.references[r]["short"] for r in dimension["references"])
 
 
-def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def codebook_table(codebook: Codebook) -> pd.DataFrame:
     """One row per code, in codebook order. Columns: dimension, code, value (ordinal codes
     only), label, definition, include, exclude, example, counter_example (both constructed),
     coded_by, references."""
-    codebook = codebook or load_codebook()
     table = pd.DataFrame([
         {"dimension": dimension["id"], "code": code["id"], "value": code.get("value"),
          **{key: code[key].strip() for key in ("label", "definition", "include", "exclude")},
@@ -365,10 +305,9 @@ def codebook_table(codebook: Codebook | None = None) -> pd.DataFrame:
     return table.astype({"value": "Int64"})
 
 
-def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def dimensions_table(codebook: Codebook) -> pd.DataFrame:
     """One row per dimension: label, kind, level of measurement, coded_by, n_codes, question,
     grounding, references."""
-    codebook = codebook or load_codebook()
     return pd.DataFrame([{
         "dimension": d["id"], "label": d["label"], "kind": d["kind"],
         "level_of_measurement": d["level_of_measurement"], "coded_by": ", ".join(d["coded_by"]),
@@ -377,10 +316,9 @@ def dimensions_table(codebook: Codebook | None = None) -> pd.DataFrame:
     } for d in codebook.dimensions])
 
 
-def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
+def references_table(codebook: Codebook) -> pd.DataFrame:
     """One row per reference: short name, full citation (with its DOI link), cited_by (the
     dimensions citing it, else its 'used_for')."""
-    codebook = codebook or load_codebook()
     return pd.DataFrame([{
         "reference": ref["short"], "citation": _flat(ref["citation"])
         + (f" https://doi.org/{ref['doi'].strip()}" if (ref.get("doi") or "").strip() else ""),
@@ -389,13 +327,12 @@ def references_table(codebook: Codebook | None = None) -> pd.DataFrame:
     } for ref_id, ref in codebook.references.items()])
 
 
-def how_to_cite(codebook: Codebook | None = None) -> str:
+def how_to_cite(codebook: Codebook) -> str:
     """One line to cite the codebook by: its title, version and file."""
-    codebook = codebook or load_codebook()
     return f'"{codebook.data["title"]}", version {codebook.version} ({paths.relative(codebook.path)}).'
 
 
-def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFrame:
+def codes_of(dimension_id: str, codebook: Codebook) -> pd.DataFrame:
     """:func:`codebook_table` for one dimension, indexed by code, without the columns that
     repeat the dimension (and without value if it has none)."""
     table = codebook_table(codebook)
@@ -404,9 +341,8 @@ def codes_of(dimension_id: str, codebook: Codebook | None = None) -> pd.DataFram
                       + (["value"] if table["value"].isna().all() else []))
 
 
-def codebook_notes(codebook: Codebook | None = None) -> dict[str, str]:
+def codebook_notes(codebook: Codebook) -> dict[str, str]:
     """The codebook's prose fields, whitespace-normalised: unit of analysis, how the
     dictionary was built, changes from the design."""
-    codebook = codebook or load_codebook()
     keys = ("unit_of_analysis", "how_the_dictionary_was_built", "changes_from_the_design")
     return {key: _flat(codebook.data.get(key)) for key in keys}

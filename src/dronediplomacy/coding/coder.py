@@ -24,8 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import paths
-from dronediplomacy.coding.codebook import (ANY_ID, Codebook, ID, TEXT, check, fail, load_codebook,
-                                            load_yaml_strictly)
+from dronediplomacy.coding.codebook import Codebook, check, fail, load_codebook, load_yaml_strictly
 from dronediplomacy.text import normalise
 
 PATTERNS_PATH = paths.DATA_INPUT / "coder_patterns.yaml"
@@ -33,15 +32,6 @@ PATTERNS_PATH = paths.DATA_INPUT / "coder_patterns.yaml"
 #: is what limits the scope; this only bounds the search.
 _NEGATION_LOOKBACK_CHARS = 80
 EVIDENCE_COLUMNS = ["dimension", "code", "pattern", "matched", "negated", "rejected", "counted"]
-
-# The file's shape (see codebook.check): "?" marks an optional key.
-PATTERN_LIST = ["pattern"]
-RULE = {"patterns": PATTERN_LIST, "rejection_patterns?": PATTERN_LIST,
-        "context_patterns?": PATTERN_LIST}
-ORDERED = {"default": ID, "rules": [{"code": ID, **RULE}]}
-SCHEMA = {"version": TEXT, "codebook_version": TEXT,
-          "negation": {"window_tokens": "count", "negators": PATTERN_LIST},
-          "accountability_move": {ANY_ID: RULE}, "named_agent": ORDERED, "alignment": ORDERED}
 
 
 @dataclass(frozen=True)
@@ -245,7 +235,7 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     path = Path(path)
     codebook = codebook or load_codebook()
     data = load_yaml_strictly(path)
-    check(path, data, SCHEMA)
+    check(path, data, "coder_patterns")  # its shape: coding/schemas/coder_patterns.yaml
     if data["codebook_version"] != codebook.version:
         raise fail(path, data, "codebook_version", f"written for codebook "
                    f"{data['codebook_version']}, but the codebook is {codebook.version}.",

@@ -65,7 +65,8 @@ def build(tables: Tables | None = None, codebook: Codebook | None = None,
     dictionary = dictionary or load_dictionary(codebook=codebook)
     statements = tables.statements
     hand_long = load_hand_coding(HAND_CODING_PATH, codebook, statements["statement_id"].tolist())
-    hand = statements[["statement_id"]].merge(hand_codes_wide(hand_long, codebook), on="statement_id", how="left")
+    hand = statements[["statement_id"]].merge(hand_codes_wide(hand_long, codebook), on="statement_id",
+                                              how="left")
     rules = code_statements(statements, dictionary, id_column="statement_id", text_column="text")
     context = statements[["statement_id", "conflict_id", "actor_id"]]
     coded_hand = context.assign(speaker_side=context["statement_id"].map(speaker_sides(tables))) \

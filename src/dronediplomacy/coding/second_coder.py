@@ -27,7 +27,7 @@ import pandas as pd
 from dronediplomacy import atomic, paths
 from dronediplomacy.coding import agreement
 from dronediplomacy.coding.codebook import Codebook, load_codebook
-from dronediplomacy.coding.hand_coding import NO_CODE, load_hand_coding
+from dronediplomacy.coding.hand_coding import NO_CODE, allowed_codes, codes_problem, load_hand_coding
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.inputs.tables import load_tables
@@ -56,17 +56,14 @@ def first_coding(tables, codebook: Codebook, input_dir: Path | str = paths.DATA_
                       for table, name in HAND_CODINGS.items()], ignore_index=True)
 
 
-def _allowed(codebook: Codebook, dimension: dict) -> list[str]:
-    return codebook.code_ids(dimension["id"]) + [NO_CODE] * (dimension["kind"] == "multi_label")
-
-
 def blank_sheet(tables, codebook: Codebook) -> pd.DataFrame:
     """The sheet to fill in: one row per statement, code columns empty, allowed codes in headers."""
     sheet = statement_texts(tables)
-    for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
-        codes = ", ".join(_allowed(codebook, dimension))
-        sheet[f"{dimension['id']} (one or more of: {codes}; separate them with {SEPARATOR})"
-              if dimension["kind"] == "multi_label" else f"{dimension['id']} (one of: {codes})"] = ""
+    for dimension in codebook.dimensions_coded_by("hand"):
+        allowed = allowed_codes(codebook, dimension)
+        codes = ", ".join(allowed)
+        sheet[f"{dimension} (one or more of: {codes}; separate them with {SEPARATOR})"
+              if NO_CODE in allowed else f"{dimension} (one of: {codes})"] = ""
     return sheet.assign(note="", codebook_version=codebook.version)
 
 
@@ -94,17 +91,14 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
                    f"{version!r}, but the codebook is {codebook.version}.", "re-check the codes "
                    f"against the current codebook, then write {codebook.version}.")]
         row = {"statement_id": sid}
-        for dimension in map(codebook.dimension, dimensions):
-            name, allowed = dimension["id"], _allowed(codebook, dimension)
-            codes = list(dict.fromkeys(filter(None, map(str.strip, values[name].split(SEPARATOR)))))
-            wrong = [code for code in codes if code not in allowed] + [""]
-            fix = (f"write {'one or more' if dimension['kind'] == 'multi_label' else 'exactly one'}"
-                   f" of: {', '.join(allowed)} (or clear the row's codes to leave it uncoded).")
-            checks += [(not codes, name, f"no code for {sid} on {name}.", fix),
-                       (wrong[0], name, f"unknown code {wrong[0]!r}.", fix),
-                       (len(codes) > 1 and (dimension["kind"] == "single" or NO_CODE in codes),
-                        name, f"{' and '.join(codes)} cannot go together here.", fix)]
-            row[name] = SEPARATOR.join(code for code in allowed if code in codes)
+        for dimension in dimensions:
+            codes = list(dict.fromkeys(filter(None, map(str.strip, values[dimension].split(SEPARATOR)))))
+            if wrong := codes_problem(codebook, dimension, codes) or not codes and (
+                    f"no code for {sid} on {dimension}.", "give a code, or clear the row's codes "
+                    "to leave the statement uncoded."):
+                checks.append((True, dimension, *wrong))
+            row[dimension] = SEPARATOR.join(code for code in allowed_codes(codebook, dimension)
+                                            if code in codes)
         for failed, column, problem, fix in checks:
             if failed:
                 raise InputError(path, problem, row=record.line, column=column, fix=fix)
