@@ -132,8 +132,8 @@ def coded_statements(tables: Tables, codebook: Codebook, corpus: bool = False) -
 
     Read from the hand coding beside the tables (``tables.input_dir/hand_coding.csv``,
     validated against ``codebook``); with ``corpus=True`` the corpus's statements
-    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns: statement_id, source_id, conflict_id,
-    actor_id, speaker (short label), speaker_side (derived, see
+    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns:
+    statement_id, source_id, conflict_id, actor_id, speaker (short label), speaker_side (derived, see
     :func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per
     accountability move (codebook order), moves (the ids made, "; "-joined, "" for none),
     named_agent, alignment (code id), alignment_value (Int64, the code's value, -2..+2),

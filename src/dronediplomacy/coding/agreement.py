@@ -234,7 +234,6 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
     info = statements.set_index("statement_id")
     rationale = {(r.statement_id, r.dimension, r.code): r.rationale for r in hand_long.itertuples()}
     levels = {value: code for code, value in codebook.ordinal_values("alignment").items()}
-    defaults = {"named_agent": dictionary.named_agent_default, "alignment": dictionary.alignment_default}
     rows = []
     for row in merged.to_dict("records"):
         sid = row["statement_id"]
@@ -260,6 +259,6 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
                 rows.append({**base, "dimension": dimension, "code": "", "hand": shown[0],
                              "rules": shown[1], "hand_rationale": rationale[(sid, dimension, codes[0])],
                              "rules_evidence": "no rule fired; the default applies"
-                             if codes[1] == defaults[dimension]
+                             if codes[1] == dictionary.defaults[dimension]
                              else _evidence(explained, dimension, codes[1], True)})
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)

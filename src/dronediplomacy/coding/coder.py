@@ -59,17 +59,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class Dictionary:
-    """The validated dictionary: one rule per move; ordered rules (the first that fires
-    decides, else the default) for named_agent and alignment."""
+    """The validated dictionary: one rule per move, then the ordered rules of named_agent and
+    of alignment (for each, the first that fires decides, else its default)."""
 
     path: Path
     version: str
     codebook_version: str
-    moves: tuple[Rule, ...]
-    named_agent_rules: tuple[Rule, ...]
-    named_agent_default: str
-    alignment_rules: tuple[Rule, ...]
-    alignment_default: str
+    rules: tuple[Rule, ...]  # the moves' (codebook order), named_agent's, alignment's
+    defaults: dict  # named_agent and alignment -> the code given when none of their rules fires
     alignment_values: dict
     negation: re.Pattern
     compiled: dict  # every distinct pattern source -> its compiled expression
@@ -80,12 +77,7 @@ class Dictionary:
 
     @property
     def move_ids(self) -> tuple[str, ...]:
-        return tuple(rule.code for rule in self.moves)
-
-    @property
-    def rules(self) -> tuple[Rule, ...]:
-        """Every rule, in a fixed order: the moves, then named_agent's, then alignment's."""
-        return (*self.moves, *self.named_agent_rules, *self.alignment_rules)
+        return tuple(rule.code for rule in self.rules if rule.dimension == "accountability_move")
 
 
 # --------------------------------------------------------------------------- coding
@@ -169,9 +161,9 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
         evidence += [(rule.dimension, rule.code, source, matched, negated, rejected,
                       not negated and not rejected and context)
                      for source in rule.patterns for matched, negated in found.get(source, ())]
-    codes["named_agent"] = decided.get("named_agent", dictionary.named_agent_default)
-    codes["alignment"] = dictionary.alignment_values[decided.get("alignment",
-                                                                 dictionary.alignment_default)]
+    codes.update({dimension: decided.get(dimension, default)
+                  for dimension, default in dictionary.defaults.items()})
+    codes["alignment"] = dictionary.alignment_values[codes["alignment"]]
     return codes, evidence
 
 
@@ -297,20 +289,19 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     gap = r"[^\w,;:.!?]+"
     scope = re.compile(rf"\b(?:{negators})\b(?:{gap}\w+){{0,{negation['window_tokens'] - 1}}}?"
                        rf"{gap}\Z")
-    ordered = {dimension: tuple(rule(dimension, spec["code"], spec, f"{dimension}.rules[{index}]")
-                                for index, spec in enumerate(data[dimension]["rules"], 1))
-               for dimension in ("named_agent", "alignment")}
-    move_rules = tuple(rule("accountability_move", code, moves[code], f"accountability_move.{code}")
-                       for code in codebook.move_ids)
+    rules = [rule("accountability_move", code, moves[code], f"accountability_move.{code}")
+             for code in codebook.move_ids]
+    rules += [rule(dimension, spec["code"], spec, f"{dimension}.rules[{index}]")
+              for dimension in ("named_agent", "alignment")
+              for index, spec in enumerate(data[dimension]["rules"], 1)]
     by_start, unfiltered = {}, set()  # see Dictionary
     for source in compiled:
         starts = literal_starts(source)
         unfiltered.update([] if starts else [source])
         for start in starts or ():
             by_start[start] = by_start.get(start, frozenset()) | {source}
-    return Dictionary(path, data["version"], data["codebook_version"], move_rules,
-                      ordered["named_agent"], data["named_agent"]["default"],
-                      ordered["alignment"], data["alignment"]["default"],
+    return Dictionary(path, data["version"], data["codebook_version"], tuple(rules),
+                      {dimension: data[dimension]["default"] for dimension in ("named_agent", "alignment")},
                       codebook.ordinal_values("alignment"), scope, compiled, by_start,
                       frozenset(unfiltered))
 
