@@ -134,7 +134,7 @@ def test_bootstrap_interval_contains_the_point_estimate_for_noisy_data():
 
 # Each case has two statements that differ from the common value and n statements in
 # all: about (1 - 2/n)^n of the resamples (8-10%) draw neither and have no variation.
-VECTORISED_CASES = {
+BOOTSTRAP_CASES = {
     "nominal binary": (np.array([1, 1, 0, 0, 0, 0, 0, 0]),
                        np.array([1, 0, 0, 0, 0, 0, 0, 0]), "nominal", [0, 1]),
     # named_agent-like: codes 4 and 5 are in the domain but never used
@@ -150,51 +150,34 @@ VECTORISED_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", VECTORISED_CASES)
-def test_resampled_alphas_equal_krippendorff_alpha_on_each_resample(case):
-    hand, rules, level, domain = VECTORISED_CASES[case]
+@pytest.mark.parametrize("case", BOOTSTRAP_CASES)
+def test_bootstrap_skips_exactly_the_resamples_without_variation(case):
+    hand, rules, level, domain = BOOTSTRAP_CASES[case]
     resamples = agreement.resample_indices(len(hand), 300, seed=11)
-    vectorised = agreement.resampled_alphas(hand, rules, level, domain, resamples)
-    assert vectorised.shape == (300,)
-    undefined = 0
-    for rows, value in zip(resamples, vectorised):
+    values = []
+    for rows in resamples:
         h, r = np.ravel(hand[rows]).astype(float), np.ravel(rules[rows]).astype(float)
-        if agreement.no_variation(h, r):
-            assert math.isnan(value)
-            undefined += 1
-            continue
-        expected = krippendorff.alpha(reliability_data=np.vstack([h, r]),
-                                      level_of_measurement=level, value_domain=list(domain))
-        assert abs(value - expected) <= 1e-12, (rows, value, expected)
-    # both branches are exercised, and the interval skips exactly the undefined resamples
-    assert 10 < undefined < 290
-    assert agreement.bootstrap_alpha(hand, rules, level, domain, resamples)[2] == undefined
+        if not agreement.no_variation(h, r):
+            values.append(krippendorff.alpha(reliability_data=np.vstack([h, r]),
+                                             level_of_measurement=level, value_domain=list(domain)))
+    undefined = len(resamples) - len(values)
+    assert 10 < undefined < 290  # both kinds of resample occur
+    low, high, skipped = agreement.bootstrap_alpha(hand, rules, level, domain, resamples)
+    assert skipped == undefined
+    assert (low, high) == pytest.approx(tuple(np.percentile(values, agreement.INTERVAL)), abs=1e-12)
 
 
-def test_resampled_alphas_match_the_hand_worked_values():
-    # The hand-worked ordinal (0.5625) and nominal (0.3) examples above, as one resample.
-    hand, rules = np.array([-1, 0, 1, 1]), np.array([-1, 1, 1, 0])
-    resamples = np.array([[0, 1, 2, 3]])
-    domain = [-2, -1, 0, 1, 2]
-    assert agreement.resampled_alphas(hand, rules, "ordinal", domain, resamples)[0] == \
-        pytest.approx(0.5625, abs=1e-12)
-    assert agreement.resampled_alphas(hand, rules, "nominal", domain, resamples)[0] == \
-        pytest.approx(0.3, abs=1e-12)
-
-
-def test_resampled_alphas_are_undefined_for_a_single_unit_as_alpha_is():
+def test_bootstrap_is_undefined_for_a_single_unit_as_alpha_is():
     # one statement coded 0 and 1 varies, but alpha() calls fewer than two units undefined
     assert math.isnan(agreement.alpha([0], [1], "nominal", [0, 1]))
-    resamples = np.zeros((3, 1), dtype=int)
-    assert np.isnan(agreement.resampled_alphas([0], [1], "nominal", [0, 1], resamples)).all()
+    low, high, skipped = agreement.bootstrap_alpha([0], [1], "nominal", [0, 1],
+                                                   np.zeros((3, 1), dtype=int))
+    assert math.isnan(low) and math.isnan(high) and skipped == 3
 
 
-def test_resampled_alphas_refuse_values_outside_the_domain():
+def test_alpha_refuses_values_outside_the_domain():
     with pytest.raises(ValueError, match="out-of-domain"):
-        agreement.resampled_alphas([0, 1, 2], [0, 1, 1], "nominal", [0, 1], np.array([[0, 1, 2]]))
-    with pytest.raises(ValueError, match="missing"):
-        agreement.resampled_alphas([0, 1, np.nan], [0, 1, 1], "nominal", [0, 1],
-                                   np.array([[0, 1, 2]]))
+        agreement.alpha([0, 1, 2], [0, 1, 1], "nominal", [0, 1])
 
 
 # --------------------------------------------------------------------------- the tables

@@ -219,5 +219,5 @@ def test_yaml_words_and_dates_in_the_dictionary_stay_text(files, dictionary):
     files["patterns"].write_text(text.replace("      - '\\bthanks to us\\b'\n",
                                               "      - no\n      - 2019-03-01\n", 1), encoding="utf-8")
     reread = coder.load_dictionary(files["patterns"], cb.load_codebook(files["codebook"]))
-    assert {"no", "2019-03-01"} <= set(reread.moves[0].patterns)
+    assert {"no", "2019-03-01"} <= set(reread.rules[0].patterns)
     assert code_one("It happened on 2019-03-01.", reread)["credit_claiming"] == 1

@@ -116,9 +116,10 @@ def infer(coded: pd.DataFrame, wars) -> pd.DataFrame:
     rows = []
     for dimension, code in HEADLINES:
         x, y = outcome(a, dimension, code), outcome(b, dimension, code)
-        row = {"headline": f"{dimension}:{code}", "war_a": wars[0], "war_b": wars[1], "dimension": dimension, "code": code,
-               "n_a": len(x), "k_a": x.sum(), "value_a": x.mean(), "n_b": len(y), "k_b": y.sum(),
-               "value_b": y.mean(), "difference": x.mean() - y.mean()}
+        row = {"headline": f"{dimension}:{code}", "war_a": wars[0], "war_b": wars[1],
+               "dimension": dimension, "code": code, "n_a": len(x), "k_a": x.sum(),
+               "value_a": x.mean(), "n_b": len(y), "k_b": y.sum(), "value_b": y.mean(),
+               "difference": x.mean() - y.mean()}
         share = dimension != "alignment"
         if share:
             row["ci_low"], row["ci_high"] = newcombe(int(x.sum()), len(x), int(y.sum()), len(y))

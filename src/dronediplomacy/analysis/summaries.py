@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 from typing import Sequence
 
 import pandas as pd
 
-from dronediplomacy.coding.codebook import Codebook, line_of
+from dronediplomacy.coding.codebook import ANY_ID, TEXT, Codebook, check, fail
 from dronediplomacy.coding.codings import speaker_sides
 from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
 from dronediplomacy import paths
-from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.tables import Tables
 
@@ -53,6 +53,8 @@ BY = ("source_id", "conflict_id", "speaker_side")
 #: The SIPRI export (context data) and the first delivery year counted, everywhere.
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 SIPRI_FIRST_YEAR = 2014
+#: The shape of the codebook's ``ownership_score`` block (see :func:`codebook.check`).
+OWNERSHIP_SCHEMA = {"rule": TEXT, "weights": {ANY_ID: "integer"}, "...": True}
 
 
 # --------------------------------------------------------------------------- labels
@@ -105,31 +107,22 @@ def ownership_rule(codebook: Codebook) -> OwnershipRule:
     """The rule under the codebook's ``ownership_score`` key. InputError (file, line, key,
     fix) if the key, the rule's wording or a move's integer weight is missing, or a named
     move is not in the codebook."""
-    block, moves = codebook.data.get("ownership_score"), codebook.move_ids
-
-    def fail(problem: str, key: str, where, line_key=None, fix: str = "") -> InputError:
-        return InputError(codebook.path, f"ownership_score: {problem}.", row=line_of(where, line_key),
-                          column=f"ownership_score{key}", fix=fix or f"use the moves: {', '.join(moves)}.")
-    if not isinstance(block, dict):
-        raise fail("missing (the rule of figure 4's y axis)", "", codebook.data,
-                   fix="add 'ownership_score:' with 'rule:', 'weights:' and 'turkish_speaker_only:'.")
-    rule, weights, only = block.get("rule"), block.get("weights"), block.get("turkish_speaker_only", [])
-    if not isinstance(rule, str) or not rule.strip():
-        raise fail("needs a non-empty text 'rule'", ".rule", block, "rule" if "rule" in block else None,
-                   fix="state the rule in words.")
-    if not isinstance(weights, dict):
-        raise fail("needs 'weights', a mapping of move -> integer", ".weights", block)
-    for move, weight in weights.items():
-        if move not in moves or isinstance(weight, bool) or not isinstance(weight, int):
-            raise fail(f"{move!r} is not a move with an integer weight", f".weights.{move}", weights, move)
-    missing = [m for m in moves if m not in weights]
-    if missing:
-        raise fail(f"no weight for {', '.join(missing)}", f".weights.{missing[0]}", block, "weights",
-                   fix="give each new move a weight (0 if it does not bear on ownership) and say so in the rule.")
+    path, moves = codebook.path, codebook.move_ids
+    check(path, codebook.data, {"ownership_score": OWNERSHIP_SCHEMA, "...": True})
+    block = codebook.data["ownership_score"]
+    weights, only = block["weights"], block.get("turkish_speaker_only", [])
+    fix = f"use the moves: {', '.join(moves)}."
+    if unknown := [m for m in weights if m not in moves]:
+        raise fail(path, weights, unknown[0], f"ownership_score.weights: {unknown[0]!r} is not a move "
+                   "of the codebook.", fix, f"ownership_score.weights.{unknown[0]}")
     if not isinstance(only, list) or any(m not in moves for m in only):
-        raise fail("turkish_speaker_only must list moves", ".turkish_speaker_only", block,
-                   "turkish_speaker_only")
-    return OwnershipRule(" ".join(rule.split()), dict(weights), frozenset(only))
+        raise fail(path, block, "turkish_speaker_only", "ownership_score.turkish_speaker_only must "
+                   "list moves of the codebook.", fix, "ownership_score.turkish_speaker_only")
+    if missing := [m for m in moves if m not in weights]:
+        raise fail(path, block, "weights", f"ownership_score: no weight for "
+                   f"{', '.join(missing)}.", "give each new move a weight (0 if it does not bear on "
+                   "ownership) and say so in the rule.", f"ownership_score.weights.{missing[0]}")
+    return OwnershipRule(" ".join(block["rule"].split()), dict(weights), frozenset(only))
 
 
 # --------------------------------------------------------------------------- per statement
@@ -139,8 +132,8 @@ def coded_statements(tables: Tables, codebook: Codebook, corpus: bool = False) -
 
     Read from the hand coding beside the tables (``tables.input_dir/hand_coding.csv``,
     validated against ``codebook``); with ``corpus=True`` the corpus's statements
-    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns: statement_id, source_id, conflict_id,
-    actor_id, speaker (short label), speaker_side (derived, see
+    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns:
+    statement_id, source_id, conflict_id, actor_id, speaker (short label), speaker_side (derived, see
     :func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per
     accountability move (codebook order), moves (the ids made, "; "-joined, "" for none),
     named_agent, alignment (code id), alignment_value (Int64, the code's value, -2..+2),
@@ -176,16 +169,12 @@ def _counts(coded: pd.DataFrame, column: str, codes: Sequence[str], sides: Seque
             conflicts: Sequence[str] | None, hit) -> pd.DataFrame:
     conflicts = list(conflicts) if conflicts is not None else list(dict.fromkeys(coded["conflict_id"]))
     rows = []
-    for source in dict.fromkeys(coded["source_id"]):
-        for cid in conflicts:
-            for code in codes:
-                for side in sides:
-                    mine = coded[(coded["source_id"] == source) & (coded["conflict_id"] == cid)
-                                 & (coded["speaker_side"] == side)]
-                    ids = mine.loc[hit(mine, code), "statement_id"]
-                    rows.append({"source_id": source, "conflict_id": cid, column: code,
-                                 "speaker_side": side, "count": len(ids),
-                                 "statement_ids": _ids(ids)})
+    for source, cid, code, side in product(dict.fromkeys(coded["source_id"]), conflicts, codes, sides):
+        mine = coded[(coded["source_id"] == source) & (coded["conflict_id"] == cid)
+                     & (coded["speaker_side"] == side)]
+        ids = mine.loc[hit(mine, code), "statement_id"]
+        rows.append({"source_id": source, "conflict_id": cid, column: code, "speaker_side": side,
+                     "count": len(ids), "statement_ids": _ids(ids)})
     return pd.DataFrame(rows, columns=["source_id", "conflict_id", column, "speaker_side",
                                        "count", "statement_ids"])
 

@@ -45,52 +45,13 @@ def alpha(hand, rules, level: str, value_domain) -> float:
                                     value_domain=list(value_domain)))
 
 
-def resampled_alphas(hand, rules, level: str, value_domain, resamples: np.ndarray) -> np.ndarray:
-    """:func:`alpha` of ``hand[rows]``, ``rules[rows]`` for each ``rows`` (statement indices) of
-    ``resamples``: one value per resample, NaN where undefined; ValueError for a level other than
-    nominal or ordinal or a value outside ``value_domain``. Coincidence matrices (Krippendorff
-    2019, ch. 12), vectorised: one ``krippendorff.alpha`` call per resample took most of the
-    coding stage's time (tests/test_agreement.py checks the two agree)."""
-    if level not in ("nominal", "ordinal"):
-        raise ValueError(f"level {level!r}: only 'nominal' and 'ordinal' are supported")
-    domain = np.asarray(list(value_domain), dtype=float)
-    v = domain.size
-
-    def domain_index(codes) -> np.ndarray:  # statements x cells: each value's place in the domain
-        codes = np.asarray(codes, dtype=float)
-        match = codes.reshape(len(codes), -1)[..., np.newaxis] == domain
-        if not (match.sum(axis=-1) == 1).all():
-            raise ValueError("the codings have missing or out-of-domain values")
-        return match.argmax(axis=-1)
-
-    # A cell valued c by one coder and k by the other adds 1 to o[c, k] and 1 to o[k, c];
-    # a resample's coincidence matrix sums those of the statements it draws.
-    h, r = domain_index(hand), domain_index(rules)
-    per_statement, rows = np.zeros((len(h), v * v)), np.arange(len(h))[:, np.newaxis]
-    for one, other in ((h, r), (r, h)):
-        np.add.at(per_statement, (rows, one * v + other), 1)
-    drawn = np.apply_along_axis(np.bincount, 1, resamples, minlength=len(h))
-    o = (drawn @ per_statement).reshape(len(resamples), v, v)
-    n_c = o.sum(axis=2)  # resample x value: the marginals
-    if level == "nominal":
-        delta2 = 1 - np.eye(v)
-    else:  # (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2, per resample
-        low, high = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v), np.arange(v))
-        cumulative = np.cumsum(n_c, axis=1)
-        delta2 = (cumulative[:, high] - cumulative[:, low] + n_c[:, low]
-                  - (n_c[:, :, np.newaxis] + n_c[:, np.newaxis, :]) / 2) ** 2
-    observed = (o * delta2).sum(axis=(1, 2))
-    expected = (n_c[:, :, np.newaxis] * n_c[:, np.newaxis, :] * delta2).sum(axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = 1 - (n_c.sum(axis=1) - 1) * observed / expected
-    return np.where(((n_c > 0).sum(axis=1) >= 2) & (resamples.shape[1] >= 2), values, math.nan)
-
-
 def bootstrap_alpha(hand, rules, level: str, value_domain,
                     resamples: np.ndarray) -> tuple[float, float, int]:
-    """(low, high, resamples without variation, skipped): the percentile interval of alpha
-    over ``resamples`` (resample x statement row indices into ``hand``/``rules``)."""
-    values = resampled_alphas(hand, rules, level, value_domain, resamples)
+    """(low, high, skipped): the percentile interval (:data:`INTERVAL`) of :func:`alpha` over
+    ``resamples`` (resample x statement row indices into ``hand``/``rules``), and how many
+    resamples had no variation (alpha undefined) and were skipped; NaN, NaN if none had any."""
+    hand, rules = np.asarray(hand), np.asarray(rules)
+    values = np.array([alpha(hand[rows], rules[rows], level, value_domain) for rows in resamples])
     defined = values[~np.isnan(values)]
     if not defined.size:
         return math.nan, math.nan, len(values)
@@ -273,7 +234,6 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
     info = statements.set_index("statement_id")
     rationale = {(r.statement_id, r.dimension, r.code): r.rationale for r in hand_long.itertuples()}
     levels = {value: code for code, value in codebook.ordinal_values("alignment").items()}
-    defaults = {"named_agent": dictionary.named_agent_default, "alignment": dictionary.alignment_default}
     rows = []
     for row in merged.to_dict("records"):
         sid = row["statement_id"]
@@ -299,6 +259,6 @@ def disagreements(hand: pd.DataFrame, rules: pd.DataFrame, hand_long: pd.DataFra
                 rows.append({**base, "dimension": dimension, "code": "", "hand": shown[0],
                              "rules": shown[1], "hand_rationale": rationale[(sid, dimension, codes[0])],
                              "rules_evidence": "no rule fired; the default applies"
-                             if codes[1] == defaults[dimension]
+                             if codes[1] == dictionary.defaults[dimension]
                              else _evidence(explained, dimension, codes[1], True)})
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)

@@ -49,17 +49,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class Dictionary:
-    """The validated dictionary: one rule per move; ordered rules (the first that fires
-    decides, else the default) for named_agent and alignment."""
+    """The validated dictionary: one rule per move, then the ordered rules of named_agent and
+    of alignment (for each, the first that fires decides, else its default)."""
 
     path: Path
     version: str
     codebook_version: str
-    moves: tuple[Rule, ...]
-    named_agent_rules: tuple[Rule, ...]
-    named_agent_default: str
-    alignment_rules: tuple[Rule, ...]
-    alignment_default: str
+    rules: tuple[Rule, ...]  # the moves' (codebook order), named_agent's, alignment's
+    defaults: dict  # named_agent and alignment -> the code given when none of their rules fires
     alignment_values: dict
     negation: re.Pattern
     compiled: dict  # every distinct pattern source -> its compiled expression
@@ -70,12 +67,7 @@ class Dictionary:
 
     @property
     def move_ids(self) -> tuple[str, ...]:
-        return tuple(rule.code for rule in self.moves)
-
-    @property
-    def rules(self) -> tuple[Rule, ...]:
-        """Every rule, in a fixed order: the moves, then named_agent's, then alignment's."""
-        return (*self.moves, *self.named_agent_rules, *self.alignment_rules)
+        return tuple(rule.code for rule in self.rules if rule.dimension == "accountability_move")
 
 
 # --------------------------------------------------------------------------- coding
@@ -159,9 +151,9 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
         evidence += [(rule.dimension, rule.code, source, matched, negated, rejected,
                       not negated and not rejected and context)
                      for source in rule.patterns for matched, negated in found.get(source, ())]
-    codes["named_agent"] = decided.get("named_agent", dictionary.named_agent_default)
-    codes["alignment"] = dictionary.alignment_values[decided.get("alignment",
-                                                                 dictionary.alignment_default)]
+    codes.update({dimension: decided.get(dimension, default)
+                  for dimension, default in dictionary.defaults.items()})
+    codes["alignment"] = dictionary.alignment_values[codes["alignment"]]
     return codes, evidence
 
 
@@ -241,14 +233,6 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                    f"{data['codebook_version']}, but the codebook is {codebook.version}.",
                    "review the patterns of the codes that changed (python -m "
                    "dronediplomacy.coding.revise lists them), then update codebook_version.")
-    compiled: dict = {}
-    for container, key, source, where in _pattern_items(data):
-        try:
-            compiled.setdefault(source, re.compile(source))
-        except re.error as error:
-            raise fail(path, container, key, f"{where}[{key + 1}] is not a valid regular "
-                       f"expression: {error}.", "close every bracket and parenthesis; write \\( "
-                       "for a literal parenthesis.", where) from None
     moves = data["accountability_move"]
     for code in moves:
         if code not in codebook.move_ids:
@@ -271,47 +255,43 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                            f"known codes of {dimension}: {', '.join(known)}.",
                            f"write a code id of {dimension} in codebook.yaml.", where)
 
-    def rule(dimension: str, code: str, spec: dict) -> Rule:
-        patterns = tuple(spec["patterns"])
-        return Rule(dimension, code, patterns, tuple(spec.get("rejection_patterns", ())),
-                    tuple(spec.get("context_patterns", ())))
+    compiled: dict = {}  # every distinct pattern source -> its compiled expression
+
+    def sources(spec: dict, key: str, where: str) -> tuple[str, ...]:
+        """The patterns of ``spec[key]`` (none if absent), each compiled once."""
+        for index, source in enumerate(spec.get(key, ())):
+            try:
+                compiled.setdefault(source, re.compile(source))
+            except re.error as error:
+                raise fail(path, spec[key], index, f"{where}.{key}[{index + 1}] is not a valid "
+                           f"regular expression: {error}.", "close every bracket and parenthesis; "
+                           "write \\( for a literal parenthesis.", f"{where}.{key}") from None
+        return tuple(spec.get(key, ()))
+
+    def rule(dimension: str, code: str, spec: dict, where: str) -> Rule:
+        return Rule(dimension, code, *(sources(spec, key, where) for key in
+                                       ("patterns", "rejection_patterns", "context_patterns")))
 
     negation = data["negation"]
     # A negator, then up to window-1 intervening tokens, then the end of the searched slice
     # (the start of the match); the gaps may not cross clause punctuation (, ; : . ! ?).
-    negators, gap = "|".join(f"(?:{n})" for n in negation["negators"]), r"[^\w,;:.!?]+"
+    negators = "|".join(f"(?:{n})" for n in sources(negation, "negators", "negation"))
+    gap = r"[^\w,;:.!?]+"
     scope = re.compile(rf"\b(?:{negators})\b(?:{gap}\w+){{0,{negation['window_tokens'] - 1}}}?"
                        rf"{gap}\Z")
-    ordered = {dimension: tuple(rule(dimension, spec["code"], spec)
-                                for spec in data[dimension]["rules"])
-               for dimension in ("named_agent", "alignment")}
-    return Dictionary(path, data["version"], data["codebook_version"],
-                      tuple(rule("accountability_move", code, moves[code])
-                            for code in codebook.move_ids),
-                      ordered["named_agent"], data["named_agent"]["default"],
-                      ordered["alignment"], data["alignment"]["default"],
-                      codebook.ordinal_values("alignment"), scope, compiled, *_index(compiled))
-
-
-def _index(compiled: dict) -> tuple[dict, frozenset]:
-    """(by_start, unfiltered) of :class:`Dictionary`, read from the pattern sources."""
-    by_start, unfiltered = {}, set()
+    rules = [rule("accountability_move", code, moves[code], f"accountability_move.{code}")
+             for code in codebook.move_ids]
+    rules += [rule(dimension, spec["code"], spec, f"{dimension}.rules[{index}]")
+              for dimension in ("named_agent", "alignment")
+              for index, spec in enumerate(data[dimension]["rules"], 1)]
+    by_start, unfiltered = {}, set()  # see Dictionary
     for source in compiled:
         starts = literal_starts(source)
         unfiltered.update([] if starts else [source])
         for start in starts or ():
             by_start[start] = by_start.get(start, frozenset()) | {source}
-    return by_start, frozenset(unfiltered)
+    return Dictionary(path, data["version"], data["codebook_version"], tuple(rules),
+                      {dimension: data[dimension]["default"] for dimension in ("named_agent", "alignment")},
+                      codebook.ordinal_values("alignment"), scope, compiled, by_start,
+                      frozenset(unfiltered))
 
-
-def _pattern_items(data: dict):
-    """(list, index, source, key path of the list) of every pattern in the file."""
-    lists = [(data["negation"]["negators"], "negation.negators")]
-    specs = [*((spec, f"accountability_move.{code}") for code, spec in
-               data["accountability_move"].items()),
-             *((spec, f"{dimension}.rules[{index}]") for dimension in ("named_agent", "alignment")
-               for index, spec in enumerate(data[dimension]["rules"], 1))]
-    lists += [(spec[key], f"{where}.{key}") for spec, where in specs
-              for key in ("patterns", "rejection_patterns", "context_patterns") if key in spec]
-    return [(sources, index, source, where) for sources, where in lists
-            for index, source in enumerate(sources)]
