@@ -26,7 +26,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from dronediplomacy.coding.codebook import ANY_ID, TEXT, Codebook, check, fail
+from dronediplomacy.coding.codebook import Codebook, check, fail
 from dronediplomacy.coding.codings import speaker_sides
 from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
 from dronediplomacy import paths
@@ -53,8 +53,6 @@ BY = ("source_id", "conflict_id", "speaker_side")
 #: The SIPRI export (context data) and the first delivery year counted, everywhere.
 SIPRI_CSV = paths.DATA_RAW / "sipri_trade_register_turkiye.csv"
 SIPRI_FIRST_YEAR = 2014
-#: The shape of the codebook's ``ownership_score`` block (see :func:`codebook.check`).
-OWNERSHIP_SCHEMA = {"rule": TEXT, "weights": {ANY_ID: "integer"}, "...": True}
 
 
 # --------------------------------------------------------------------------- labels
@@ -108,7 +106,7 @@ def ownership_rule(codebook: Codebook) -> OwnershipRule:
     fix) if the key, the rule's wording or a move's integer weight is missing, or a named
     move is not in the codebook."""
     path, moves = codebook.path, codebook.move_ids
-    check(path, codebook.data, {"ownership_score": OWNERSHIP_SCHEMA, "...": True})
+    check(path, codebook.data, "ownership_score")
     block = codebook.data["ownership_score"]
     weights, only = block["weights"], block.get("turkish_speaker_only", [])
     fix = f"use the moves: {', '.join(moves)}."
