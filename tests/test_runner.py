@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from dronediplomacy import paths
 from dronediplomacy import pipeline
+from dronediplomacy.errors import InputError
 from dronediplomacy.running import runner
 from sandbox import processes_marked
 
@@ -163,3 +164,14 @@ def test_strict_nbval_runs_the_projects_interpreter_whatever_the_jupyter_path_of
     assert result.returncode == 0, result.stdout[-3000:]
     assert "1 passed" in result.stdout
     assert not marker.exists()
+
+
+def test_a_pipeline_entry_without_a_key_is_named_with_its_number_and_key(tmp_path):
+    listing = tmp_path / "pipeline.yaml"
+    listing.write_text("- {name: a.ipynb, purpose: p, reads: [], writes: []}\n"
+                       "- {name: b.ipynb, purpose: p, reads: []}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        pipeline.read_pipeline(listing)
+    assert (caught.value.row, caught.value.column) == (2, "writes") and "Fix:" in str(caught.value)
+    listing.write_text("- {name: a.ipynb, purpose: p, reads: [x], writes: []}\n", encoding="utf-8")
+    assert pipeline.read_pipeline(listing) == (pipeline.Notebook("a.ipynb", "p", ("x",), ()),)

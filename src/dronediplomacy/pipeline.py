@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from dronediplomacy.errors import InputError
+
 
 @dataclass(frozen=True)
 class Notebook:
@@ -19,9 +21,22 @@ class Notebook:
     writes: tuple[str, ...]
 
 
-NOTEBOOKS: tuple[Notebook, ...] = tuple(
-    Notebook(entry["name"], entry["purpose"], tuple(entry["reads"]), tuple(entry["writes"]))
-    for entry in yaml.safe_load(Path(__file__).with_name("pipeline.yaml").read_text(encoding="utf-8")))
+PIPELINE_YAML = Path(__file__).with_name("pipeline.yaml")
+KEYS = ("name", "purpose", "reads", "writes")
+
+
+def read_pipeline(path: Path) -> tuple[Notebook, ...]:
+    """The notebooks listed in ``path`` (a YAML list of mappings with :data:`KEYS`), in order.
+    InputError (file, entry number, key, fix) if an entry lacks a key."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for number, entry in enumerate(entries, start=1):
+        if missing := [key for key in KEYS if not isinstance(entry, dict) or key not in entry]:
+            raise InputError(path, f"entry {number} lacks {missing[0]!r}", row=number, column=missing[0],
+                             fix="give every entry name, purpose, reads and writes, like the others.")
+    return tuple(Notebook(e["name"], e["purpose"], tuple(e["reads"]), tuple(e["writes"])) for e in entries)
+
+
+NOTEBOOKS: tuple[Notebook, ...] = read_pipeline(PIPELINE_YAML)
 
 
 def names() -> list[str]:
