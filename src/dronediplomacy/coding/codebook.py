@@ -1,11 +1,6 @@
 """The codebook (``data/input/codebook.yaml``, the single definition of every code): loaded
-strictly, validated, and laid out as tables for notebook 02.
-
-YAML files are read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys
-(``yaml.safe_load`` keeps the last silently), keeps the line of every key, and resolves plain
-scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01`` stay the text typed
-(YAML 1.1 would read a boolean and a date). A file's shape is a JSON Schema in ``schemas/``,
-checked by :func:`check` with jsonschema; every problem raises
+strictly (:class:`StrictSafeLoader`), its shape checked against a JSON Schema in ``schemas/``
+(:func:`check`), validated, and laid out as tables for notebook 02. Every problem raises
 :class:`~dronediplomacy.errors.InputError` naming the file, the line and the key, with the fix.
 """
 
@@ -85,10 +80,9 @@ def _problem(path: Path, data: dict, error: jsonschema.ValidationError) -> Input
 
 
 def check(path: Path, data: dict, schema: str) -> None:
-    """Raise InputError (file, line, key, fix) at the first place (in the schema's order) where
-    ``data`` (loaded by :func:`load_yaml_strictly`) departs from the JSON Schema
-    ``schemas/{schema}.yaml``, whose ``description`` says what a value must be and ``fix``
-    (optional) what to write."""
+    """InputError (file, line, key, fix) at the first place where ``data`` (from
+    :func:`load_yaml_strictly`) departs from the JSON Schema ``schemas/{schema}.yaml``; a
+    schema's ``description`` says what a value must be, its optional ``fix`` what to write."""
     error = next(_Validator(_data_file(schema)).iter_errors(data), None)
     if error is not None:
         raise _problem(path, data, error)
@@ -105,7 +99,9 @@ class _LinedList(list):  # with .line and .key_lines (item index -> line)
 
 
 class StrictSafeLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` with YAML 1.2 core-schema scalars, no duplicate keys, and lines."""
+    """``yaml.SafeLoader`` that rejects duplicate keys (safe_load keeps the last silently),
+    keeps every key's line, and resolves plain scalars by YAML 1.2's core schema, so ``no`` or
+    ``2019-03-01`` stay the text typed (YAML 1.1 would read a boolean and a date)."""
 
     yaml_implicit_resolvers: dict = {}
 
@@ -150,10 +146,9 @@ def key_near(lines: list[str], line: int) -> str | None:
 
 
 def load_yaml_strictly(path: Path | str) -> dict:
-    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`
-    (a byte order mark and Windows line endings accepted). InputError naming the file, the line
-    and the key for a missing file, bad UTF-8, a syntax error, a duplicate key, or a top level
-    that is not a mapping."""
+    """Parse a YAML file whose top level is a mapping with :class:`StrictSafeLoader`. InputError
+    (file, line, key, fix) for a missing file, bad UTF-8, a syntax error, a duplicate key, or a
+    top level that is not a mapping."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found.", fix="restore the file from git (git checkout -- <file>).")

@@ -1,10 +1,7 @@
-"""The hand coding (``data/input/hand_coding.csv``): read, validate against the codebook, reshape.
-
-One row per statement, dimension and code, with a one-sentence rationale and the codebook
-version it was assigned under: one row per move the statement makes (``none`` if it makes
-none), exactly one for named_agent, alignment (by code id) and stance; speaker_side is
-derived, never hand coded. The first problem raises InputError naming the file, the row
-(line number; header = 1) and the column, with the fix.
+"""The hand coding (``data/input/hand_coding.csv``): one row per statement, dimension and code,
+with a one-sentence rationale and the codebook version it was assigned under (one row per move
+made, ``none`` if none; one each for named_agent, alignment and stance). Read, validated against
+the codebook (InputError naming file, row, column and fix), and widened.
 """
 
 from __future__ import annotations
@@ -108,3 +105,13 @@ def hand_codes_wide(long: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             long[long["dimension"] == dimension].set_index("statement_id")["code"])
     wide["alignment"] = wide["alignment"].map(codebook.ordinal_values("alignment")).astype("int64")
     return wide
+
+
+def coded_frame(statements: pd.DataFrame, codebook: Codebook, path: Path | str = HAND_CODING_PATH,
+                columns: tuple[str, ...] = ("statement_id",)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(long, frame): the hand coding at ``path`` (:func:`load_hand_coding`, every one of
+    ``statements`` coded), and ``statements[columns]`` in their order with the
+    :func:`hand_codes_wide` columns merged on. InputError from the hand coding."""
+    long = load_hand_coding(path, codebook, statements["statement_id"].tolist())
+    wide = hand_codes_wide(long, codebook)
+    return long, statements[list(columns)].merge(wide, on="statement_id", how="left")

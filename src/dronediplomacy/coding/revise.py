@@ -5,11 +5,8 @@ carry over to the new version.
     python -m dronediplomacy.coding.revise old-codebook.yaml           # list, change nothing
     python -m dronediplomacy.coding.revise old-codebook.yaml --apply   # after review: re-stamp
 
-A code has changed when one of :data:`COMPARED` differs (whitespace aside) or it was added or
-removed; ``none`` of a multi-label dimension changes with any code of it. A revision must bump
-the codebook's version. ``--apply`` rewrites (atomically) only the ``codebook_version`` of the
-rows coded under the old version with an unchanged code; the others keep the old version, so
-the hand-coding validation stops at each until a person has re-checked it.
+``--apply`` re-stamps (atomically) only the rows of unchanged codes; the others keep the old
+version, so the hand-coding validation stops at each until a person has re-checked it.
 """
 
 from __future__ import annotations
@@ -33,8 +30,9 @@ COMPARED = ("definition", "include", "exclude", "example", "counter_example", "v
 
 
 def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
-    """(dimension, code) -> "added", "removed" or "changed: " and the fields, for every code
-    whose meaning differs between the two codebooks, sorted."""
+    """(dimension, code) -> "added", "removed" or "changed: " and the fields of :data:`COMPARED`
+    that differ (whitespace aside), sorted; ``none`` of a multi-label dimension changes with
+    any code of it."""
     def flat(value):  # whitespace aside
         return " ".join(value.split()) if isinstance(value, str) else \
             {k: flat(v) for k, v in value.items()} if isinstance(value, dict) else value

@@ -4,20 +4,14 @@ reliability between the project's hand coding and the second person's.
     python -m dronediplomacy.coding.second_coder blank SHEET.csv
     python -m dronediplomacy.coding.second_coder read SHEET.csv [--to OUT.csv]
 
-``blank`` writes one row per statement (article, then corpus): statement_id, context, text,
-one column per hand-coded dimension whose header lists its allowed codes (several codes of a
-multi-label dimension are separated by ``;``), ``note`` and the codebook version; UTF-8 with
-a byte order mark, for spreadsheets. A row left without codes is not coded. ``read`` checks
-every cell against the codebook (InputError naming file, row, column and fix; nothing is
-written then) and writes ``data/input/second_coding.csv`` atomically. :func:`compare` gives
-Krippendorff's alpha per move, pooled and per dimension with bootstrap intervals (the
-functions, seed and resamples of ``agreement``), and the disagreements.
+The sheet (UTF-8 with a byte order mark, for spreadsheets) has one row per statement and one
+column per hand-coded dimension, its allowed codes in the header; a row left without codes is
+not coded. ``read`` writes ``data/input/second_coding.csv`` atomically, or nothing on a bad cell.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -107,17 +101,6 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
     return pd.DataFrame(rows, columns=["statement_id", *dimensions, "note", "codebook_version"])
 
 
-def _alpha_row(dimension: str, code: str, level: str, first, second, domain, resamples) -> dict:
-    value = agreement.alpha(first, second, level, domain)
-    low, high, skipped = (agreement.bootstrap_alpha(first, second, level, domain, resamples)
-                          if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
-    note = (agreement.TOO_FEW if len(first) < 2 else "undefined: no variation" if math.isnan(value)
-            else f"{skipped} of {len(resamples)} resamples without variation skipped" * bool(skipped))
-    return {"dimension": dimension, "code": code, "level_of_measurement": level,
-            "n_statements": len(first), "percent_agreement": agreement.percent_agreement(first, second),
-            "alpha": value, "alpha_ci_low": low, "alpha_ci_high": high, "alpha_note": note}
-
-
 def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str = paths.DATA_INPUT,
             n_resamples: int = agreement.BOOTSTRAP_RESAMPLES):
     """(reliability, disagreements) between the hand coding and ``second_coding.csv`` in
@@ -142,14 +125,16 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
         if dimension["kind"] == "multi_label":
             moves = codebook.code_ids(name)
             a, b = (np.array([[int(m in c) for m in moves] for c in coded]) for coded in (one, two))
-            rows += [_alpha_row(name, m, level, a[:, i], b[:, i], [0, 1], resamples)
-                     for i, m in enumerate(moves)]
-            rows.append(_alpha_row(name, "all moves", level, a, b, [0, 1], resamples))
+            rows += [agreement.alpha_row(name, "binary_code", m, level, a[:, i], b[:, i], [0, 1],
+                                         resamples) for i, m in enumerate(moves)]
+            rows.append(agreement.alpha_row(name, "pooled_moves", "all moves", level, a, b, [0, 1],
+                                            resamples))
         else:
             number = (codebook.ordinal_values(name) if level == "ordinal" else
                       {c: i for i, c in enumerate(codebook.code_ids(name))})
             a, b = (np.array([number[c[0]] for c in coded]) for coded in (one, two))
-            rows.append(_alpha_row(name, "all codes", level, a, b, sorted(number.values()), resamples))
+            rows.append(agreement.alpha_row(name, "dimension", "all codes", level, a, b,
+                                            sorted(number.values()), resamples))
     reliability = pd.DataFrame(rows).round(agreement.DECIMALS)
     why = first.groupby(["statement_id", "dimension"])["rationale"].agg(" ".join)
     differ = [{"statement_id": sid, "dimension": d, "text": texts.at[sid, "text"],
