@@ -50,21 +50,18 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
                      statement_ids: list[str] | None = None) -> pd.DataFrame:
     """The validated hand coding, long: the file's columns plus ``line``. Given
     ``statement_ids``, every id must be one of them and each must be coded on every
-    hand-coded dimension."""
+    hand-coded dimension. InputError (file, row, column, fix) at the first problem."""
     path, codebook = Path(path), codebook or load_codebook()
     _header, records = read_records(path, COLUMNS, allowed=COLUMNS, canonical=True)
     hand_dimensions, known_ids = codebook.dimensions_coded_by("hand"), set(statement_ids or [])
     coded: dict[tuple[str, str], list[str]] = {}  # (statement, dimension) -> its codes so far
-    rows = []
     for record in records:
-        values = record.values
-        statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
-        empty = next((column for column in COLUMNS if not values[column]), None)
+        statement_id, dimension, code, rationale, version = map(record.values.get, COLUMNS)
+        empty = next((column for column in COLUMNS if not record.values[column]), None)
         for failed, column, problem, fix in (
                 (empty, empty, "empty cell.", f"fill in the {empty}."),
-                (values["codebook_version"] != codebook.version, "codebook_version",
-                 f"coded under codebook {values['codebook_version']}, but the codebook is "
-                 f"{codebook.version}.", "re-check this code against the revised definition "
+                (version != codebook.version, "codebook_version", f"coded under codebook {version}, "
+                 f"but the codebook is {codebook.version}.", "re-check this code against the revised definition "
                  "(python -m dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what changed), "
                  f"then set its codebook_version to {codebook.version}."),
                 (statement_ids is not None and statement_id not in known_ids, "statement_id",
@@ -73,23 +70,21 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
                 (dimension not in hand_dimensions, "dimension", f"unknown dimension {dimension!r};"
                  f" the hand-coded dimensions are {', '.join(hand_dimensions)}.",
                  f"write one of: {', '.join(hand_dimensions)}."),
-                (not values["rationale"].endswith(_SENTENCE_ENDINGS), "rationale",
+                (not rationale.endswith(_SENTENCE_ENDINGS), "rationale",
                  "a rationale is one full sentence, ending with a full stop.",
                  "end the rationale with a full stop.")):
             if failed:
                 raise InputError(path, problem, row=record.line, column=column, fix=fix)
-        codes = coded.setdefault((statement_id, dimension), [])
-        codes.append(code)
-        if wrong := codes_problem(codebook, dimension, codes):
+        coded.setdefault((statement_id, dimension), []).append(code)
+        if wrong := codes_problem(codebook, dimension, coded[(statement_id, dimension)]):
             raise InputError(path, f"{statement_id}: {wrong[0]}", row=record.line, column="code",
                              fix=wrong[1])
-        rows.append({**values, "line": record.line})
     for statement_id, dimension in ((s, d) for s in statement_ids or [] for d in hand_dimensions):
         if (statement_id, dimension) not in coded:
             raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
                              row=statement_id, column=dimension, fix="add a row for it (a "
                              f"statement with no move gets the code '{NO_CODE}').")
-    return pd.DataFrame(rows, columns=[*COLUMNS, "line"])
+    return pd.DataFrame([{**r.values, "line": r.line} for r in records], columns=[*COLUMNS, "line"])
 
 
 def hand_codes_wide(long: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

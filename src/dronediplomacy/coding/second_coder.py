@@ -105,9 +105,9 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
             n_resamples: int = agreement.BOOTSTRAP_RESAMPLES):
     """(reliability, disagreements) between the hand coding and ``second_coding.csv`` in
     ``input_dir``, over the statements both coded; None if there is no second coding.
-    Reliability: one row per move, all moves pooled, and each single-code dimension (nominal,
-    or ordinal by the codebook's values), with alpha, its bootstrap interval and percent
-    agreement. Disagreements: each statement and dimension whose codes differ."""
+    Reliability: :func:`agreement.alpha_row` (Krippendorff's alpha, bootstrap interval, percent
+    agreement) per move, all moves pooled, and each single-code dimension (nominal, or ordinal
+    by the codebook's values). Disagreements: each statement and dimension whose codes differ."""
     path = Path(input_dir) / SECOND_CODING_PATH.name
     if not path.is_file():
         return None
@@ -116,7 +116,8 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
     first = first_coding(tables, codebook, input_dir)
     second = read_sheet(path, codebook, list(texts.index)).set_index("statement_id")
     ids = list(second.index)
-    codes = first.groupby(["statement_id", "dimension"], sort=False)["code"].agg(list)
+    grouped = first.groupby(["statement_id", "dimension"], sort=False)
+    codes, why = grouped["code"].agg(list), grouped["rationale"].agg(" ".join)
     resamples, rows = agreement.resample_indices(len(ids), n_resamples), []
     for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
         name, level = dimension["id"], dimension["level_of_measurement"]
@@ -136,15 +137,13 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
             rows.append(agreement.alpha_row(name, "dimension", "all codes", level, a, b,
                                             sorted(number.values()), resamples))
     reliability = pd.DataFrame(rows).round(agreement.DECIMALS)
-    why = first.groupby(["statement_id", "dimension"])["rationale"].agg(" ".join)
     differ = [{"statement_id": sid, "dimension": d, "text": texts.at[sid, "text"],
                "hand_coding": SEPARATOR.join(codes[(sid, d)]), "second_coding": second.at[sid, d],
                "hand_rationale": why[(sid, d)], "second_note": second.at[sid, "note"]}
               for sid in ids for d in codebook.dimensions_coded_by("hand")
               if set(codes[(sid, d)]) != set(second.at[sid, d].split(SEPARATOR))]
-    return reliability, pd.DataFrame(differ, columns=["statement_id", "dimension", "text",
-                                                      "hand_coding", "second_coding",
-                                                      "hand_rationale", "second_note"])
+    return reliability, pd.DataFrame(differ, columns=["statement_id", "dimension", "text", "hand_coding",
+                                                      "second_coding", "hand_rationale", "second_note"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,11 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "blank":  # with a byte order mark, so spreadsheets read UTF-8
             sheet = blank_sheet(tables, codebook).to_csv(index=False, lineterminator="\n")
             atomic.write_bytes(args.sheet, ("\ufeff" + sheet).encode("utf-8"))
-        elif (coded := read_sheet(args.sheet, codebook, list(statement_texts(tables)[
-                "statement_id"]))).empty:
-            raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
-                             fix="fill in the code columns of the statements you coded.")
         else:
+            coded = read_sheet(args.sheet, codebook, list(statement_texts(tables)["statement_id"]))
+            if coded.empty:
+                raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
+                                 fix="fill in the code columns of the statements you coded.")
             atomic.write_csv(args.to, coded)
     except InputError as error:
         print(f"second_coder: {error}", file=sys.stderr)
