@@ -38,7 +38,8 @@ def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
         n_development = math.floor(len(members) * share + 0.5)
         chosen += [(members[i], "development" if rank < n_development else "test")
                    for rank, i in enumerate(rng.permutation(len(members)))]
-    return pd.DataFrame(chosen, columns=["statement_id", "set"]).sort_values("statement_id", ignore_index=True)
+    return pd.DataFrame(chosen, columns=["statement_id", "set"]).sort_values("statement_id",
+                                                                         ignore_index=True)
 
 
 def corpus_strata(tables: Tables) -> pd.Series:

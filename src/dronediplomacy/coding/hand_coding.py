@@ -12,8 +12,9 @@ import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.coding.codebook import Codebook, load_codebook
-from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
+from dronediplomacy.inputs.csvfile import read_records
 
 HAND_CODING_PATH = paths.DATA_INPUT / "hand_coding.csv"
 COLUMNS = ("statement_id", "dimension", "code", "rationale", "codebook_version")
@@ -58,32 +59,25 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
     for record in records:
         statement_id, dimension, code, rationale, version = map(record.values.get, COLUMNS)
         empty = next((column for column in COLUMNS if not record.values[column]), None)
-        for failed, column, problem, fix in (
-                (empty, empty, "empty cell.", f"fill in the {empty}."),
-                (version != codebook.version, "codebook_version", f"coded under codebook {version}, "
-                 f"but the codebook is {codebook.version}.", "re-check this code against the revised definition "
-                 "(python -m dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what changed), "
-                 f"then set its codebook_version to {codebook.version}."),
-                (statement_ids is not None and statement_id not in known_ids, "statement_id",
-                 f"unknown statement {statement_id!r} (not in statements.csv).",
-                 "use a statement_id of data/input/statements.csv, or remove the row."),
-                (dimension not in hand_dimensions, "dimension", f"unknown dimension {dimension!r};"
-                 f" the hand-coded dimensions are {', '.join(hand_dimensions)}.",
-                 f"write one of: {', '.join(hand_dimensions)}."),
-                (not rationale.endswith(_SENTENCE_ENDINGS), "rationale",
-                 "a rationale is one full sentence, ending with a full stop.",
-                 "end the rationale with a full stop.")):
+        for failed, key, column in (
+                (empty, "empty cell", empty),
+                (version != codebook.version, "other codebook version", "codebook_version"),
+                (statement_ids is not None and statement_id not in known_ids, "unknown statement",
+                 "statement_id"),
+                (dimension not in hand_dimensions, "unknown dimension", "dimension"),
+                (not rationale.endswith(_SENTENCE_ENDINGS), "rationale not a sentence", "rationale")):
             if failed:
-                raise InputError(path, problem, row=record.line, column=column, fix=fix)
+                raise input_error(key, path, row=record.line, column=column, found=version,
+                                  version=codebook.version, id=statement_id, dimension=dimension,
+                                  dimensions=", ".join(hand_dimensions))
         coded.setdefault((statement_id, dimension), []).append(code)
         if wrong := codes_problem(codebook, dimension, coded[(statement_id, dimension)]):
             raise InputError(path, f"{statement_id}: {wrong[0]}", row=record.line, column="code",
                              fix=wrong[1])
     for statement_id, dimension in ((s, d) for s in statement_ids or [] for d in hand_dimensions):
         if (statement_id, dimension) not in coded:
-            raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
-                             row=statement_id, column=dimension, fix="add a row for it (a "
-                             f"statement with no move gets the code '{NO_CODE}').")
+            raise input_error("statement not coded", path, row=statement_id, column=dimension,
+                              id=statement_id, no_code=NO_CODE)
     return pd.DataFrame([{**r.values, "line": r.line} for r in records], columns=[*COLUMNS, "line"])
 
 

@@ -23,6 +23,7 @@ from dronediplomacy.coding import agreement
 from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.coding.hand_coding import NO_CODE, allowed_codes, codes_problem, load_hand_coding
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.inputs.tables import load_tables
 
@@ -69,33 +70,29 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
     header, records = read_records(path, ("statement_id",))
     names = {name.split(" (")[0].strip(): name for name in header}
     for missing in [d for d in (*dimensions, "codebook_version") if d not in names]:
-        raise InputError(path, f"no column {missing!r}.", row=1, column=missing,
-                         fix="start again from a blank sheet (the 'blank' command).")
+        raise input_error("sheet column missing", path, row=1, column=missing)
     rows, seen = [], {}
     for record in records:
         values = {name: record.values[names[name]] for name in names}
         sid, version = values["statement_id"], values["codebook_version"]
         if not any(values[d] for d in dimensions):
             continue  # not coded
-        checks = [(sid not in statement_ids, "statement_id", f"unknown statement {sid!r}.",
-                   "keep the statement_id the blank sheet gave this row."),
-                  (sid in seen, "statement_id", f"{sid} is coded twice (first on line "
-                   f"{seen.get(sid)}).", "keep one of the two rows."),
-                  (version != codebook.version, "codebook_version", f"coded under codebook "
-                   f"{version!r}, but the codebook is {codebook.version}.", "re-check the codes "
-                   f"against the current codebook, then write {codebook.version}.")]
+        for failed, key, column in ((sid not in statement_ids, "sheet unknown statement", "statement_id"),
+                                    (sid in seen, "sheet coded twice", "statement_id"),
+                                    (version != codebook.version, "sheet other codebook version",
+                                     "codebook_version")):
+            if failed:
+                raise input_error(key, path, row=record.line, column=column, id=sid,
+                                  first=seen.get(sid), found=version, version=codebook.version)
         row = {"statement_id": sid}
         for dimension in dimensions:
             codes = list(dict.fromkeys(filter(None, map(str.strip, values[dimension].split(SEPARATOR)))))
-            if wrong := codes_problem(codebook, dimension, codes) or not codes and (
-                    f"no code for {sid} on {dimension}.", "give a code, or clear the row's codes "
-                    "to leave the statement uncoded."):
-                checks.append((True, dimension, *wrong))
+            if not codes:
+                raise input_error("sheet no code", path, row=record.line, column=dimension, id=sid)
+            if wrong := codes_problem(codebook, dimension, codes):
+                raise InputError(path, wrong[0], row=record.line, column=dimension, fix=wrong[1])
             row[dimension] = SEPARATOR.join(code for code in allowed_codes(codebook, dimension)
                                             if code in codes)
-        for failed, column, problem, fix in checks:
-            if failed:
-                raise InputError(path, problem, row=record.line, column=column, fix=fix)
         seen[sid] = record.line
         rows.append({**row, "note": values.get("note", ""), "codebook_version": version})
     return pd.DataFrame(rows, columns=["statement_id", *dimensions, "note", "codebook_version"])
@@ -161,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             coded = read_sheet(args.sheet, codebook, list(statement_texts(tables)["statement_id"]))
             if coded.empty:
-                raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
-                                 fix="fill in the code columns of the statements you coded.")
+                raise input_error("sheet not coded", args.sheet, row=2, column="statement_id")
             atomic.write_csv(args.to, coded)
     except InputError as error:
         print(f"second_coder: {error}", file=sys.stderr)
