@@ -133,10 +133,10 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
     for move in moves:
         h, r = (cells[:, 0] for cells in both([move]))
         rows.append({**alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
-                                  resamples), **precision_recall_f1(h == 1, r == 1)})
+                                 resamples), **precision_recall_f1(h == 1, r == 1)})
     h, r = both(moves)
     rows.append({**alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
-                              [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
+                             [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
                  "prf_note": "pooled over every statement x move cell"})
     for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
         numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
@@ -145,7 +145,7 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
         h, r = (h.to_numpy(), r.to_numpy()) if level == "ordinal" else \
             (h.map(numbers).to_numpy(), r.map(numbers).to_numpy())
         rows.append({**alpha_row(dimension, "dimension", "all codes", level, h, r,
-                                  list(numbers.values()), resamples),
+                                 list(numbers.values()), resamples),
                      "prf_note": "precision, recall and F1 are per code: see the category rows below"})
         rows += [{"dimension": dimension, "row_type": "category", "level_of_measurement": level,
                   "code": code + (f" ({signed(number)})" if level == "ordinal" else ""),
