@@ -3,6 +3,7 @@ coding (tests/coding_fixture.py), each broken in one place."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from coding_fixture import write
@@ -105,6 +106,17 @@ def test_hand_coding_loads_and_widens(files):
     assert wide["statement_id"].tolist() == ["s1", "s2"]
     assert wide[["credit_claiming", "private_agency"]].to_numpy().tolist() == [[1, 0], [0, 1]]
     assert wide["alignment"].tolist() == [1, -1]
+
+
+def test_coded_frame_puts_the_hand_codes_beside_the_statements_in_their_order(files):
+    statements = pd.DataFrame({"statement_id": ["s2", "s1"], "text": ["second", "first"]})
+    book = cb.load_codebook(files["codebook"])
+    long, frame = hand_coding.coded_frame(statements, book, files["hand_coding"], ("statement_id", "text"))
+    assert set(long["statement_id"]) == {"s1", "s2"} and "rationale" in long
+    assert frame["statement_id"].tolist() == ["s2", "s1"] and frame["text"].tolist() == ["second", "first"]
+    assert frame[["credit_claiming", "private_agency"]].to_numpy().tolist() == [[0, 1], [1, 0]]
+    with pytest.raises(InputError, match="unknown statement 's2'"):   # every coded id is a statement
+        hand_coding.coded_frame(statements.iloc[1:], book, files["hand_coding"])
 
 
 @pytest.mark.parametrize("old, new, column, problem", [

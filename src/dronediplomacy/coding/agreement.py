@@ -93,8 +93,12 @@ def resample_indices(n_statements: int, n_resamples: int = BOOTSTRAP_RESAMPLES,
     return np.random.default_rng(seed).integers(0, n_statements, size=(n_resamples, n_statements))
 
 
-def _alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules, value_domain,
-               resamples: np.ndarray) -> dict:
+def alpha_row(dimension: str, row_type: str, code: str, level: str, hand, rules, value_domain,
+              resamples: np.ndarray) -> dict:
+    """One reliability row for two codings ``hand`` and ``rules`` (arrays, one row per
+    statement; 2-D for pooled moves): n_statements, percent_agreement, Krippendorff's alpha at
+    ``level`` over ``value_domain`` with its bootstrap interval over ``resamples`` (from
+    :func:`resample_indices`), and a note when alpha is undefined or resamples were skipped."""
     value = alpha(hand, rules, level, value_domain)
     low, high, skipped = (math.nan, math.nan, len(resamples)) if math.isnan(value) else \
         bootstrap_alpha(hand, rules, level, value_domain, resamples)
@@ -128,11 +132,11 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
     rows = []
     for move in moves:
         h, r = (cells[:, 0] for cells in both([move]))
-        rows.append({**_alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
-                                  resamples), **precision_recall_f1(h == 1, r == 1)})
+        rows.append({**alpha_row("accountability_move", "binary_code", move, "nominal", h, r, [0, 1],
+                                 resamples), **precision_recall_f1(h == 1, r == 1)})
     h, r = both(moves)
-    rows.append({**_alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
-                              [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
+    rows.append({**alpha_row("accountability_move", "pooled_moves", "all moves", "nominal", h, r,
+                             [0, 1], resamples), **precision_recall_f1(h == 1, r == 1),
                  "prf_note": "pooled over every statement x move cell"})
     for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
         numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
@@ -140,8 +144,8 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
         h, r = (merged[f"{dimension}_{side}"] for side in ("hand", "rules"))
         h, r = (h.to_numpy(), r.to_numpy()) if level == "ordinal" else \
             (h.map(numbers).to_numpy(), r.map(numbers).to_numpy())
-        rows.append({**_alpha_row(dimension, "dimension", "all codes", level, h, r,
-                                  list(numbers.values()), resamples),
+        rows.append({**alpha_row(dimension, "dimension", "all codes", level, h, r,
+                                 list(numbers.values()), resamples),
                      "prf_note": "precision, recall and F1 are per code: see the category rows below"})
         rows += [{"dimension": dimension, "row_type": "category", "level_of_measurement": level,
                   "code": code + (f" ({signed(number)})" if level == "ordinal" else ""),

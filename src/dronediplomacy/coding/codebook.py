@@ -1,11 +1,6 @@
 """The codebook (``data/input/codebook.yaml``, the single definition of every code): loaded
-strictly, validated, and laid out as tables for notebook 02.
-
-YAML files are read with :class:`StrictSafeLoader`: a safe loader that rejects duplicate keys
-(``yaml.safe_load`` keeps the last silently), keeps the line of every key, and resolves plain
-scalars by YAML 1.2's core schema, so ``no``, ``on`` or ``2019-03-01`` stay the text typed
-(YAML 1.1 would read a boolean and a date). A file's shape is a JSON Schema in ``schemas/``,
-checked by :func:`check` with jsonschema; every problem raises
+strictly (:class:`StrictSafeLoader`), its shape checked against a JSON Schema in ``schemas/``
+(:func:`check`), validated, and laid out as tables for notebook 02. Every problem raises
 :class:`~dronediplomacy.errors.InputError` naming the file, the line and the key, with the fix.
 """
 
@@ -22,6 +17,7 @@ import yaml
 
 from dronediplomacy import paths
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 
 CODEBOOK_PATH = paths.DATA_INPUT / "codebook.yaml"
 SCHEMAS = Path(__file__).with_name("schemas")
@@ -85,10 +81,9 @@ def _problem(path: Path, data: dict, error: jsonschema.ValidationError) -> Input
 
 
 def check(path: Path, data: dict, schema: str) -> None:
-    """Raise InputError (file, line, key, fix) at the first place (in the schema's order) where
-    ``data`` (loaded by :func:`load_yaml_strictly`) departs from the JSON Schema
-    ``schemas/{schema}.yaml``, whose ``description`` says what a value must be and ``fix``
-    (optional) what to write."""
+    """InputError (file, line, key, fix) at the first place where ``data`` (from
+    :func:`load_yaml_strictly`) departs from the JSON Schema ``schemas/{schema}.yaml``; a
+    schema's ``description`` says what a value must be, its optional ``fix`` what to write."""
     error = next(_Validator(_data_file(schema)).iter_errors(data), None)
     if error is not None:
         raise _problem(path, data, error)
@@ -105,7 +100,9 @@ class _LinedList(list):  # with .line and .key_lines (item index -> line)
 
 
 class StrictSafeLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` with YAML 1.2 core-schema scalars, no duplicate keys, and lines."""
+    """``yaml.SafeLoader`` that rejects duplicate keys (safe_load keeps the last silently),
+    keeps every key's line, and resolves plain scalars by YAML 1.2's core schema, so ``no`` or
+    ``2019-03-01`` stay the text typed (YAML 1.1 would read a boolean and a date)."""
 
     yaml_implicit_resolvers: dict = {}
 
@@ -150,21 +147,19 @@ def key_near(lines: list[str], line: int) -> str | None:
 
 
 def load_yaml_strictly(path: Path | str) -> dict:
-    """Parse a YAML file whose top level is a mapping, with :class:`StrictSafeLoader`
-    (a byte order mark and Windows line endings accepted). InputError naming the file, the line
-    and the key for a missing file, bad UTF-8, a syntax error, a duplicate key, or a top level
-    that is not a mapping."""
+    """Parse a YAML file whose top level is a mapping with :class:`StrictSafeLoader`. InputError
+    (file, line, key, fix) for a missing file, bad UTF-8, a syntax error, a duplicate key, or a
+    top level that is not a mapping."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "file not found.", fix="restore the file from git (git checkout -- <file>).")
+        raise input_error("yaml file not found", path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, f"byte {data[error.start:error.start + 1]!r} is not UTF-8.", row=line,
-                         column=key_near(data.decode("utf-8", "replace").splitlines(), line),
-                         fix="save the file as UTF-8 and retype the character.") from None
+        raise input_error("yaml not utf8", path, row=line, byte=data[error.start:error.start + 1],
+                          column=key_near(data.decode("utf-8", "replace").splitlines(), line)) from None
     # Spaces ending a line are invisible in an editor, yet YAML keeps them inside folded
     # and literal blocks: dropping them makes them harmless; line numbers are unchanged.
     lines = [line.rstrip() for line in text.splitlines()]
@@ -185,11 +180,9 @@ def load_yaml_strictly(path: Path | str) -> dict:
                          fix=fix.format("quotation mark" if "quoted" in context else "bracket",
                                         opened)) from None
     except yaml.YAMLError as error:  # unmarked: still one message
-        raise InputError(path, f"YAML error: {error}.", row=1,
-                         fix="check the file's syntax against the other YAML files.") from None
+        raise input_error("yaml error", path, row=1, error=error) from None
     if not isinstance(parsed, dict):
-        raise InputError(path, "the top level must be a mapping of keys to values.", row=1, fix="start "
-                         "the file with 'key: value' lines (restore it from git if it was emptied).")
+        raise input_error("yaml not a mapping", path, row=1)
     return parsed
 
 
@@ -220,11 +213,8 @@ class Codebook:
     dimensions = property(lambda self: list(self.data["dimensions"]))
 
     def dimension(self, dimension_id: str) -> dict:
-        """KeyError if the codebook has no such dimension."""
-        found = [d for d in self.data["dimensions"] if d["id"] == dimension_id]
-        if not found:
-            raise KeyError(f"no dimension {dimension_id!r} in the codebook")
-        return found[0]
+        """The dimension with this id; KeyError if the codebook has none."""
+        return {d["id"]: d for d in self.data["dimensions"]}[dimension_id]
 
     def code_ids(self, dimension_id: str) -> list[str]:
         return [code["id"] for code in self.dimension(dimension_id)["codes"]]
@@ -252,27 +242,25 @@ def validate_codebook(data: dict, path: Path | str = CODEBOOK_PATH) -> None:
                          *((f"dimension {d['id']!r}", d["codes"]) for d in dimensions)]:
         ids = [item["id"] for item in items]
         if twice := next((index for index, id_ in enumerate(ids) if id_ in ids[:index]), None):
-            raise fail(path, items, twice, f"{where}: the id {ids[twice]!r} is used twice.",
-                       "remove one of the two, or rename it.", "id")
+            raise input_error("id twice", path, row=line_of(items, twice), column="id", where=where,
+                              id=ids[twice])
     for dimension in dimensions:
         where = f"dimension {dimension['id']!r}"
         for index, ref_id in enumerate(dimension["references"]):
             if ref_id not in references:
-                raise fail(path, dimension["references"], index, f"{where} cites {ref_id!r}, which is "
-                           "not in 'references'.", f"add {ref_id!r} to the top-level 'references', "
-                           "or cite one that is there.", "references")
+                raise input_error("reference unknown", path, row=line_of(dimension["references"], index),
+                                  column="references", where=where, id=ref_id)
         values = [code.get("value") for code in dimension["codes"]]
         if dimension["level_of_measurement"] == "ordinal" and values != sorted(set(values)):
-            raise fail(path, dimension, "codes", f"{where}: ordinal codes must be listed in "
-                       "increasing, distinct 'value' order.",
-                       "order the codes by value, lowest first, each value once.")
+            raise input_error("ordinal order", path, row=line_of(dimension, "codes"), column="codes",
+                              where=where)
     if "accountability_move" not in [dimension["id"] for dimension in dimensions]:
-        raise fail(path, data, "dimensions", "needs the dimension 'accountability_move'.",
-                   "restore the dimension accountability_move (from git).")
+        raise input_error("move dimension missing", path, row=line_of(data, "dimensions"),
+                          column="dimensions")
     cited = {ref for dimension in dimensions for ref in dimension["references"]}
     if uncited := [ref for ref in REQUIRED_REFERENCES if ref not in cited]:
-        raise fail(path, data, "dimensions", f"no dimension cites {uncited}.", "cite each of "
-                   "them in the 'references' of the dimension it grounds.", "references")
+        raise input_error("reference uncited", path, row=line_of(data, "dimensions"),
+                          column="references", uncited=uncited)
 
 
 def load_codebook(path: Path | str = CODEBOOK_PATH) -> Codebook:

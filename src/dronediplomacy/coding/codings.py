@@ -1,8 +1,5 @@
-"""The two codings of every statement, their agreement, and the derived tables that notebook 03
-shows (:func:`build`) and writes to ``data/derived/`` (:func:`write_derived`, atomically and
-byte-identical on every run): coded_hand.csv (the hand coding with the derived speaker side),
-coded_rules.csv (the rule-based coder's codes), agreement.csv (the dictionary's validity check
-against the hand coding) and disagreements.csv (every code on which the two differ).
+"""The two codings of every statement (by hand and by the dictionary), their agreement, and the
+tables notebook 03 shows (:func:`build`) and writes to ``data/derived/`` (:func:`write_derived`).
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ from dronediplomacy import atomic, paths
 from dronediplomacy.coding import agreement
 from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.coding.coder import Dictionary, code_statements, load_dictionary
-from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy.coding.hand_coding import coded_frame
 from dronediplomacy.inputs.tables import Tables, load_tables
 
 DERIVED_FILES = {name: f"{name}.csv" for name in ("coded_hand", "coded_rules", "agreement", "disagreements")}
@@ -31,11 +28,11 @@ def speaker_sides(tables: Tables, statements: pd.DataFrame | None = None) -> pd.
     conflicts = tables.conflicts.set_index("conflict_id")
     statements = tables.statements if statements is None else statements
     speaker = statements["actor_id"].map(country).to_numpy()
-    side = np.full(len(statements), "third_party", dtype=object)
-    for name, column in (("target", "opposing_actor_id"), ("buyer", "buyer_actor_id")):
-        side[speaker == statements["conflict_id"].map(conflicts[column]).map(country).to_numpy()] = name
-    side[speaker == "Turkey"] = "turkey"
-    return pd.Series(side, index=statements["statement_id"].to_numpy(), name="speaker_side")
+    buyer, target = (statements["conflict_id"].map(conflicts[column]).map(country).to_numpy()
+                     for column in ("buyer_actor_id", "opposing_actor_id"))
+    side = np.select([speaker == "Turkey", speaker == buyer, speaker == target],
+                     ["turkey", "buyer", "target"], "third_party")
+    return pd.Series(side, index=statements["statement_id"].to_numpy(), name="speaker_side", dtype=object)
 
 
 @dataclass(frozen=True)
@@ -46,10 +43,10 @@ class Coding:
     dictionary: Dictionary
     statements: pd.DataFrame
     hand_long: pd.DataFrame       # the hand coding with rationales, as in the file
-    coded_hand: pd.DataFrame
-    coded_rules: pd.DataFrame
-    agreement: pd.DataFrame
-    disagreements: pd.DataFrame
+    coded_hand: pd.DataFrame      # coded_hand.csv: the hand codes, wide, with the speaker side
+    coded_rules: pd.DataFrame     # coded_rules.csv: the dictionary's codes
+    agreement: pd.DataFrame       # agreement.csv: the dictionary checked against the hand coding
+    disagreements: pd.DataFrame   # disagreements.csv: every code on which the two differ
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The derived tables, by name (see DERIVED_FILES)."""
@@ -64,9 +61,7 @@ def build(tables: Tables | None = None, codebook: Codebook | None = None,
     codebook = codebook or load_codebook()
     dictionary = dictionary or load_dictionary(codebook=codebook)
     statements = tables.statements
-    hand_long = load_hand_coding(HAND_CODING_PATH, codebook, statements["statement_id"].tolist())
-    hand = statements[["statement_id"]].merge(hand_codes_wide(hand_long, codebook), on="statement_id",
-                                              how="left")
+    hand_long, hand = coded_frame(statements, codebook)
     rules = code_statements(statements, dictionary, id_column="statement_id", text_column="text")
     context = statements[["statement_id", "conflict_id", "actor_id"]]
     coded_hand = context.assign(speaker_side=context["statement_id"].map(speaker_sides(tables))) \
@@ -81,7 +76,8 @@ def build(tables: Tables | None = None, codebook: Codebook | None = None,
 
 
 def write_derived(coding: Coding | None = None) -> dict[str, str]:
-    """Write the four derived tables to data/derived/ atomically; name -> path (relative)."""
+    """Write the four derived tables to data/derived/ (atomic, byte-identical on every run);
+    name -> path (relative)."""
     coding = coding or build()
     for name, frame in coding.frames().items():
         atomic.write_csv(paths.DATA_DERIVED / DERIVED_FILES[name], frame)

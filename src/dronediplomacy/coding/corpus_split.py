@@ -32,16 +32,14 @@ def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
     if not 0 < share < 1:
         raise ValueError(f"share must be between 0 and 1, not {share}")
     frame = pd.DataFrame({"statement_id": list(ids), "stratum": list(strata)})
-    rng = np.random.default_rng(seed)
-    chosen = []
-    for _, group in sorted(frame.groupby("stratum", sort=False), key=lambda item: str(item[0])):
+    rng, chosen = np.random.default_rng(seed), []
+    for _, group in frame.groupby("stratum"):  # in sorted order
         members = sorted(group["statement_id"])
-        order = rng.permutation(len(members))
         n_development = math.floor(len(members) * share + 0.5)
         chosen += [(members[i], "development" if rank < n_development else "test")
-                   for rank, i in enumerate(order)]
-    return pd.DataFrame(chosen, columns=["statement_id", "set"]) \
-        .sort_values("statement_id", ignore_index=True)
+                   for rank, i in enumerate(rng.permutation(len(members)))]
+    return pd.DataFrame(chosen, columns=["statement_id", "set"]).sort_values("statement_id",
+                                                                         ignore_index=True)
 
 
 def corpus_strata(tables: Tables) -> pd.Series:

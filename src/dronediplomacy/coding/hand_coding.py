@@ -1,10 +1,7 @@
-"""The hand coding (``data/input/hand_coding.csv``): read, validate against the codebook, reshape.
-
-One row per statement, dimension and code, with a one-sentence rationale and the codebook
-version it was assigned under: one row per move the statement makes (``none`` if it makes
-none), exactly one for named_agent, alignment (by code id) and stance; speaker_side is
-derived, never hand coded. The first problem raises InputError naming the file, the row
-(line number; header = 1) and the column, with the fix.
+"""The hand coding (``data/input/hand_coding.csv``): one row per statement, dimension and code,
+with a one-sentence rationale and the codebook version it was assigned under (one row per move
+made, ``none`` if none; one each for named_agent, alignment and stance). Read, validated against
+the codebook (InputError naming file, row, column and fix), and widened.
 """
 
 from __future__ import annotations
@@ -15,8 +12,9 @@ import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.coding.codebook import Codebook, load_codebook
-from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
+from dronediplomacy.inputs.csvfile import read_records
 
 HAND_CODING_PATH = paths.DATA_INPUT / "hand_coding.csv"
 COLUMNS = ("statement_id", "dimension", "code", "rationale", "codebook_version")
@@ -53,46 +51,34 @@ def load_hand_coding(path: Path | str = HAND_CODING_PATH, codebook: Codebook | N
                      statement_ids: list[str] | None = None) -> pd.DataFrame:
     """The validated hand coding, long: the file's columns plus ``line``. Given
     ``statement_ids``, every id must be one of them and each must be coded on every
-    hand-coded dimension."""
+    hand-coded dimension. InputError (file, row, column, fix) at the first problem."""
     path, codebook = Path(path), codebook or load_codebook()
     _header, records = read_records(path, COLUMNS, allowed=COLUMNS, canonical=True)
     hand_dimensions, known_ids = codebook.dimensions_coded_by("hand"), set(statement_ids or [])
     coded: dict[tuple[str, str], list[str]] = {}  # (statement, dimension) -> its codes so far
-    rows = []
     for record in records:
-        values = record.values
-        statement_id, dimension, code = values["statement_id"], values["dimension"], values["code"]
-        empty = next((column for column in COLUMNS if not values[column]), None)
-        for failed, column, problem, fix in (
-                (empty, empty, "empty cell.", f"fill in the {empty}."),
-                (values["codebook_version"] != codebook.version, "codebook_version",
-                 f"coded under codebook {values['codebook_version']}, but the codebook is "
-                 f"{codebook.version}.", "re-check this code against the revised definition "
-                 "(python -m dronediplomacy.coding.revise OLD_CODEBOOK.yaml lists what changed), "
-                 f"then set its codebook_version to {codebook.version}."),
-                (statement_ids is not None and statement_id not in known_ids, "statement_id",
-                 f"unknown statement {statement_id!r} (not in statements.csv).",
-                 "use a statement_id of data/input/statements.csv, or remove the row."),
-                (dimension not in hand_dimensions, "dimension", f"unknown dimension {dimension!r};"
-                 f" the hand-coded dimensions are {', '.join(hand_dimensions)}.",
-                 f"write one of: {', '.join(hand_dimensions)}."),
-                (not values["rationale"].endswith(_SENTENCE_ENDINGS), "rationale",
-                 "a rationale is one full sentence, ending with a full stop.",
-                 "end the rationale with a full stop.")):
+        statement_id, dimension, code, rationale, version = map(record.values.get, COLUMNS)
+        empty = next((column for column in COLUMNS if not record.values[column]), None)
+        for failed, key, column in (
+                (empty, "empty cell", empty),
+                (version != codebook.version, "other codebook version", "codebook_version"),
+                (statement_ids is not None and statement_id not in known_ids, "unknown statement",
+                 "statement_id"),
+                (dimension not in hand_dimensions, "unknown dimension", "dimension"),
+                (not rationale.endswith(_SENTENCE_ENDINGS), "rationale not a sentence", "rationale")):
             if failed:
-                raise InputError(path, problem, row=record.line, column=column, fix=fix)
-        codes = coded.setdefault((statement_id, dimension), [])
-        codes.append(code)
-        if wrong := codes_problem(codebook, dimension, codes):
+                raise input_error(key, path, row=record.line, column=column, found=version,
+                                  version=codebook.version, id=statement_id, dimension=dimension,
+                                  dimensions=", ".join(hand_dimensions))
+        coded.setdefault((statement_id, dimension), []).append(code)
+        if wrong := codes_problem(codebook, dimension, coded[(statement_id, dimension)]):
             raise InputError(path, f"{statement_id}: {wrong[0]}", row=record.line, column="code",
                              fix=wrong[1])
-        rows.append({**values, "line": record.line})
     for statement_id, dimension in ((s, d) for s in statement_ids or [] for d in hand_dimensions):
         if (statement_id, dimension) not in coded:
-            raise InputError(path, f"statement {statement_id} is not coded on {dimension}.",
-                             row=statement_id, column=dimension, fix="add a row for it (a "
-                             f"statement with no move gets the code '{NO_CODE}').")
-    return pd.DataFrame(rows, columns=[*COLUMNS, "line"])
+            raise input_error("statement not coded", path, row=statement_id, column=dimension,
+                              id=statement_id, no_code=NO_CODE)
+    return pd.DataFrame([{**r.values, "line": r.line} for r in records], columns=[*COLUMNS, "line"])
 
 
 def hand_codes_wide(long: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
@@ -108,3 +94,13 @@ def hand_codes_wide(long: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             long[long["dimension"] == dimension].set_index("statement_id")["code"])
     wide["alignment"] = wide["alignment"].map(codebook.ordinal_values("alignment")).astype("int64")
     return wide
+
+
+def coded_frame(statements: pd.DataFrame, codebook: Codebook, path: Path | str = HAND_CODING_PATH,
+                columns: tuple[str, ...] = ("statement_id",)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(long, frame): the hand coding at ``path`` (:func:`load_hand_coding`, every one of
+    ``statements`` coded), and ``statements[columns]`` in their order with the
+    :func:`hand_codes_wide` columns merged on. InputError from the hand coding."""
+    long = load_hand_coding(path, codebook, statements["statement_id"].tolist())
+    wide = hand_codes_wide(long, codebook)
+    return long, statements[list(columns)].merge(wide, on="statement_id", how="left")

@@ -5,11 +5,8 @@ carry over to the new version.
     python -m dronediplomacy.coding.revise old-codebook.yaml           # list, change nothing
     python -m dronediplomacy.coding.revise old-codebook.yaml --apply   # after review: re-stamp
 
-A code has changed when one of :data:`COMPARED` differs (whitespace aside) or it was added or
-removed; ``none`` of a multi-label dimension changes with any code of it. A revision must bump
-the codebook's version. ``--apply`` rewrites (atomically) only the ``codebook_version`` of the
-rows coded under the old version with an unchanged code; the others keep the old version, so
-the hand-coding validation stops at each until a person has re-checked it.
+``--apply`` re-stamps (atomically) only the rows of unchanged codes; the others keep the old
+version, so the hand-coding validation stops at each until a person has re-checked it.
 """
 
 from __future__ import annotations
@@ -26,6 +23,7 @@ from dronediplomacy import atomic
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, line_of, load_codebook
 from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, NO_CODE
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import read_records
 
 #: The fields of a code that carry its meaning.
@@ -33,8 +31,9 @@ COMPARED = ("definition", "include", "exclude", "example", "counter_example", "v
 
 
 def changed_codes(old: Codebook, new: Codebook) -> dict[tuple[str, str], str]:
-    """(dimension, code) -> "added", "removed" or "changed: " and the fields, for every code
-    whose meaning differs between the two codebooks, sorted."""
+    """(dimension, code) -> "added", "removed" or "changed: " and the fields of :data:`COMPARED`
+    that differ (whitespace aside), sorted; ``none`` of a multi-label dimension changes with
+    any code of it."""
     def flat(value):  # whitespace aside
         return " ".join(value.split()) if isinstance(value, str) else \
             {k: flat(v) for k, v in value.items()} if isinstance(value, dict) else value
@@ -60,10 +59,8 @@ def plan(old: Codebook, new: Codebook, hand_coding: Path | str = HAND_CODING_PAT
     new codebook's version if codes changed without a new version."""
     changes = changed_codes(old, new)
     if changes and new.version == old.version:
-        raise InputError(new.path, f"codes changed ({', '.join(c for _, c in changes)}) but the "
-                                   f"version is still {old.version}.",
-                         row=line_of(new.data, "version"), column="version",
-                         fix="bump the version (e.g. a minor step for a changed definition).")
+        raise input_error("version not bumped", new.path, row=line_of(new.data, "version"),
+                          column="version", codes=", ".join(c for _, c in changes), version=old.version)
     columns = ["statement_id", "dimension", "code"]
     _header, records = read_records(hand_coding, (*columns, "codebook_version"))
     return pd.DataFrame([{"line": r.line, **{k: r.values[k] for k in columns}, "action": "review: "
@@ -82,8 +79,7 @@ def restamp(planned: pd.DataFrame, old: Codebook, new: Codebook,
     text = path.read_bytes().decode("utf-8")  # a byte order mark stays in the text
     reader = csv.reader(io.StringIO(text, newline=""))
     if next(reader)[-1].strip() != "codebook_version":
-        raise InputError(path, "codebook_version is not the last column.", row=1,
-                         column="codebook_version", fix="move the codebook_version column last.")
+        raise input_error("version not last", path, row=1, column="codebook_version")
     lines, first = text.splitlines(keepends=True), reader.line_num + 1
     for _fields in reader:  # the version ends the record's last physical line
         if first in restamped:

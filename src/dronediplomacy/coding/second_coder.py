@@ -4,20 +4,14 @@ reliability between the project's hand coding and the second person's.
     python -m dronediplomacy.coding.second_coder blank SHEET.csv
     python -m dronediplomacy.coding.second_coder read SHEET.csv [--to OUT.csv]
 
-``blank`` writes one row per statement (article, then corpus): statement_id, context, text,
-one column per hand-coded dimension whose header lists its allowed codes (several codes of a
-multi-label dimension are separated by ``;``), ``note`` and the codebook version; UTF-8 with
-a byte order mark, for spreadsheets. A row left without codes is not coded. ``read`` checks
-every cell against the codebook (InputError naming file, row, column and fix; nothing is
-written then) and writes ``data/input/second_coding.csv`` atomically. :func:`compare` gives
-Krippendorff's alpha per move, pooled and per dimension with bootstrap intervals (the
-functions, seed and resamples of ``agreement``), and the disagreements.
+The sheet (UTF-8 with a byte order mark, for spreadsheets) has one row per statement and one
+column per hand-coded dimension, its allowed codes in the header; a row left without codes is
+not coded. ``read`` writes ``data/input/second_coding.csv`` atomically, or nothing on a bad cell.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -29,6 +23,7 @@ from dronediplomacy.coding import agreement
 from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.coding.hand_coding import NO_CODE, allowed_codes, codes_problem, load_hand_coding
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.inputs.tables import load_tables
 
@@ -75,56 +70,41 @@ def read_sheet(path: Path | str, codebook: Codebook, statement_ids: list[str]) -
     header, records = read_records(path, ("statement_id",))
     names = {name.split(" (")[0].strip(): name for name in header}
     for missing in [d for d in (*dimensions, "codebook_version") if d not in names]:
-        raise InputError(path, f"no column {missing!r}.", row=1, column=missing,
-                         fix="start again from a blank sheet (the 'blank' command).")
+        raise input_error("sheet column missing", path, row=1, column=missing)
     rows, seen = [], {}
     for record in records:
         values = {name: record.values[names[name]] for name in names}
         sid, version = values["statement_id"], values["codebook_version"]
         if not any(values[d] for d in dimensions):
             continue  # not coded
-        checks = [(sid not in statement_ids, "statement_id", f"unknown statement {sid!r}.",
-                   "keep the statement_id the blank sheet gave this row."),
-                  (sid in seen, "statement_id", f"{sid} is coded twice (first on line "
-                   f"{seen.get(sid)}).", "keep one of the two rows."),
-                  (version != codebook.version, "codebook_version", f"coded under codebook "
-                   f"{version!r}, but the codebook is {codebook.version}.", "re-check the codes "
-                   f"against the current codebook, then write {codebook.version}.")]
+        for failed, key, column in ((sid not in statement_ids, "sheet unknown statement", "statement_id"),
+                                    (sid in seen, "sheet coded twice", "statement_id"),
+                                    (version != codebook.version, "sheet other codebook version",
+                                     "codebook_version")):
+            if failed:
+                raise input_error(key, path, row=record.line, column=column, id=sid,
+                                  first=seen.get(sid), found=version, version=codebook.version)
         row = {"statement_id": sid}
         for dimension in dimensions:
             codes = list(dict.fromkeys(filter(None, map(str.strip, values[dimension].split(SEPARATOR)))))
-            if wrong := codes_problem(codebook, dimension, codes) or not codes and (
-                    f"no code for {sid} on {dimension}.", "give a code, or clear the row's codes "
-                    "to leave the statement uncoded."):
-                checks.append((True, dimension, *wrong))
+            if not codes:
+                raise input_error("sheet no code", path, row=record.line, column=dimension, id=sid)
+            if wrong := codes_problem(codebook, dimension, codes):
+                raise InputError(path, wrong[0], row=record.line, column=dimension, fix=wrong[1])
             row[dimension] = SEPARATOR.join(code for code in allowed_codes(codebook, dimension)
                                             if code in codes)
-        for failed, column, problem, fix in checks:
-            if failed:
-                raise InputError(path, problem, row=record.line, column=column, fix=fix)
         seen[sid] = record.line
         rows.append({**row, "note": values.get("note", ""), "codebook_version": version})
     return pd.DataFrame(rows, columns=["statement_id", *dimensions, "note", "codebook_version"])
-
-
-def _alpha_row(dimension: str, code: str, level: str, first, second, domain, resamples) -> dict:
-    value = agreement.alpha(first, second, level, domain)
-    low, high, skipped = (agreement.bootstrap_alpha(first, second, level, domain, resamples)
-                          if not math.isnan(value) else (math.nan, math.nan, len(resamples)))
-    note = (agreement.TOO_FEW if len(first) < 2 else "undefined: no variation" if math.isnan(value)
-            else f"{skipped} of {len(resamples)} resamples without variation skipped" * bool(skipped))
-    return {"dimension": dimension, "code": code, "level_of_measurement": level,
-            "n_statements": len(first), "percent_agreement": agreement.percent_agreement(first, second),
-            "alpha": value, "alpha_ci_low": low, "alpha_ci_high": high, "alpha_note": note}
 
 
 def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str = paths.DATA_INPUT,
             n_resamples: int = agreement.BOOTSTRAP_RESAMPLES):
     """(reliability, disagreements) between the hand coding and ``second_coding.csv`` in
     ``input_dir``, over the statements both coded; None if there is no second coding.
-    Reliability: one row per move, all moves pooled, and each single-code dimension (nominal,
-    or ordinal by the codebook's values), with alpha, its bootstrap interval and percent
-    agreement. Disagreements: each statement and dimension whose codes differ."""
+    Reliability: :func:`agreement.alpha_row` (Krippendorff's alpha, bootstrap interval, percent
+    agreement) per move, all moves pooled, and each single-code dimension (nominal, or ordinal
+    by the codebook's values). Disagreements: each statement and dimension whose codes differ."""
     path = Path(input_dir) / SECOND_CODING_PATH.name
     if not path.is_file():
         return None
@@ -133,7 +113,8 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
     first = first_coding(tables, codebook, input_dir)
     second = read_sheet(path, codebook, list(texts.index)).set_index("statement_id")
     ids = list(second.index)
-    codes = first.groupby(["statement_id", "dimension"], sort=False)["code"].agg(list)
+    grouped = first.groupby(["statement_id", "dimension"], sort=False)
+    codes, why = grouped["code"].agg(list), grouped["rationale"].agg(" ".join)
     resamples, rows = agreement.resample_indices(len(ids), n_resamples), []
     for dimension in map(codebook.dimension, codebook.dimensions_coded_by("hand")):
         name, level = dimension["id"], dimension["level_of_measurement"]
@@ -142,24 +123,24 @@ def compare(tables=None, codebook: Codebook | None = None, input_dir: Path | str
         if dimension["kind"] == "multi_label":
             moves = codebook.code_ids(name)
             a, b = (np.array([[int(m in c) for m in moves] for c in coded]) for coded in (one, two))
-            rows += [_alpha_row(name, m, level, a[:, i], b[:, i], [0, 1], resamples)
-                     for i, m in enumerate(moves)]
-            rows.append(_alpha_row(name, "all moves", level, a, b, [0, 1], resamples))
+            rows += [agreement.alpha_row(name, "binary_code", m, level, a[:, i], b[:, i], [0, 1],
+                                         resamples) for i, m in enumerate(moves)]
+            rows.append(agreement.alpha_row(name, "pooled_moves", "all moves", level, a, b, [0, 1],
+                                            resamples))
         else:
             number = (codebook.ordinal_values(name) if level == "ordinal" else
                       {c: i for i, c in enumerate(codebook.code_ids(name))})
             a, b = (np.array([number[c[0]] for c in coded]) for coded in (one, two))
-            rows.append(_alpha_row(name, "all codes", level, a, b, sorted(number.values()), resamples))
+            rows.append(agreement.alpha_row(name, "dimension", "all codes", level, a, b,
+                                            sorted(number.values()), resamples))
     reliability = pd.DataFrame(rows).round(agreement.DECIMALS)
-    why = first.groupby(["statement_id", "dimension"])["rationale"].agg(" ".join)
     differ = [{"statement_id": sid, "dimension": d, "text": texts.at[sid, "text"],
                "hand_coding": SEPARATOR.join(codes[(sid, d)]), "second_coding": second.at[sid, d],
                "hand_rationale": why[(sid, d)], "second_note": second.at[sid, "note"]}
               for sid in ids for d in codebook.dimensions_coded_by("hand")
               if set(codes[(sid, d)]) != set(second.at[sid, d].split(SEPARATOR))]
-    return reliability, pd.DataFrame(differ, columns=["statement_id", "dimension", "text",
-                                                      "hand_coding", "second_coding",
-                                                      "hand_rationale", "second_note"])
+    return reliability, pd.DataFrame(differ, columns=["statement_id", "dimension", "text", "hand_coding",
+                                                      "second_coding", "hand_rationale", "second_note"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,11 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "blank":  # with a byte order mark, so spreadsheets read UTF-8
             sheet = blank_sheet(tables, codebook).to_csv(index=False, lineterminator="\n")
             atomic.write_bytes(args.sheet, ("\ufeff" + sheet).encode("utf-8"))
-        elif (coded := read_sheet(args.sheet, codebook, list(statement_texts(tables)[
-                "statement_id"]))).empty:
-            raise InputError(args.sheet, "no row is coded.", row=2, column="statement_id",
-                             fix="fill in the code columns of the statements you coded.")
         else:
+            coded = read_sheet(args.sheet, codebook, list(statement_texts(tables)["statement_id"]))
+            if coded.empty:
+                raise input_error("sheet not coded", args.sheet, row=2, column="statement_id")
             atomic.write_csv(args.to, coded)
     except InputError as error:
         print(f"second_coder: {error}", file=sys.stderr)
