@@ -1,13 +1,8 @@
-"""The comparison told in prose: Markdown from the Jinja2 templates in
-``templates/narrative/*.md.j2`` (StrictUndefined: a misspelt variable is an error), filled
-from the summaries, the tables, the agreement table of notebook 03 and SIPRI. Rewording a
-sentence means editing a template. House style (the filters below): counts under ten in
-words, statistics, dates and ids in digits, "undefined" for a missing statistic, lists
-"A, B and C", quotations verbatim in curly quotes then "(st09, ¶6)", a true minus sign.
-
-    facts = narrative.gather()
-    narrative.section(facts, "introduction"); narrative.document(facts)
-"""
+"""The comparison told in prose: Markdown from the templates in ``templates/narrative/``,
+filled from the tables, summaries, notebook 03's agreement table and SIPRI. House style (the
+filters below): counts under ten in words, statistics, dates and ids in digits, "undefined"
+for a missing statistic, lists "A, B and C", verbatim quotations then "(st09, ¶6)", a true
+minus sign. Usage: ``facts = narrative.gather()``, then ``narrative.section(facts, key)``."""
 
 from __future__ import annotations
 
@@ -37,9 +32,7 @@ from dronediplomacy.inputs.tables import Tables, load_tables
 
 AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
-#: The templates of the prose (shipped with the package, see pyproject.toml).
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
-#: CSS pixels per inch of figure on the page.
 CSS_PX_PER_INCH = 120
 LIMITS_TITLE = "What the data can and cannot support"
 #: A web address or a row of the corpus tables cited in a date_derivation: the date rests
@@ -48,9 +41,6 @@ OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 # --------------------------------------------------------------------------- language helpers
 
-#: The words of the numbers below ten and of the months, the nouns of the modes, the
-#: phrases of the speaker sides, and the words that keep their capital inside a sentence
-#: when they begin a codebook label.
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 #: A line break inside a paragraph of a template (not before a blank line or a list item).
@@ -100,8 +90,7 @@ def lower_first(text: str) -> str:
 
 
 def label_in_sentence(label: str) -> str:
-    """A codebook label inside a sentence: 'Credit claiming' -> 'credit claiming'; labels
-    beginning with a proper word of WORDS keep their capital."""
+    """'Credit claiming' -> 'credit claiming'; 'Turkish state' (WORDS['proper']) stays."""
     return label if label.split(" ", 1)[0] in WORDS["proper"] else lower_first(label)
 
 
@@ -162,14 +151,20 @@ FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitali
                                    ids, present)}
 
 
-def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
-    """The Jinja2 environment of the prose templates in ``templates``: the filters above,
-    the test ``present``, undefined variables an error (jinja2.UndefinedError)."""
+def jinja(templates: Path | str, **filters) -> jinja2.Environment:
+    """A Jinja2 environment of the templates in ``templates`` with ``filters``: blocks
+    trimmed, undefined variables an error (jinja2.UndefinedError)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              extensions=["jinja2.ext.do"])
-    env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
-                       side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")))
+    env.filters.update(filters)
+    return env
+
+
+def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
+    """:func:`jinja` with the filters above and the test ``present``: the prose's environment."""
+    env = jinja(templates, **FILTERS, rows=lambda frame: frame.to_dict("records"),
+                side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")), h=html.escape)
     env.tests["present"] = present
     return env
 
@@ -179,9 +174,8 @@ def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
 
 @dataclass(frozen=True, eq=False)
 class Facts:
-    """Everything the prose is computed from. ``statements``: one row per statement, its
-    row of statements.csv joined to :func:`summaries.coded_statements` and the speaker's
-    names; the other frames are the summaries of :mod:`summaries`."""
+    """Everything the prose is computed from. ``statements``: statements.csv joined to
+    :func:`summaries.coded_statements` and the speaker's names."""
 
     tables: Tables
     codebook: Codebook
@@ -206,16 +200,13 @@ class Facts:
         object.__setattr__(self, "env", env)
 
     def render(self, template: str, **values) -> str:
-        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts).
-        A line break inside a paragraph becomes a space; a blank line ends a paragraph,
-        a line starting with '- ' is a list item. jinja2.UndefinedError for a variable
-        that is not defined."""
+        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts), line
+        breaks inside a paragraph made spaces. jinja2.UndefinedError for an undefined variable."""
         text = self.env.get_template(f"{template}.md.j2").render(**values)
         return UNWRAP.sub(" ", text).rstrip() + "\n"
 
     def label(self, dimension: str, code: str) -> str:
-        """A code's label as prose uses it: 'credit claiming', 'Turkish state',
-        'co-belligerence' (alignment labels lose their leading number)."""
+        """A code's label in a sentence: 'credit claiming', 'co-belligerence' (no number)."""
         labels = summaries.code_labels(self.codebook, dimension)
         if code not in labels:
             return str(code).replace("_", " ")
@@ -223,7 +214,7 @@ class Facts:
 
     @property
     def sources(self) -> pd.DataFrame:
-        """The rows of sources.csv the narrated tables (statements, events, claims) come from."""
+        """The rows of sources.csv the statements, events and claims come from."""
         used = set().union(*(self.tables.frame(name)["source_id"]
                              for name in ("statements", "events", "claims")))
         return self.tables.sources[self.tables.sources["source_id"].isin(used)]
@@ -243,19 +234,17 @@ class Facts:
 
     @property
     def war_rows(self) -> pd.DataFrame:
-        """The rows of conflicts.csv of the wars (:func:`summaries.wars`)."""
         return summaries.wars(self.tables)
 
     def wars(self) -> list[str]:
-        """The conflicts that are wars (those with a start date), in table order."""
+        """The conflicts that are wars (:func:`summaries.wars`), in table order."""
         return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
         return [c for c in self.tables.conflicts["conflict_id"] if c not in self.wars()]
 
     def of_conflict(self, conflict_id: str, side: str | None = None) -> pd.DataFrame:
-        """The statements on a conflict (of Turkish speakers if ``side='turkey'``, of the
-        others if ``side='others'``)."""
+        """The statements on a conflict (``side``: 'turkey' or 'others' for one side only)."""
         st = self.statements[self.statements["conflict_id"] == conflict_id]
         if side is None:
             return st
@@ -263,8 +252,8 @@ class Facts:
         return st[turkish if side == summaries.TURKISH_SIDE else ~turkish]
 
     def tally(self, frame: pd.DataFrame, counts: pd.DataFrame, column: str, dimension: str) -> str:
-        """'credit claiming (one), …': the codes of ``counts`` (move or agent counts)
-        among ``frame``'s statements, most frequent first, then in codebook order."""
+        """'credit claiming (one), …': the codes of ``counts`` (move or agent counts) among
+        ``frame``'s statements, most frequent first."""
         here = set(frame["statement_id"])
         n = {code: len(here & {i for cell in group["statement_ids"] for i in cell.split("; ")})
              for code, group in counts.groupby(column, sort=False)}
@@ -278,8 +267,7 @@ class Facts:
                     for m in MODES if m in n)
 
     def speakers(self, frame: pd.DataFrame, titled: bool = False) -> str:
-        """'Recep Tayyip Erdoğan (two), Azerbaijan (one)': speakers in order of first
-        appearance, with the number of statements each."""
+        """'Recep Tayyip Erdoğan (two), Azerbaijan (one)', in order of first appearance."""
         n = frame.groupby("speaker_titled" if titled else "speaker_bare", sort=False).size()
         return join(f"{md(name)} ({number(k)})" for name, k in n.items())
 
@@ -290,8 +278,7 @@ class Facts:
         return [m for m in self.codebook.move_ids if m in made]
 
     def placement(self) -> tuple[list[str], list[str]]:
-        """The ids of the war statements dated wholly before their war began, and of those
-        that cannot be placed before or after its start."""
+        """The war statements dated before their war began, and those not placeable."""
         before, unplaced = [], []
         for w, start in zip(self.war_rows["conflict_id"], self.war_rows["date_start"]):
             for r in self.of_conflict(w).itertuples():
@@ -306,9 +293,8 @@ class Facts:
 
     @functools.cached_property
     def claims(self) -> list[dict]:
-        """Each row of claims.csv with what it rests on: ``evidence`` (its statement ids, then
-        its event ids, each sorted), ``statements`` (the statement ids alone) and
-        ``conflicts`` (the frozenset of the conflicts of its evidence)."""
+        """Each row of claims.csv with ``evidence`` (statement ids, then event ids, each
+        sorted), ``statements`` (the former) and ``conflicts`` (a frozenset)."""
         t, ev = self.tables, self.tables.claim_evidence
         conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                        **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
@@ -362,10 +348,9 @@ def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
            sipri_csv: Path | str = summaries.SIPRI_CSV, templates: Path | str = TEMPLATES) -> Facts:
     """Read everything the prose needs. ``source``: a Tables bundle or a folder of input
-    tables (default data/input/; the codebook and hand coding are read from it). The
-    agreement table is ``agreement_table`` if given, else computed from the folder's
-    inputs (for data/input/ checked against notebook 03's, InputError if stale).
-    ``templates``: the folder of the ``*.md.j2`` templates (a reworded copy, say)."""
+    tables, codebook and hand coding (default data/input/). The agreement table is
+    ``agreement_table``, else computed from them (for data/input/ checked against notebook
+    03's agreement.csv: InputError if missing or stale). ``templates``: a reworded copy, say."""
     tables = source if isinstance(source, Tables) else load_tables(source or paths.DATA_INPUT)
     codebook = load_codebook(Path(tables.input_dir) / CODEBOOK_PATH.name)
     coded = summaries.coded_statements(tables, codebook)
@@ -390,22 +375,19 @@ def _facts(source) -> Facts:
 # --------------------------------------------------------------------------- the sections
 
 def introduction(source=None) -> str:
-    """What the comparison rests on: the sources, the tables, the statements by conflict
-    and mode, and how they were coded."""
+    """What the comparison rests on: sources, tables, statements and how they were coded."""
     return _facts(source).render("introduction")
 
 
 def war(source, conflict_id: str) -> str:
-    """One war told in prose: posture, statements, what the Turkish speakers said and how
-    it is coded, who pushed back, the SIPRI context and the source's claims about it."""
+    """One war: posture, statements and codes, pushback, SIPRI context, the claims on it."""
     facts = _facts(source)
     return facts.render("war", conflict_id=conflict_id,
                         claims=[c for c in facts.claims if c["conflicts"] == {conflict_id}])
 
 
 def point_by_point(source=None) -> str:
-    """The wars compared point by point, one bullet per point (also the README's
-    "Findings" block)."""
+    """The wars compared, one bullet per point (also the README's "Findings")."""
     facts = _facts(source)
     turkish = {w: facts.of_conflict(w, "turkey") for w in facts.wars()}
     means = {w: float(t["alignment_value"].astype(int).mean()) for w, t in turkish.items() if len(t)}
@@ -447,9 +429,8 @@ def claims_and_evidence(source=None) -> str:
 # --------------------------------------------------------------------------- the limits
 
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The statements whose dates rest, for at least one bound, on a source outside their
-    own: ``direct`` (the date_derivation cites a web address or a corpus table row,
-    :data:`OUTSIDE_CITATION`) and ``through`` (it names, by id, a statement so dated)."""
+    """The statements dated (a bound at least) from outside their source: ``direct`` (the
+    date_derivation matches :data:`OUTSIDE_CITATION`), ``through`` (it names one so dated)."""
     derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
     direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
     outside = set(direct)
@@ -461,7 +442,7 @@ def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
         outside |= more
 
 
-#: The limits, in reading order: each is templates/narrative/limit_<name>.md.j2.
+#: The limits, in reading order (templates/narrative/limit_<name>.md.j2).
 LIMITS = ("source", "statements", "translation", "dates", "agreement", "claims")
 
 
@@ -470,15 +451,8 @@ def limit(name: str, source=None) -> str:
     return _facts(source).render(f"limit_{name}").strip()
 
 
-def limits(source=None) -> str:
-    """What the data can and cannot support, with the numbers."""
-    facts = _facts(source)
-    return "\n\n".join(limit(name, facts) for name in LIMITS) + "\n"
-
-
 def sections(source=None) -> dict[str, tuple[str, object]]:
-    """Every section in reading order: key -> (title, function of the facts that gives its
-    Markdown body)."""
+    """Every section in reading order: key -> (title, function of the facts giving its body)."""
     facts = _facts(source)
     names = [facts.short(w) for w in facts.wars()]
     return {"introduction": ("What the comparison rests on", introduction),
@@ -486,11 +460,11 @@ def sections(source=None) -> dict[str, tuple[str, object]]:
             "side_by_side": (f"{join(names, 'against')}, point by point", side_by_side),
             "outside": (f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
             "claims": ("The source's claims and what they rest on", claims_and_evidence),
-            "limits": (LIMITS_TITLE, limits)}
+            "limits": (LIMITS_TITLE, lambda f: "\n\n".join(limit(name, f) for name in LIMITS) + "\n")}
 
 
 def war_keys(source=None) -> list[str]:
-    """The keys of :func:`section` of the wars ('war:nk2020', …), in reading order."""
+    """The wars' section keys ('war:nk2020', …), in reading order."""
     return [key for key in sections(source) if key.startswith("war:")]
 
 
@@ -513,9 +487,8 @@ def document(source=None) -> str:
 # --------------------------------------------------------------------------- figures, table
 
 def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
-    """A figure for the narrative page: the committed PNG (resampled for the screen)
-    embedded as a data URI, with the manifest's alt text and caption (offline).
-    InputError if the manifest or its row is missing."""
+    """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
+    as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
     from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
     manifest = Path(manifest)
@@ -524,12 +497,9 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
     if row is None:
         raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
     png, inches = screen_png(manifest.parent / f"{stem}.png")
-    data, e = base64.b64encode(png).decode("ascii"), html.escape
-    return (f'<figure style="margin: 1.5em 0;">'
-            f'<img src="data:image/png;base64,{data}" alt="{e(row["alt_text"])}" '
-            f'style="width: 100%; max-width: {round(inches * CSS_PX_PER_INCH)}px; height: auto;">'
-            f'<figcaption style="max-width: {round(7.2 * CSS_PX_PER_INCH)}px;"><strong>Figure '
-            f'{int(stem[4:6])}.</strong> {e(row["caption"])}</figcaption></figure>')
+    return environment().get_template("figure.html.j2").render(
+        row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
+        width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")
 
 
 def comparison_styled(path: Path | str = COMPARISON_CSV):

@@ -1,5 +1,5 @@
-"""The README's generated parts: kept between marker comments, rewritten by the build
-and checked by tests/test_readme.py, so they cannot drift from the code."""
+"""The README's generated blocks, between marker comments, from ``templates/readme/``:
+rewritten by the build and checked by tests/test_readme.py, so they cannot drift."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from fnmatch import fnmatch
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from dronediplomacy import atomic, paths, pipeline
@@ -19,16 +18,12 @@ from dronediplomacy.reporting import answer, narrative
 
 README = paths.ROOT / "README.md"
 BENCHMARK_RESULTS = paths.ROOT / "benchmarks" / "results.json"
-#: The tables of the generated blocks, one template per block.
 TEMPLATES = Path(__file__).parent / "templates" / "readme"
 
 
 def _render(block: str, **values) -> str:
     """The template ``<block>.md.j2`` filled with ``values``, without a final newline."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             extensions=["jinja2.ext.do"])
-    env.filters["code"] = lambda text: f"`{text}`"
+    env = narrative.jinja(TEMPLATES, code=lambda text: f"`{text}`")
     return env.get_template(f"{block}.md.j2").render(**values).rstrip("\n")
 
 
