@@ -24,14 +24,10 @@ TEMPLATE = Path(__file__).parent / "templates" / "data_dictionary.md.j2"
 OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText", "rowRules", "periods"}
 
 
-def _cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def render_dictionary() -> str:
     """The full text of data/README.md."""
-    env = jinja(TEMPLATE.parent, cell=_cell, code=lambda name: f"`{name}`")
+    env = jinja(TEMPLATE.parent, code=lambda name: f"`{name}`",  # cell: text safe in a table cell
+                cell=lambda value: str(value).replace("|", "\\|").replace("\n", " "))
     rendered = env.get_template(TEMPLATE.name).render(
         rule=text.RULE, copy_run_words=COPY_RUN_WORDS, cell_rules=CELL_RULES,
         resources=DESCRIPTOR["resources"],

@@ -11,7 +11,7 @@ import functools
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -25,6 +25,7 @@ from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
+from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.schemas import CLAIM_TYPES, MODES
@@ -38,8 +39,6 @@ LIMITS_TITLE = "What the data can and cannot support"
 #: A web address or a row of the corpus tables cited in a date_derivation: the date rests
 #: (at least in part) on a source outside the one the statement comes from.
 OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
-
-# --------------------------------------------------------------------------- language helpers
 
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
@@ -169,9 +168,6 @@ def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
     return env
 
 
-# --------------------------------------------------------------------------- the facts
-
-
 @dataclass(frozen=True, eq=False)
 class Facts:
     """Everything the prose is computed from. ``statements``: statements.csv joined to
@@ -180,24 +176,23 @@ class Facts:
     tables: Tables
     codebook: Codebook
     statements: pd.DataFrame
-    moves: pd.DataFrame           # summaries.move_counts
-    agents: pd.DataFrame          # summaries.agent_counts
     pushback: pd.DataFrame        # summaries.pushback
     agreement: pd.DataFrame       # the agreement table of notebook 03
     deliveries: pd.DataFrame      # SIPRI armed-UAV deliveries per recipient and year
     sipri: dict                   # summaries.war_deliveries: war id -> its SIPRI context
     sipri_generated: str | None
     templates: Path = TEMPLATES
-    env: jinja2.Environment = field(init=False, repr=False)
 
-    def __post_init__(self):
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        """:func:`environment` with these facts as ``f`` and their helpers."""
         env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
                            date_phrase=date_phrase, moves_of=self.moves_of, present=present,
                            dated_outside=dated_outside,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
         env.filters["dimension_label"] = lambda d: label_in_sentence(self.codebook.dimension(d)["label"])
-        object.__setattr__(self, "env", env)
+        return env
 
     def render(self, template: str, **values) -> str:
         """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts), line
@@ -251,14 +246,13 @@ class Facts:
         turkish = st["speaker_side"] == summaries.TURKISH_SIDE
         return st[turkish if side == summaries.TURKISH_SIDE else ~turkish]
 
-    def tally(self, frame: pd.DataFrame, counts: pd.DataFrame, column: str, dimension: str) -> str:
-        """'credit claiming (one), …': the codes of ``counts`` (move or agent counts) among
-        ``frame``'s statements, most frequent first."""
-        here = set(frame["statement_id"])
-        n = {code: len(here & {i for cell in group["statement_ids"] for i in cell.split("; ")})
-             for code, group in counts.groupby(column, sort=False)}
-        order = sorted((c for c in n if n[c]), key=lambda c: (-n[c], list(n).index(c)))
-        return join(f"{self.label(dimension, c)} ({number(n[c])})" for c in order)
+    def tally(self, frame: pd.DataFrame, dimension: str) -> str:
+        """'credit claiming (one), …': the codes of ``dimension`` (accountability_move or
+        named_agent) among ``frame``'s statements, most frequent first, then codebook order."""
+        n = (frame[self.codebook.move_ids].sum() if dimension == "accountability_move" else
+             frame[dimension].value_counts().reindex(self.codebook.code_ids(dimension), fill_value=0))
+        n = {code: int(k) for code, k in n.items() if k}
+        return join(f"{self.label(dimension, c)} ({number(n[c])})" for c in sorted(n, key=lambda c: -n[c]))
 
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
@@ -323,16 +317,14 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
-    from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
-    from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
-
-    folder, st = Path(tables.input_dir), tables.statements
+def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
+    """The agreement of the rule coding with the hand coding (``coded``); for data/input/,
+    notebook 03's agreement.csv, InputError if it is missing or not what they give."""
+    folder = Path(tables.input_dir)
     dictionary = load_dictionary(folder / PATTERNS_PATH.name, codebook=codebook)
-    rules = code_statements(st, dictionary, id_column="statement_id", text_column="text")
-    hand = st[["statement_id"]].merge(hand_codes_wide(load_hand_coding(
-        folder / HAND_CODING_PATH.name, codebook, st["statement_id"].tolist()), codebook),
-        on="statement_id", how="left")
+    rules = code_statements(tables.statements, dictionary, id_column="statement_id", text_column="text")
+    hand = coded[["statement_id", *codebook.move_ids, "named_agent"]].assign(
+        alignment=coded["alignment_value"].astype(int))
     fresh = agreement_stats.agreement_table(hand, rules, codebook)
     if folder.resolve() != paths.DATA_INPUT.resolve():
         return fresh
@@ -360,10 +352,8 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
     export = sipri.read_trade_register(sipri_csv)
     deliveries, per_war = summaries.war_deliveries(tables, export)
     return Facts(tables=tables, codebook=codebook, statements=statements,
-                 moves=summaries.move_counts(coded, codebook),
-                 agents=summaries.agent_counts(coded, codebook),
                  pushback=summaries.pushback(tables, coded),
-                 agreement=agreement_table if agreement_table is not None else _agreement(tables, codebook),
+                 agreement=_agreement(tables, codebook, coded) if agreement_table is None else agreement_table,
                  deliveries=deliveries, sipri=per_war, sipri_generated=export.attrs.get("generated"),
                  templates=Path(templates))
 
@@ -371,8 +361,6 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
 def _facts(source) -> Facts:
     return source if isinstance(source, Facts) else gather(source)
 
-
-# --------------------------------------------------------------------------- the sections
 
 def introduction(source=None) -> str:
     """What the comparison rests on: sources, tables, statements and how they were coded."""
@@ -392,11 +380,8 @@ def point_by_point(source=None) -> str:
     turkish = {w: facts.of_conflict(w, "turkey") for w in facts.wars()}
     means = {w: float(t["alignment_value"].astype(int).mean()) for w, t in turkish.items() if len(t)}
     shared = [m for m in facts.codebook.move_ids if turkish and all(t[m].sum() for t in turkish.values())]
-    answers = facts.pushback[facts.pushback["answers_id"].notna()]
     return facts.render("point_by_point", turkish=turkish, means=means, shared=shared,
-                        gap=abs(max(means.values()) - min(means.values())) if means else 0,
-                        answers={w: answers[answers["conflict_id"] == w] for w in facts.wars()},
-                        scale=list(facts.codebook.ordinal_values("alignment").values()))
+                        answers=facts.pushback.dropna(subset=["answers_id"]))
 
 
 def side_by_side(source=None) -> str:
@@ -425,8 +410,6 @@ def claims_and_evidence(source=None) -> str:
                         rest=[c for c in facts.claims if not (len(c["conflicts"]) == 1
                               and c["conflicts"] <= wars) and not wars <= c["conflicts"]])
 
-
-# --------------------------------------------------------------------------- the limits
 
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The statements dated (a bound at least) from outside their source: ``direct`` (the
@@ -484,16 +467,13 @@ def document(source=None) -> str:
     return "\n".join(section(facts, key) for key in sections(facts))
 
 
-# --------------------------------------------------------------------------- figures, table
-
 def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
     """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
     as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
     from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
     manifest = Path(manifest)
-    rows = read_manifest(manifest)
-    row = next((r for r in rows if r["stem"] == stem), None)
+    row = next((r for r in read_manifest(manifest) if r["stem"] == stem), None)
     if row is None:
         raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
     png, inches = screen_png(manifest.parent / f"{stem}.png")

@@ -79,14 +79,10 @@ def _relink_notebooks(body: str, rendered: set[str]) -> str:
     """Links to the notebooks in ``rendered`` (``href="03-x.ipynb"``) point to their pages."""
     def swap(match: re.Match) -> str:
         name = match.group(2) + ".ipynb"
-        if name not in rendered:
-            return match.group(0)
-        return f'href="{page_name(name)}{match.group(3) or ""}"'
+        return f'href="{page_name(name)}{match.group(3) or ""}"' if name in rendered else match.group(0)
     return re.sub(r'href="(\./|\.\./notebooks/)?([0-9]{2}-[A-Za-z0-9_.-]+?)\.ipynb(#[^"]*)?"',
                   swap, body)
 
-
-# --- offline check -------------------------------------------------------------------
 
 #: Attributes whose URL the browser fetches on load (``href`` too, except on <a>/<area>,
 #: a link the reader may follow); CSS ``url()``/``@import``; any URL in a <script>.
@@ -155,8 +151,8 @@ def _href(*parts: str) -> str:
 
 def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manifest: Path,
             root: Path, line: int) -> dict:
-    """A manifest row with ``files`` (format -> URL), ``data_href``, ``page`` and ``inputs``
-    (a list). InputError naming the row and column if a file it names does not exist."""
+    """A manifest row with ``files`` (format -> URL), ``data_href`` and ``page``. InputError
+    naming the row and column if a file it names does not exist."""
     stem, folder = row["stem"], manifest.parent
     formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (folder / f"{stem}.{f}").is_file()]
     if not set(formats) & set(IMAGE_FORMATS):
@@ -172,8 +168,7 @@ def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manif
                          row=line, column="data_csv",
                          fix="rerun the notebook that draws it, or correct the path.")
     return {**row, "files": {f.upper(): _href(figures_href, f"{stem}.{f}") for f in formats},
-            "data_href": targets[0] if data else "", "page": pages.get(row["notebook"], ""),
-            "inputs": [i.strip() for i in row["inputs"].split(";") if i.strip()]}
+            "data_href": targets[0] if data else "", "page": pages.get(row["notebook"], "")}
 
 
 def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figures_href: str,
