@@ -59,19 +59,17 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     higher = family[("article", "hand")].set_index("headline").loc["alignment:mean", ["war_a", "war_b"]]
     position["beyond"] = np.where(position["conflict_id"] == higher["war_a"], position["above"],
                                   position["below"])
-    statements = pd.read_csv(input_dir / "corpus_statements.csv", dtype=str)
-    actors = pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"]
-    log = pd.read_csv(input_dir / "corpus_search_log.csv")
-    exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
     return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
             "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
-            "position": position, "contests": contests,
-            "statements": statements, "actors": actors, "log": log, "exclusions": exclusions,
-            "turkish": TURKISH_SIDE}
+            "position": position, "contests": contests, "turkish": TURKISH_SIDE,
+            "statements": pd.read_csv(input_dir / "corpus_statements.csv", dtype=str),
+            "actors": pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"],
+            "log": pd.read_csv(input_dir / "corpus_search_log.csv"),
+            "exclusions": pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)}
 
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:

@@ -145,14 +145,12 @@ def ids(values: Iterable) -> str:
     return join(dict.fromkeys(str(v) for v in values))
 
 
-FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first,
-                                   label_in_sentence, signed, decimal, md, quote, day, day_range,
-                                   ids, present)}
+FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first, day,
+                                   label_in_sentence, signed, decimal, md, quote, day_range, ids, present)}
 
 
 def jinja(templates: Path | str, **filters) -> jinja2.Environment:
-    """A Jinja2 environment of the templates in ``templates`` with ``filters``: blocks
-    trimmed, undefined variables an error (jinja2.UndefinedError)."""
+    """A Jinja2 environment of ``templates`` with ``filters``; undefined is jinja2.UndefinedError."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              extensions=["jinja2.ext.do"])
@@ -181,6 +179,7 @@ class Facts:
     deliveries: pd.DataFrame      # SIPRI armed-UAV deliveries per recipient and year
     sipri: dict                   # summaries.war_deliveries: war id -> its SIPRI context
     sipri_generated: str | None
+    war_rows: pd.DataFrame        # summaries.wars: the rows of conflicts.csv of the wars
     templates: Path = TEMPLATES
 
     @functools.cached_property
@@ -227,10 +226,6 @@ class Facts:
     def short(self, conflict_id: str) -> str:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
-    @property
-    def war_rows(self) -> pd.DataFrame:
-        return summaries.wars(self.tables)
-
     def wars(self) -> list[str]:
         """The conflicts that are wars (:func:`summaries.wars`), in table order."""
         return list(self.war_rows["conflict_id"])
@@ -273,14 +268,11 @@ class Facts:
 
     def placement(self) -> tuple[list[str], list[str]]:
         """The war statements dated before their war began, and those not placeable."""
-        before, unplaced = [], []
-        for w, start in zip(self.war_rows["conflict_id"], self.war_rows["date_start"]):
-            for r in self.of_conflict(w).itertuples():
-                if present(r.date_latest) and str(r.date_latest) < str(start):
-                    before.append(r.statement_id)
-                elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
-                    unplaced.append(r.statement_id)
-        return before, unplaced
+        st = self.war_rows[["conflict_id", "date_start"]].merge(self.statements, on="conflict_id")
+        start = st["date_start"].astype(str)
+        before = st["date_latest"].map(present) & (st["date_latest"].astype(str) < start)
+        after = st["date_earliest"].map(present) & (st["date_earliest"].astype(str) >= start)
+        return list(st.loc[before, "statement_id"]), list(st.loc[~before & ~after, "statement_id"])
 
     def n_moves(self, frame: pd.DataFrame) -> int:
         return int(frame[self.codebook.move_ids].to_numpy().sum())
@@ -307,8 +299,7 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     for actor_id, a in tables.actors.set_index("actor_id").iterrows():
         role, titled = (a["role"] if present(a["role"]) else ""), str(a["name"])
         if a["actor_type"] == "person" and role and a["relation_to_turkish_state"] in ("state", "foreign"):
-            then = re.search(r"\s*\(then\)$", role)
-            titled = f"{'then ' + role[:then.start()] if then else role} {a['name']}"
+            titled = re.sub(r"^(.*?)\s*\(then\)$", r"then \1", role, flags=re.S) + f" {a['name']}"
         elif role:
             titled = f"{a['name']} ({lower_first(role)})"
         rows.append({"actor_id": actor_id, "speaker_bare": re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip(),
@@ -339,10 +330,9 @@ def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.Da
 
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
            sipri_csv: Path | str = summaries.SIPRI_CSV, templates: Path | str = TEMPLATES) -> Facts:
-    """Read everything the prose needs. ``source``: a Tables bundle or a folder of input
-    tables, codebook and hand coding (default data/input/). The agreement table is
-    ``agreement_table``, else computed from them (for data/input/ checked against notebook
-    03's agreement.csv: InputError if missing or stale). ``templates``: a reworded copy, say."""
+    """Everything the prose needs from ``source`` (Tables, or a folder of tables, codebook and
+    hand coding; default data/input/). ``agreement_table`` if given, else computed (for data/input/
+    checked against agreement.csv: InputError if missing or stale). ``templates``: a reworded copy."""
     tables = source if isinstance(source, Tables) else load_tables(source or paths.DATA_INPUT)
     codebook = load_codebook(Path(tables.input_dir) / CODEBOOK_PATH.name)
     coded = summaries.coded_statements(tables, codebook)
@@ -351,11 +341,11 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
     statements["move_list"] = [tuple(m.split("; ")) if m else () for m in statements["moves"]]
     export = sipri.read_trade_register(sipri_csv)
     deliveries, per_war = summaries.war_deliveries(tables, export)
+    agreement = agreement_table if agreement_table is not None else _agreement(tables, codebook, coded)
     return Facts(tables=tables, codebook=codebook, statements=statements,
-                 pushback=summaries.pushback(tables, coded),
-                 agreement=_agreement(tables, codebook, coded) if agreement_table is None else agreement_table,
+                 pushback=summaries.pushback(tables, coded), agreement=agreement,
                  deliveries=deliveries, sipri=per_war, sipri_generated=export.attrs.get("generated"),
-                 templates=Path(templates))
+                 war_rows=summaries.wars(tables), templates=Path(templates))
 
 
 def _facts(source) -> Facts:
@@ -394,9 +384,8 @@ def side_by_side(source=None) -> str:
 def outside_the_wars(source=None) -> str:
     """The statements and events that belong to neither war."""
     facts = _facts(source)
-    events = facts.tables.events.sort_values(["date_earliest", "event_id"], na_position="last")
     names = {c: re.sub(r"\s*\([^()]*\)$", "", str(facts.conflict(c)["name"])) for c in facts.outside()}
-    return facts.render("outside", events=events, names=names)
+    return facts.render("outside", names=names)
 
 
 def claims_and_evidence(source=None) -> str:
@@ -416,13 +405,12 @@ def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
     date_derivation matches :data:`OUTSIDE_CITATION`), ``through`` (it names one so dated)."""
     derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
     direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
-    outside = set(direct)
-    while True:
+    outside, more = set(), set(direct)
+    while more:
+        outside |= more
         more = {i for i, text in derivation.items() if i not in outside
                 and any(re.search(rf"\b{re.escape(o)}\b", text) for o in outside)}
-        if not more:
-            return direct, [i for i in derivation if i in outside and i not in direct]
-        outside |= more
+    return direct, [i for i in derivation if i in outside and i not in direct]
 
 
 #: The limits, in reading order (templates/narrative/limit_<name>.md.j2).
@@ -483,9 +471,8 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
 
 
 def comparison_styled(path: Path | str = COMPARISON_CSV):
-    """The comparison table notebook 04 wrote, one row per point and one column per war,
-    as a pandas Styler: text left- and top-aligned, cells escaped, a fixed id (the same
-    HTML on every run). InputError if the table is missing."""
+    """Notebook 04's comparison table (a row per point, a column per war) as a pandas Styler,
+    cells escaped, with a fixed id (the same HTML on every run). InputError if it is missing."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
@@ -493,5 +480,4 @@ def comparison_styled(path: Path | str = COMPARISON_CSV):
     table = table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
     return (table.style.format(escape="html").set_uuid("comparison")
             .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})
-            .set_table_styles([{"selector": "th", "props": [("text-align", "left"),
-                                                            ("vertical-align", "top")]}]))
+            .set_table_styles([{"selector": "th", "props": "text-align: left; vertical-align: top;"}]))

@@ -213,8 +213,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
 
 def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                 manifest: Path | None = None) -> list[Path]:
-    """Write the pages of :func:`render_pages` atomically into ``site_dir``, remove stale
-    ones; return the files written."""
+    """Write :func:`render_pages` atomically into ``site_dir``, remove stale pages; the files written."""
     site_dir = Path(site_dir or paths.SITE)
     contents = render_pages(notebooks_dir, site_dir, manifest)
     for page, text in contents.items():
