@@ -1,12 +1,6 @@
-"""The narrative's answer to "Does the article's contrast hold beyond its own quotations?".
-
-Prose from ``templates/narrative/beyond.md.j2``, filled from the data products notebook 06
-writes (data/derived/inference.csv, sensitivity.csv, article_vs_corpus.csv,
-corpus_comparison.csv) and the corpus's own tables (its statements, search log and
-exclusions) for the limits of its selection. Nothing is computed here that those tables
-do not hold, beyond counting and choosing words. Shown by notebook 06 and in the README's
-generated findings (:func:`dronediplomacy.reporting.readme.findings`).
-"""
+"""The answer to "Does the article's contrast hold beyond its own quotations?" (notebook 06 and
+the README's findings): ``templates/narrative/beyond.md.j2`` filled from notebook 05's tables in
+data/derived/ and the corpus's own tables, counting and choosing words, computing nothing new."""
 
 from __future__ import annotations
 
@@ -33,9 +27,8 @@ def _label(headline: str, labels: dict) -> str:
 
 def tally(family: pd.DataFrame) -> dict:
     """Labels of the headlines with a direction in the article (``directed``), pointing its
-    way (``agree``), the other way (``against``), its way with an interval excluding 0
-    (``excluding``), below ALPHA after Holm (``holm``), and whose sign changes when one
-    statement or outlet is left out (``fragile``)."""
+    way (``agree``) or not (``against``), its way with an interval excluding 0 (``excluding``),
+    below ALPHA after Holm (``holm``), changing sign without one statement or outlet (``fragile``)."""
     directed = family[family["article_direction"] != 0]
     pick = lambda rows: list(rows["label"])  # noqa: E731
     return {"directed": pick(directed), "agree": pick(directed[directed["agrees"]]),
@@ -45,9 +38,8 @@ def tally(family: pd.DataFrame) -> dict:
 
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
-    """What the template needs, from the derived tables in ``derived`` and the corpus's
-    tables in ``input_dir`` (counted by the template). FileNotFoundError (naming notebook
-    05, which writes them) if a product is missing."""
+    """What the template needs, from the tables in ``derived`` and the corpus's in ``input_dir``.
+    FileNotFoundError (naming notebook 05, which writes them) if a product is missing."""
     read = {}
     for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
         if not (derived / f"{name}.csv").is_file():
@@ -67,19 +59,17 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     higher = family[("article", "hand")].set_index("headline").loc["alignment:mean", ["war_a", "war_b"]]
     position["beyond"] = np.where(position["conflict_id"] == higher["war_a"], position["above"],
                                   position["below"])
-    statements = pd.read_csv(input_dir / "corpus_statements.csv", dtype=str)
-    actors = pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"]
-    log = pd.read_csv(input_dir / "corpus_search_log.csv")
-    exclusions = pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
     return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
             "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
-            "position": position, "contests": contests,
-            "statements": statements, "actors": actors, "log": log, "exclusions": exclusions,
-            "turkish": TURKISH_SIDE}
+            "position": position, "contests": contests, "turkish": TURKISH_SIDE,
+            "statements": pd.read_csv(input_dir / "corpus_statements.csv", dtype=str),
+            "actors": pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"],
+            "log": pd.read_csv(input_dir / "corpus_search_log.csv"),
+            "exclusions": pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)}
 
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:

@@ -1,11 +1,7 @@
-"""Write ``data/README.md`` (the data dictionary) and ``data/datapackage.json`` (a Frictionless
-data package) from the one description of the tables, ``data/tables.yaml``.
-
-    python -m dronediplomacy.reporting.data_dictionary    # (re)write both
-
-The prose and the tables of each section are ``templates/data_dictionary.md.j2``, filled
-from the descriptor and the rules in inputs/. Both files are byte-identical on every run.
-"""
+"""``data/README.md`` (the data dictionary, from ``templates/data_dictionary.md.j2``) and
+``data/datapackage.json`` (a Frictionless data package), both from ``data/tables.yaml`` and the
+rules in inputs/, byte-identical on every run. ``python -m dronediplomacy.reporting.data_dictionary``
+(re)writes both."""
 
 from __future__ import annotations
 
@@ -15,13 +11,12 @@ import json
 from itertools import islice
 from pathlib import Path
 
-import jinja2
-
 from dronediplomacy import text
 from dronediplomacy.atomic import write_text
 from dronediplomacy.inputs.schemas import CELL_RULES, DESCRIPTOR, SPECS_BY_NAME
 from dronediplomacy.inputs.verify import COPY_RUN_WORDS
 from dronediplomacy.paths import DATA, relative
+from dronediplomacy.reporting.narrative import jinja
 
 DICTIONARY_PATH = DATA / "README.md"
 PACKAGE_PATH = DATA / "datapackage.json"
@@ -29,16 +24,10 @@ TEMPLATE = Path(__file__).parent / "templates" / "data_dictionary.md.j2"
 OURS = {"madeBy", "validated", "rowsRequired", "otherFields", "freeText", "rowRules", "periods"}
 
 
-def _cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def render_dictionary() -> str:
     """The full text of data/README.md."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(cell=_cell, code=lambda name: f"`{name}`")
+    env = jinja(TEMPLATE.parent, code=lambda name: f"`{name}`",  # cell: text safe in a table cell
+                cell=lambda value: str(value).replace("|", "\\|").replace("\n", " "))
     rendered = env.get_template(TEMPLATE.name).render(
         rule=text.RULE, copy_run_words=COPY_RUN_WORDS, cell_rules=CELL_RULES,
         resources=DESCRIPTOR["resources"],

@@ -1,13 +1,8 @@
-"""The comparison told in prose: Markdown from the Jinja2 templates in
-``templates/narrative/*.md.j2`` (StrictUndefined: a misspelt variable is an error), filled
-from the summaries, the tables, the agreement table of notebook 03 and SIPRI. Rewording a
-sentence means editing a template. House style (the filters below): counts under ten in
-words, statistics, dates and ids in digits, "undefined" for a missing statistic, lists
-"A, B and C", quotations verbatim in curly quotes then "(st09, ¶6)", a true minus sign.
-
-    facts = narrative.gather()
-    narrative.section(facts, "introduction"); narrative.document(facts)
-"""
+"""The comparison told in prose: Markdown from the templates in ``templates/narrative/``,
+filled from the tables, summaries, notebook 03's agreement table and SIPRI. House style (the
+filters below): counts under ten in words, statistics, dates and ids in digits, "undefined"
+for a missing statistic, lists "A, B and C", verbatim quotations then "(st09, ¶6)", a true
+minus sign. Usage: ``facts = narrative.gather()``, then ``narrative.section(facts, key)``."""
 
 from __future__ import annotations
 
@@ -16,7 +11,7 @@ import functools
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -30,6 +25,7 @@ from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
+from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.schemas import CLAIM_TYPES, MODES
@@ -37,20 +33,13 @@ from dronediplomacy.inputs.tables import Tables, load_tables
 
 AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
-#: The templates of the prose (shipped with the package, see pyproject.toml).
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
-#: CSS pixels per inch of figure on the page.
 CSS_PX_PER_INCH = 120
 LIMITS_TITLE = "What the data can and cannot support"
 #: A web address or a row of the corpus tables cited in a date_derivation: the date rests
 #: (at least in part) on a source outside the one the statement comes from.
 OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
-# --------------------------------------------------------------------------- language helpers
-
-#: The words of the numbers below ten and of the months, the nouns of the modes, the
-#: phrases of the speaker sides, and the words that keep their capital inside a sentence
-#: when they begin a codebook label.
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 #: A line break inside a paragraph of a template (not before a blank line or a list item).
@@ -100,8 +89,7 @@ def lower_first(text: str) -> str:
 
 
 def label_in_sentence(label: str) -> str:
-    """A codebook label inside a sentence: 'Credit claiming' -> 'credit claiming'; labels
-    beginning with a proper word of WORDS keep their capital."""
+    """'Credit claiming' -> 'credit claiming'; 'Turkish state' (WORDS['proper']) stays."""
     return label if label.split(" ", 1)[0] in WORDS["proper"] else lower_first(label)
 
 
@@ -157,65 +145,62 @@ def ids(values: Iterable) -> str:
     return join(dict.fromkeys(str(v) for v in values))
 
 
-FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first,
-                                   label_in_sentence, signed, decimal, md, quote, day, day_range,
-                                   ids, present)}
+FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first, day,
+                                   label_in_sentence, signed, decimal, md, quote, day_range, ids, present)}
 
 
-def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
-    """The Jinja2 environment of the prose templates in ``templates``: the filters above,
-    the test ``present``, undefined variables an error (jinja2.UndefinedError)."""
+def jinja(templates: Path | str, **filters) -> jinja2.Environment:
+    """A Jinja2 environment of ``templates`` with ``filters``; undefined is jinja2.UndefinedError."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              extensions=["jinja2.ext.do"])
-    env.filters.update(FILTERS, rows=lambda frame: frame.to_dict("records"),
-                       side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")))
+    env.filters.update(filters)
+    return env
+
+
+def environment(templates: Path | str = TEMPLATES) -> jinja2.Environment:
+    """:func:`jinja` with the filters above and the test ``present``: the prose's environment."""
+    env = jinja(templates, **FILTERS, rows=lambda frame: frame.to_dict("records"),
+                side=lambda side: WORDS["sides"].get(side, str(side).replace("_", " ")), h=html.escape)
     env.tests["present"] = present
     return env
 
 
-# --------------------------------------------------------------------------- the facts
-
-
 @dataclass(frozen=True, eq=False)
 class Facts:
-    """Everything the prose is computed from. ``statements``: one row per statement, its
-    row of statements.csv joined to :func:`summaries.coded_statements` and the speaker's
-    names; the other frames are the summaries of :mod:`summaries`."""
+    """Everything the prose is computed from. ``statements``: statements.csv joined to
+    :func:`summaries.coded_statements` and the speaker's names."""
 
     tables: Tables
     codebook: Codebook
     statements: pd.DataFrame
-    moves: pd.DataFrame           # summaries.move_counts
-    agents: pd.DataFrame          # summaries.agent_counts
     pushback: pd.DataFrame        # summaries.pushback
     agreement: pd.DataFrame       # the agreement table of notebook 03
     deliveries: pd.DataFrame      # SIPRI armed-UAV deliveries per recipient and year
     sipri: dict                   # summaries.war_deliveries: war id -> its SIPRI context
     sipri_generated: str | None
+    war_rows: pd.DataFrame        # summaries.wars: the rows of conflicts.csv of the wars
     templates: Path = TEMPLATES
-    env: jinja2.Environment = field(init=False, repr=False)
 
-    def __post_init__(self):
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        """:func:`environment` with these facts as ``f`` and their helpers."""
         env = environment(self.templates)
         env.globals.update(f=self, label=self.label, cite=self.cite, short=self.short,
                            date_phrase=date_phrase, moves_of=self.moves_of, present=present,
                            dated_outside=dated_outside,
                            labels=lambda dimension, codes: [self.label(dimension, c) for c in codes])
         env.filters["dimension_label"] = lambda d: label_in_sentence(self.codebook.dimension(d)["label"])
-        object.__setattr__(self, "env", env)
+        return env
 
     def render(self, template: str, **values) -> str:
-        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts).
-        A line break inside a paragraph becomes a space; a blank line ends a paragraph,
-        a line starting with '- ' is a list item. jinja2.UndefinedError for a variable
-        that is not defined."""
+        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts), line
+        breaks inside a paragraph made spaces. jinja2.UndefinedError for an undefined variable."""
         text = self.env.get_template(f"{template}.md.j2").render(**values)
         return UNWRAP.sub(" ", text).rstrip() + "\n"
 
     def label(self, dimension: str, code: str) -> str:
-        """A code's label as prose uses it: 'credit claiming', 'Turkish state',
-        'co-belligerence' (alignment labels lose their leading number)."""
+        """A code's label in a sentence: 'credit claiming', 'co-belligerence' (no number)."""
         labels = summaries.code_labels(self.codebook, dimension)
         if code not in labels:
             return str(code).replace("_", " ")
@@ -223,7 +208,7 @@ class Facts:
 
     @property
     def sources(self) -> pd.DataFrame:
-        """The rows of sources.csv the narrated tables (statements, events, claims) come from."""
+        """The rows of sources.csv the statements, events and claims come from."""
         used = set().union(*(self.tables.frame(name)["source_id"]
                              for name in ("statements", "events", "claims")))
         return self.tables.sources[self.tables.sources["source_id"].isin(used)]
@@ -241,35 +226,28 @@ class Facts:
     def short(self, conflict_id: str) -> str:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
-    @property
-    def war_rows(self) -> pd.DataFrame:
-        """The rows of conflicts.csv of the wars (:func:`summaries.wars`)."""
-        return summaries.wars(self.tables)
-
     def wars(self) -> list[str]:
-        """The conflicts that are wars (those with a start date), in table order."""
+        """The conflicts that are wars (:func:`summaries.wars`), in table order."""
         return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
         return [c for c in self.tables.conflicts["conflict_id"] if c not in self.wars()]
 
     def of_conflict(self, conflict_id: str, side: str | None = None) -> pd.DataFrame:
-        """The statements on a conflict (of Turkish speakers if ``side='turkey'``, of the
-        others if ``side='others'``)."""
+        """The statements on a conflict (``side``: 'turkey' or 'others' for one side only)."""
         st = self.statements[self.statements["conflict_id"] == conflict_id]
         if side is None:
             return st
         turkish = st["speaker_side"] == summaries.TURKISH_SIDE
         return st[turkish if side == summaries.TURKISH_SIDE else ~turkish]
 
-    def tally(self, frame: pd.DataFrame, counts: pd.DataFrame, column: str, dimension: str) -> str:
-        """'credit claiming (one), …': the codes of ``counts`` (move or agent counts)
-        among ``frame``'s statements, most frequent first, then in codebook order."""
-        here = set(frame["statement_id"])
-        n = {code: len(here & {i for cell in group["statement_ids"] for i in cell.split("; ")})
-             for code, group in counts.groupby(column, sort=False)}
-        order = sorted((c for c in n if n[c]), key=lambda c: (-n[c], list(n).index(c)))
-        return join(f"{self.label(dimension, c)} ({number(n[c])})" for c in order)
+    def tally(self, frame: pd.DataFrame, dimension: str) -> str:
+        """'credit claiming (one), …': the codes of ``dimension`` (accountability_move or
+        named_agent) among ``frame``'s statements, most frequent first, then codebook order."""
+        n = (frame[self.codebook.move_ids].sum() if dimension == "accountability_move" else
+             frame[dimension].value_counts().reindex(self.codebook.code_ids(dimension), fill_value=0))
+        n = {code: int(k) for code, k in n.items() if k}
+        return join(f"{self.label(dimension, c)} ({number(n[c])})" for c in sorted(n, key=lambda c: -n[c]))
 
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
@@ -278,8 +256,7 @@ class Facts:
                     for m in MODES if m in n)
 
     def speakers(self, frame: pd.DataFrame, titled: bool = False) -> str:
-        """'Recep Tayyip Erdoğan (two), Azerbaijan (one)': speakers in order of first
-        appearance, with the number of statements each."""
+        """'Recep Tayyip Erdoğan (two), Azerbaijan (one)', in order of first appearance."""
         n = frame.groupby("speaker_titled" if titled else "speaker_bare", sort=False).size()
         return join(f"{md(name)} ({number(k)})" for name, k in n.items())
 
@@ -290,25 +267,20 @@ class Facts:
         return [m for m in self.codebook.move_ids if m in made]
 
     def placement(self) -> tuple[list[str], list[str]]:
-        """The ids of the war statements dated wholly before their war began, and of those
-        that cannot be placed before or after its start."""
-        before, unplaced = [], []
-        for w, start in zip(self.war_rows["conflict_id"], self.war_rows["date_start"]):
-            for r in self.of_conflict(w).itertuples():
-                if present(r.date_latest) and str(r.date_latest) < str(start):
-                    before.append(r.statement_id)
-                elif not (present(r.date_earliest) and str(r.date_earliest) >= str(start)):
-                    unplaced.append(r.statement_id)
-        return before, unplaced
+        """The war statements dated before their war began, and those not placeable."""
+        st = self.war_rows[["conflict_id", "date_start"]].merge(self.statements, on="conflict_id")
+        start = st["date_start"].astype(str)
+        before = st["date_latest"].map(present) & (st["date_latest"].astype(str) < start)
+        after = st["date_earliest"].map(present) & (st["date_earliest"].astype(str) >= start)
+        return list(st.loc[before, "statement_id"]), list(st.loc[~before & ~after, "statement_id"])
 
     def n_moves(self, frame: pd.DataFrame) -> int:
         return int(frame[self.codebook.move_ids].to_numpy().sum())
 
     @functools.cached_property
     def claims(self) -> list[dict]:
-        """Each row of claims.csv with what it rests on: ``evidence`` (its statement ids, then
-        its event ids, each sorted), ``statements`` (the statement ids alone) and
-        ``conflicts`` (the frozenset of the conflicts of its evidence)."""
+        """Each row of claims.csv with ``evidence`` (statement ids, then event ids, each
+        sorted), ``statements`` (the former) and ``conflicts`` (a frozenset)."""
         t, ev = self.tables, self.tables.claim_evidence
         conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                        **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
@@ -327,8 +299,7 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     for actor_id, a in tables.actors.set_index("actor_id").iterrows():
         role, titled = (a["role"] if present(a["role"]) else ""), str(a["name"])
         if a["actor_type"] == "person" and role and a["relation_to_turkish_state"] in ("state", "foreign"):
-            then = re.search(r"\s*\(then\)$", role)
-            titled = f"{'then ' + role[:then.start()] if then else role} {a['name']}"
+            titled = re.sub(r"^(.*?)\s*\(then\)$", r"then \1", role, flags=re.S) + f" {a['name']}"
         elif role:
             titled = f"{a['name']} ({lower_first(role)})"
         rows.append({"actor_id": actor_id, "speaker_bare": re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip(),
@@ -337,16 +308,14 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
-    from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
-    from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
-
-    folder, st = Path(tables.input_dir), tables.statements
+def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
+    """The agreement of the rule coding with the hand coding (``coded``); for data/input/,
+    notebook 03's agreement.csv, InputError if it is missing or not what they give."""
+    folder = Path(tables.input_dir)
     dictionary = load_dictionary(folder / PATTERNS_PATH.name, codebook=codebook)
-    rules = code_statements(st, dictionary, id_column="statement_id", text_column="text")
-    hand = st[["statement_id"]].merge(hand_codes_wide(load_hand_coding(
-        folder / HAND_CODING_PATH.name, codebook, st["statement_id"].tolist()), codebook),
-        on="statement_id", how="left")
+    rules = code_statements(tables.statements, dictionary, id_column="statement_id", text_column="text")
+    hand = coded[["statement_id", *codebook.move_ids, "named_agent"]].assign(
+        alignment=coded["alignment_value"].astype(int))
     fresh = agreement_stats.agreement_table(hand, rules, codebook)
     if folder.resolve() != paths.DATA_INPUT.resolve():
         return fresh
@@ -361,11 +330,9 @@ def _agreement(tables: Tables, codebook: Codebook) -> pd.DataFrame:
 
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
            sipri_csv: Path | str = summaries.SIPRI_CSV, templates: Path | str = TEMPLATES) -> Facts:
-    """Read everything the prose needs. ``source``: a Tables bundle or a folder of input
-    tables (default data/input/; the codebook and hand coding are read from it). The
-    agreement table is ``agreement_table`` if given, else computed from the folder's
-    inputs (for data/input/ checked against notebook 03's, InputError if stale).
-    ``templates``: the folder of the ``*.md.j2`` templates (a reworded copy, say)."""
+    """Everything the prose needs from ``source`` (Tables, or a folder of tables, codebook and
+    hand coding; default data/input/). ``agreement_table`` if given, else computed (for data/input/
+    checked against agreement.csv: InputError if missing or stale). ``templates``: a reworded copy."""
     tables = source if isinstance(source, Tables) else load_tables(source or paths.DATA_INPUT)
     codebook = load_codebook(Path(tables.input_dir) / CODEBOOK_PATH.name)
     coded = summaries.coded_statements(tables, codebook)
@@ -374,47 +341,37 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
     statements["move_list"] = [tuple(m.split("; ")) if m else () for m in statements["moves"]]
     export = sipri.read_trade_register(sipri_csv)
     deliveries, per_war = summaries.war_deliveries(tables, export)
+    agreement = agreement_table if agreement_table is not None else _agreement(tables, codebook, coded)
     return Facts(tables=tables, codebook=codebook, statements=statements,
-                 moves=summaries.move_counts(coded, codebook),
-                 agents=summaries.agent_counts(coded, codebook),
-                 pushback=summaries.pushback(tables, coded),
-                 agreement=agreement_table if agreement_table is not None else _agreement(tables, codebook),
+                 pushback=summaries.pushback(tables, coded), agreement=agreement,
                  deliveries=deliveries, sipri=per_war, sipri_generated=export.attrs.get("generated"),
-                 templates=Path(templates))
+                 war_rows=summaries.wars(tables), templates=Path(templates))
 
 
 def _facts(source) -> Facts:
     return source if isinstance(source, Facts) else gather(source)
 
 
-# --------------------------------------------------------------------------- the sections
-
 def introduction(source=None) -> str:
-    """What the comparison rests on: the sources, the tables, the statements by conflict
-    and mode, and how they were coded."""
+    """What the comparison rests on: sources, tables, statements and how they were coded."""
     return _facts(source).render("introduction")
 
 
 def war(source, conflict_id: str) -> str:
-    """One war told in prose: posture, statements, what the Turkish speakers said and how
-    it is coded, who pushed back, the SIPRI context and the source's claims about it."""
+    """One war: posture, statements and codes, pushback, SIPRI context, the claims on it."""
     facts = _facts(source)
     return facts.render("war", conflict_id=conflict_id,
                         claims=[c for c in facts.claims if c["conflicts"] == {conflict_id}])
 
 
 def point_by_point(source=None) -> str:
-    """The wars compared point by point, one bullet per point (also the README's
-    "Findings" block)."""
+    """The wars compared, one bullet per point (also the README's "Findings")."""
     facts = _facts(source)
     turkish = {w: facts.of_conflict(w, "turkey") for w in facts.wars()}
     means = {w: float(t["alignment_value"].astype(int).mean()) for w, t in turkish.items() if len(t)}
     shared = [m for m in facts.codebook.move_ids if turkish and all(t[m].sum() for t in turkish.values())]
-    answers = facts.pushback[facts.pushback["answers_id"].notna()]
     return facts.render("point_by_point", turkish=turkish, means=means, shared=shared,
-                        gap=abs(max(means.values()) - min(means.values())) if means else 0,
-                        answers={w: answers[answers["conflict_id"] == w] for w in facts.wars()},
-                        scale=list(facts.codebook.ordinal_values("alignment").values()))
+                        answers=facts.pushback.dropna(subset=["answers_id"]))
 
 
 def side_by_side(source=None) -> str:
@@ -427,9 +384,8 @@ def side_by_side(source=None) -> str:
 def outside_the_wars(source=None) -> str:
     """The statements and events that belong to neither war."""
     facts = _facts(source)
-    events = facts.tables.events.sort_values(["date_earliest", "event_id"], na_position="last")
     names = {c: re.sub(r"\s*\([^()]*\)$", "", str(facts.conflict(c)["name"])) for c in facts.outside()}
-    return facts.render("outside", events=events, names=names)
+    return facts.render("outside", names=names)
 
 
 def claims_and_evidence(source=None) -> str:
@@ -444,24 +400,20 @@ def claims_and_evidence(source=None) -> str:
                               and c["conflicts"] <= wars) and not wars <= c["conflicts"]])
 
 
-# --------------------------------------------------------------------------- the limits
-
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The statements whose dates rest, for at least one bound, on a source outside their
-    own: ``direct`` (the date_derivation cites a web address or a corpus table row,
-    :data:`OUTSIDE_CITATION`) and ``through`` (it names, by id, a statement so dated)."""
+    """The statements dated (a bound at least) from outside their source: ``direct`` (the
+    date_derivation matches :data:`OUTSIDE_CITATION`), ``through`` (it names one so dated)."""
     derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
     direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
-    outside = set(direct)
-    while True:
+    outside, more = set(), set(direct)
+    while more:
+        outside |= more
         more = {i for i, text in derivation.items() if i not in outside
                 and any(re.search(rf"\b{re.escape(o)}\b", text) for o in outside)}
-        if not more:
-            return direct, [i for i in derivation if i in outside and i not in direct]
-        outside |= more
+    return direct, [i for i in derivation if i in outside and i not in direct]
 
 
-#: The limits, in reading order: each is templates/narrative/limit_<name>.md.j2.
+#: The limits, in reading order (templates/narrative/limit_<name>.md.j2).
 LIMITS = ("source", "statements", "translation", "dates", "agreement", "claims")
 
 
@@ -470,15 +422,8 @@ def limit(name: str, source=None) -> str:
     return _facts(source).render(f"limit_{name}").strip()
 
 
-def limits(source=None) -> str:
-    """What the data can and cannot support, with the numbers."""
-    facts = _facts(source)
-    return "\n\n".join(limit(name, facts) for name in LIMITS) + "\n"
-
-
 def sections(source=None) -> dict[str, tuple[str, object]]:
-    """Every section in reading order: key -> (title, function of the facts that gives its
-    Markdown body)."""
+    """Every section in reading order: key -> (title, function of the facts giving its body)."""
     facts = _facts(source)
     names = [facts.short(w) for w in facts.wars()]
     return {"introduction": ("What the comparison rests on", introduction),
@@ -486,11 +431,11 @@ def sections(source=None) -> dict[str, tuple[str, object]]:
             "side_by_side": (f"{join(names, 'against')}, point by point", side_by_side),
             "outside": (f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
             "claims": ("The source's claims and what they rest on", claims_and_evidence),
-            "limits": (LIMITS_TITLE, limits)}
+            "limits": (LIMITS_TITLE, lambda f: "\n\n".join(limit(name, f) for name in LIMITS) + "\n")}
 
 
 def war_keys(source=None) -> list[str]:
-    """The keys of :func:`section` of the wars ('war:nk2020', …), in reading order."""
+    """The wars' section keys ('war:nk2020', …), in reading order."""
     return [key for key in sections(source) if key.startswith("war:")]
 
 
@@ -510,32 +455,24 @@ def document(source=None) -> str:
     return "\n".join(section(facts, key) for key in sections(facts))
 
 
-# --------------------------------------------------------------------------- figures, table
-
 def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
-    """A figure for the narrative page: the committed PNG (resampled for the screen)
-    embedded as a data URI, with the manifest's alt text and caption (offline).
-    InputError if the manifest or its row is missing."""
+    """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
+    as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
     from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
     manifest = Path(manifest)
-    rows = read_manifest(manifest)
-    row = next((r for r in rows if r["stem"] == stem), None)
+    row = next((r for r in read_manifest(manifest) if r["stem"] == stem), None)
     if row is None:
         raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
     png, inches = screen_png(manifest.parent / f"{stem}.png")
-    data, e = base64.b64encode(png).decode("ascii"), html.escape
-    return (f'<figure style="margin: 1.5em 0;">'
-            f'<img src="data:image/png;base64,{data}" alt="{e(row["alt_text"])}" '
-            f'style="width: 100%; max-width: {round(inches * CSS_PX_PER_INCH)}px; height: auto;">'
-            f'<figcaption style="max-width: {round(7.2 * CSS_PX_PER_INCH)}px;"><strong>Figure '
-            f'{int(stem[4:6])}.</strong> {e(row["caption"])}</figcaption></figure>')
+    return environment().get_template("figure.html.j2").render(
+        row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
+        width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")
 
 
 def comparison_styled(path: Path | str = COMPARISON_CSV):
-    """The comparison table notebook 04 wrote, one row per point and one column per war,
-    as a pandas Styler: text left- and top-aligned, cells escaped, a fixed id (the same
-    HTML on every run). InputError if the table is missing."""
+    """Notebook 04's comparison table (a row per point, a column per war) as a pandas Styler,
+    cells escaped, with a fixed id (the same HTML on every run). InputError if it is missing."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
@@ -543,5 +480,4 @@ def comparison_styled(path: Path | str = COMPARISON_CSV):
     table = table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
     return (table.style.format(escape="html").set_uuid("comparison")
             .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})
-            .set_table_styles([{"selector": "th", "props": [("text-align", "left"),
-                                                            ("vertical-align", "top")]}]))
+            .set_table_styles([{"selector": "th", "props": "text-align: left; vertical-align: top;"}]))

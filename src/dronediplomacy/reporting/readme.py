@@ -1,5 +1,5 @@
-"""The README's generated parts: kept between marker comments, rewritten by the build
-and checked by tests/test_readme.py, so they cannot drift from the code."""
+"""The README's generated blocks, between marker comments, from ``templates/readme/``:
+rewritten by the build and checked by tests/test_readme.py, so they cannot drift."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from fnmatch import fnmatch
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from dronediplomacy import atomic, paths, pipeline
@@ -19,16 +18,12 @@ from dronediplomacy.reporting import answer, narrative
 
 README = paths.ROOT / "README.md"
 BENCHMARK_RESULTS = paths.ROOT / "benchmarks" / "results.json"
-#: The tables of the generated blocks, one template per block.
 TEMPLATES = Path(__file__).parent / "templates" / "readme"
 
 
 def _render(block: str, **values) -> str:
     """The template ``<block>.md.j2`` filled with ``values``, without a final newline."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             extensions=["jinja2.ext.do"])
-    env.filters["code"] = lambda text: f"`{text}`"
+    env = narrative.jinja(TEMPLATES, code=lambda text: f"`{text}`")
     return env.get_template(f"{block}.md.j2").render(**values).rstrip("\n")
 
 
@@ -62,23 +57,6 @@ def data_products() -> str:
                    raw=[paths.relative(path) for path in sorted(paths.DATA_RAW.glob("*.csv"))])
 
 
-def figure_table() -> str:
-    """Every figure in the manifest: files, what it shows (first sentence of the caption)."""
-    manifest = pd.read_csv(paths.FIGURES / "manifest.csv", dtype=str, keep_default_na=False)
-    return _render("figures", manifest=manifest.itertuples())
-
-
-def findings() -> str:
-    beyond = answer.section().replace("## ", "### ", 1)  # notebook 06's answer, one level down
-    return narrative.point_by_point().rstrip("\n") + "\n\n" + beyond.rstrip("\n")
-
-
-def bad_inputs() -> str:
-    """The catalogue of bad inputs (src/dronediplomacy/inputs/bad_inputs.yaml; each case is a test in
-    tests/test_bad_inputs.py) and the harmless variants."""
-    return _render("bad-inputs", cases=CASES, harmless=HARMLESS)
-
-
 def run_times() -> str:
     """The run times the README states, from the last benchmark run
     (``benchmarks/results.json``, written by ``python3 benchmarks/run.py``)."""
@@ -92,15 +70,17 @@ def run_times() -> str:
 
 
 def generated_blocks() -> dict[str, str]:
-    return {"findings": findings(), "notebooks": notebook_table(), "data-products": data_products(),
-            "figures": figure_table(), "bad-inputs": bad_inputs(), "run-times": run_times(),
-            "coder-accuracy": coder_accuracy()}
-
-
-def coder_accuracy() -> str:
-    """The coder's held-out figures (notebook 07's data product)."""
-    path = paths.DATA_DERIVED / "coder_test_evaluation.csv"
-    return headline(pd.read_csv(path)) if path.is_file() else "Not evaluated yet (notebook 07)."
+    """Each block by its marker's name (templates/readme/<name>.md.j2 where there is one)."""
+    manifest = pd.read_csv(paths.FIGURES / "manifest.csv", dtype=str, keep_default_na=False)
+    beyond = answer.section().replace("## ", "### ", 1)  # notebook 06's answer, one level down
+    evaluation = paths.DATA_DERIVED / "coder_test_evaluation.csv"  # notebook 07's
+    return {"findings": narrative.point_by_point().rstrip("\n") + "\n\n" + beyond.rstrip("\n"),
+            "notebooks": notebook_table(), "data-products": data_products(),
+            "figures": _render("figures", manifest=manifest.itertuples()),
+            "bad-inputs": _render("bad-inputs", cases=CASES, harmless=HARMLESS),
+            "run-times": run_times(),
+            "coder-accuracy": headline(pd.read_csv(evaluation)) if evaluation.is_file()
+            else "Not evaluated yet (notebook 07)."}
 
 
 def render(text: str) -> str:

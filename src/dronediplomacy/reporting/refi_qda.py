@@ -1,25 +1,9 @@
-"""The codebook and the hand coding for QDA programs: REFI-QDA codebook and project files.
-
-REFI-QDA (the Rotterdam Exchange Format Initiative's QDA-XML 1.0) is the exchange standard
-that ATLAS.ti, MAXQDA, NVivo, QualCoder and others import. :func:`write_exports` writes
-
-- ``data/exports/codebook.qdc``: the codebook (namespace ``urn:QDA-XML:codebook:1.0``),
-  every dimension as a non-codable code holding its codes; each description gives the
-  definition, the inclusion and exclusion rules and the two constructed examples;
-- ``data/exports/project.qdpx``: a zip holding ``project.qde`` (``urn:QDA-XML:project:1.0``)
-  and one plain-text file per statement (the article's and the corpus's) under ``sources/``;
-  each statement's hand codes are codings of one selection spanning its whole text, each
-  with its rationale as a note.
-
-The XML is written from the Jinja2 templates in ``templates/refi_qda/``. Identifiers are
-name-based UUIDs (``uuid.uuid5`` on :data:`NAMESPACE` and a path such as
-``code/alignment/support``), so the same code, statement or note gets the same GUID on every
-run. Nothing carries a date; zip entries are sorted, stored (not compressed, so no zlib
-version can change the bytes) and stamped 1980-01-01: reruns give identical bytes.
-:func:`problems` validates against the standard's XSDs kept in ``data/exports/xsd/``
-(copied from QualCoder; see the README there, which also lists the repairs
-:func:`schema` makes to the codebook XSD's damaged copy before using it).
-"""
+"""The codebook and the hand coding for QDA programs (ATLAS.ti, MAXQDA, NVivo, QualCoder, …)
+in REFI-QDA's QDA-XML 1.0: ``data/exports/codebook.qdc`` and ``project.qdpx`` (a zip of
+``project.qde`` and one text file per statement), written from ``templates/refi_qda/``.
+Byte-identical on every run: GUIDs are name-based (:func:`guid`), nothing carries a date, and
+zip entries are sorted, stored uncompressed and stamped 1980-01-01. :func:`problems`
+validates against the standard's XSDs in ``data/exports/xsd/`` (see its README)."""
 
 from __future__ import annotations
 
@@ -30,7 +14,6 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import jinja2
 from lxml import etree
 
 from dronediplomacy import atomic, paths
@@ -38,6 +21,7 @@ from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.coding.hand_coding import NO_CODE
 from dronediplomacy.coding.second_coder import first_coding, statement_texts
 from dronediplomacy.inputs.tables import Tables, load_tables
+from dronediplomacy.reporting.narrative import jinja
 
 EXPORTS = paths.DATA / "exports"
 XSD = EXPORTS / "xsd"
@@ -47,7 +31,6 @@ CODEBOOK_NS, PROJECT_NS = "urn:QDA-XML:codebook:1.0", "urn:QDA-XML:project:1.0"
 #: Fixed once (a random UUID drawn for this project): every GUID is uuid5(NAMESPACE, path).
 NAMESPACE = uuid.UUID("b5f73fd8-4a09-427d-a728-d8c28004e36e")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
-#: The XML of both files (Jinja2), shipped with the package.
 TEMPLATES = Path(__file__).parent / "templates" / "refi_qda"
 ATTRIBUTE_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
@@ -59,12 +42,9 @@ def guid(*parts: str) -> str:
 
 def _render(template: str, codebook: Codebook, **values) -> bytes:
     """The XML template ``templates/refi_qda/<template>.j2`` filled in, as UTF-8 bytes."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
     # Escaped as lxml serialises: text escapes & < > (and CR); attributes also " and whitespace.
-    env.filters.update(x=lambda text: escape(str(text), {"\r": "&#13;"}),
-                       a=lambda text: escape(str(text), ATTRIBUTE_ENTITIES))
+    env = jinja(TEMPLATES, x=lambda text: escape(str(text), {"\r": "&#13;"}),
+                a=lambda text: escape(str(text), ATTRIBUTE_ENTITIES))
     env.globals.update(guid=guid, no_code=NO_CODE)
     return env.get_template(f"{template}.j2").render(
         codebook=codebook, **values).encode("utf-8")
@@ -78,9 +58,7 @@ def codebook_qdc(codebook: Codebook | None = None) -> bytes:
 def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
                  input_dir: Path | str = paths.DATA_INPUT) -> bytes:
     """The REFI-QDA project (.qdpx, a zip) of every statement and its hand codes, as bytes.
-
-    Hand codes are read from ``input_dir`` (``second_coder.first_coding``: validated against
-    the codebook and the statements, InputError on any problem)."""
+    Hand codes from ``input_dir`` (``second_coder.first_coding``: InputError on any problem)."""
     tables = tables or load_tables()
     codebook = codebook or load_codebook()
     hand = first_coding(tables, codebook, input_dir)
@@ -106,10 +84,8 @@ def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
 
 def schema(kind: str) -> etree.XMLSchema:
     """The standard's XSD for ``kind`` ('codebook' or 'project') from ``data/exports/xsd/``.
-
-    The codebook XSD's only copy found (QualCoder's) was damaged in transcription: hyphens
-    became U+2010 (so no GUID would match) and some spaces before attribute names were lost;
-    both are repaired here, mechanically, and nothing else is changed."""
+    The codebook XSD's only copy found (QualCoder's) has hyphens turned into U+2010 and some
+    spaces before attribute names lost: both are repaired here, nothing else."""
     if kind == "project":
         return etree.XMLSchema(etree.parse(str(XSD / "Project-mrt2019.xsd")))
     text = (XSD / "Codebook.xsd").read_text(encoding="utf-8").replace("\u2010", "-")

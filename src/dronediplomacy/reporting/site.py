@@ -1,12 +1,8 @@
-"""The offline website in ``site/``: a page per notebook and an index of notebooks and figures.
-
-Every notebook of ``pipeline.NOTEBOOKS`` becomes ``site/<stem>.html`` (nbconvert's lab
-template without its CDN scripts, so LaTeX shows as typed; code hidden on the narrative);
-``site/index.html`` lists them, then the figures of the manifest. JupyterLab's stylesheets
-are written once and linked. Every page is checked (:func:`off_host_references`) before
-anything is written; pages are written atomically and stale ones removed, so a rerun
-leaves ``site/`` byte-identical. Usage: ``python -m dronediplomacy.reporting.site``
-"""
+"""The offline website in ``site/``: a page per notebook of ``pipeline.NOTEBOOKS`` (nbconvert's
+lab template without CDN scripts; code hidden on the narrative), JupyterLab's stylesheets
+written once and linked, and an index of notebooks and figures. Every page is checked
+(:func:`off_host_references`) before anything is written atomically; stale pages are removed.
+Usage: ``python -m dronediplomacy.reporting.site``"""
 
 from __future__ import annotations
 
@@ -19,27 +15,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
-
-from dronediplomacy import atomic, paths
+from dronediplomacy import atomic, paths, pipeline
 from dronediplomacy.errors import InputError
 from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
-from dronediplomacy import pipeline
+from dronediplomacy.reporting.narrative import jinja
 
-#: The narrative notebook (prose for readers who do not read code) starts with this.
+#: The narrative notebook (prose for readers who do not read code).
 NARRATIVE_PREFIX = "06-"
 INDEX = "index.html"
-#: Formats a figure may be saved in, the first one found is shown on the index.
+#: Formats of a figure; the first image found is shown on the index.
 IMAGE_FORMATS = ("png", "svg")
 OTHER_FORMATS = ("pdf",)
 DEFAULT_TITLE = "Notebooks and figures"
 
-#: The page template (nbconvert's lab template with no script from any CDN) and the
-#: index's stylesheet, shipped with the package.
 TEMPLATES = Path(__file__).parent / "templates" / "site"
 
-#: JupyterLab's stylesheets, which the lab template would inline into every page: each is
-#: written once into the site as the file named here, and linked from every page.
+#: JupyterLab's stylesheets the lab template would inline into every page: site file -> source.
 SHARED_CSS = {"jupyterlab-index.css": "static/index.css",
               "jupyterlab-theme-light.css": "static/theme-light.css"}
 
@@ -67,14 +58,14 @@ def _exporter(narrative: bool):
 
 
 def shared_css() -> dict[str, str]:
-    """The files of :data:`SHARED_CSS` and their text, as the lab template has them."""
+    """The files of :data:`SHARED_CSS` and their text."""
     environment = _exporter(False).environment
     return {name: environment.loader.get_source(environment, source)[0]
             for name, source in SHARED_CSS.items()}
 
 
 def _link_shared_css(body: str) -> str:
-    """The page with each stylesheet of :data:`SHARED_CSS` linked instead of inlined."""
+    """Each stylesheet of :data:`SHARED_CSS` linked instead of inlined."""
     for name, css in shared_css().items():
         inlined = f'<style type="text/css">\n{css}</style>'  # as nbconvert's include_css writes it
         if body.count(inlined) != 1:
@@ -85,17 +76,13 @@ def _link_shared_css(body: str) -> str:
 
 
 def _relink_notebooks(body: str, rendered: set[str]) -> str:
-    """Links between notebooks (``href="03-x.ipynb"``) point to their pages instead."""
+    """Links to the notebooks in ``rendered`` (``href="03-x.ipynb"``) point to their pages."""
     def swap(match: re.Match) -> str:
         name = match.group(2) + ".ipynb"
-        if name not in rendered:
-            return match.group(0)
-        return f'href="{page_name(name)}{match.group(3) or ""}"'
+        return f'href="{page_name(name)}{match.group(3) or ""}"' if name in rendered else match.group(0)
     return re.sub(r'href="(\./|\.\./notebooks/)?([0-9]{2}-[A-Za-z0-9_.-]+?)\.ipynb(#[^"]*)?"',
                   swap, body)
 
-
-# --- offline check -------------------------------------------------------------------
 
 #: Attributes whose URL the browser fetches on load (``href`` too, except on <a>/<area>,
 #: a link the reader may follow); CSS ``url()``/``@import``; any URL in a <script>.
@@ -106,16 +93,15 @@ SCRIPT_URL = re.compile(r"""\b(?:https?|wss?|ftp)://[^\s'"<>`)]+""", re.I)
 
 
 def off_host(url: str) -> bool:
-    """Loading ``url`` from a page of the site would contact another host (or an absolute
-    file path); relative URLs, fragments, ``data:`` and ``blob:`` are fine."""
+    """Loading ``url`` would contact another host or an absolute file path (not relative
+    URLs, fragments, ``data:`` or ``blob:``)."""
     scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", url, re.I)
     return (scheme.group(1).lower() not in {"data", "blob", "about", "javascript", "mailto"}
             if scheme else url.strip().startswith(("//", "\\\\")))
 
 
 def off_host_references(page: str) -> list[str]:
-    """Every place where ``page`` (HTML) would make the browser fetch from another host,
-    as readable descriptions; [] means offline."""
+    """Where ``page`` (HTML) would make the browser fetch from another host; [] if offline."""
     found: list[str] = []
 
     class Scanner(HTMLParser):
@@ -146,9 +132,8 @@ def off_host_references(page: str) -> list[str]:
 
 def render_notebook(path: Path, *, narrative: bool | None = None,
                     rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden on the narrative); links to
-    the notebooks in ``rendered`` point to their pages. Depends only on the notebook's
-    bytes, its name and these options."""
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative), a function
+    of its bytes, its name and these options alone."""
     import nbformat
 
     path = Path(path)
@@ -166,9 +151,8 @@ def _href(*parts: str) -> str:
 
 def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manifest: Path,
             root: Path, line: int) -> dict:
-    """A manifest row with what the index links: ``files`` (format -> URL, an image first),
-    ``data_href``, ``page`` (the drawing notebook's page) and ``inputs`` as a list.
-    InputError naming the manifest's row and column if a file it names does not exist."""
+    """A manifest row with ``files`` (format -> URL), ``data_href`` and ``page``. InputError
+    naming the row and column if a file it names does not exist."""
     stem, folder = row["stem"], manifest.parent
     formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (folder / f"{stem}.{f}").is_file()]
     if not set(formats) & set(IMAGE_FORMATS):
@@ -184,8 +168,7 @@ def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manif
                          row=line, column="data_csv",
                          fix="rerun the notebook that draws it, or correct the path.")
     return {**row, "files": {f.upper(): _href(figures_href, f"{stem}.{f}") for f in formats},
-            "data_href": targets[0] if data else "", "page": pages.get(row["notebook"], ""),
-            "inputs": [i.strip() for i in row["inputs"].split(";") if i.strip()]}
+            "data_href": targets[0] if data else "", "page": pages.get(row["notebook"], "")}
 
 
 def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figures_href: str,
@@ -195,10 +178,7 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figure
     readme = paths.ROOT / "README.md"
     titles = [line[2:].strip() for line in (readme.read_text(encoding="utf-8").splitlines()
                                            if readme.is_file() else []) if line.startswith("# ")]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters.update(h=html.escape, href=_href, stem=lambda name: Path(name).stem)
+    env = jinja(TEMPLATES, h=html.escape, href=_href, stem=lambda name: Path(name).stem)
     return env.get_template("site-index.html.j2").render(
         title=titles[0] if titles else DEFAULT_TITLE, pages=pages,
         narrative=next((name for name in pages if is_narrative(name)), None),
@@ -210,9 +190,8 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figure
 
 def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                  manifest: Path | None = None) -> dict[str, str]:
-    """Every file of the site in memory, ``{file name: text}``: the shared stylesheets,
-    the notebook pages in pipeline order, then the index. OfflineError if one would load
-    anything from another host. Defaults: notebooks/, site/, figures/manifest.csv."""
+    """Every file of the site, ``{file name: text}``: stylesheets, notebook pages, index.
+    OfflineError if one would load from another host. Defaults: notebooks/, site/, figures/."""
     notebooks_dir, site_dir = Path(notebooks_dir or paths.NOTEBOOKS), Path(site_dir or paths.SITE)
     manifest = Path(manifest or paths.FIGURES / "manifest.csv")
     figures_href = Path(os.path.relpath(manifest.parent.resolve(), site_dir.resolve())).as_posix()
@@ -234,8 +213,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
 
 def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
                 manifest: Path | None = None) -> list[Path]:
-    """Render and check every page (:func:`render_pages`), then write each atomically into
-    ``site_dir`` and remove stale pages and stylesheets. Returns the files written."""
+    """Write :func:`render_pages` atomically into ``site_dir``, remove stale pages; the files written."""
     site_dir = Path(site_dir or paths.SITE)
     contents = render_pages(notebooks_dir, site_dir, manifest)
     for page, text in contents.items():
