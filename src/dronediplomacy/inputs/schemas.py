@@ -316,27 +316,23 @@ def check_references(tables: Mapping[str, Located]) -> list[InputError]:
 
 def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[InputError]:
     """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus
-    has none (it cites its page instead)."""
-    sources, errors = tables["sources"].frame.set_index("source_id"), []
-    for located in tables.values():
-        if not {"paragraph", "source_id"} <= set(located.frame):
-            continue
-        for name, row in zip(located.names, located.frame.to_dict("records")):
-            if row["source_id"] not in sources.index:
-                continue  # reported by check_references
-            paragraph, (count, kind) = row["paragraph"], \
-                sources.loc[row["source_id"], ["paragraph_count", "kind"]]
-            if kind == "article" and (pd.isna(paragraph) or not pd.isna(count)
-                                      and not 1 <= paragraph <= count):
-                key = "paragraph outside"
-            elif kind != "article" and not pd.isna(paragraph):
-                key = "paragraph in corpus"
-            else:
-                continue
-            errors.append(input_error(key, located.file, row=name, column="paragraph",
-                                      paragraph=describe(paragraph), count=count, kind=kind,
-                                      source=row["source_id"]))
-    return errors
+    has none (it cites its page instead). A source_id that is not in sources.csv is left to
+    check_references."""
+    kinds, counts = (tables["sources"].frame.set_index("source_id")[c]
+                     for c in ("kind", "paragraph_count"))
+
+    def outside(row: dict) -> dict | None:
+        paragraph, count = row["paragraph"], counts.get(row["source_id"])
+        return {**row, "paragraph": describe(paragraph), "count": count} \
+            if kinds.get(row["source_id"]) == "article" and (
+                pd.isna(paragraph) or not pd.isna(count) and not 1 <= paragraph <= count) else None
+
+    def in_corpus(row: dict) -> dict | None:
+        kind = kinds.get(row["source_id"], "article")
+        return {**row, "kind": kind} if kind != "article" and not pd.isna(row["paragraph"]) else None
+    return [error for located in tables.values() if {"paragraph", "source_id"} <= set(located.frame)
+            for error in located.errors("paragraph outside", "paragraph", outside)
+            + located.errors("paragraph in corpus", "paragraph", in_corpus)]
 
 
 def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputError]:

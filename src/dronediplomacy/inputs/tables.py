@@ -33,6 +33,7 @@ class Tables:
     corpus_exclusions: pd.DataFrame
     corpus_split: pd.DataFrame
     input_dir: Path
+    row_names: dict  # table name -> how messages name each row: "id (line N)" or "line N"
 
     def frame(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -99,4 +100,5 @@ def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
     input_dir = Path(input_dir)
     located = {spec.name: read_table(spec, input_dir) for spec in TABLE_SPECS}
     check_across_tables(located)
-    return Tables(**{name: item.frame for name, item in located.items()}, input_dir=input_dir)
+    return Tables(**{name: item.frame for name, item in located.items()}, input_dir=input_dir,
+                  row_names={name: item.names for name, item in located.items()})

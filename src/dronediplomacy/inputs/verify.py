@@ -9,7 +9,6 @@ InputError naming CSV, row and column.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import sys
@@ -22,7 +21,7 @@ import pandas as pd
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import raise_all
-from dronediplomacy.inputs.schemas import TABLE_SPECS, free_text_columns
+from dronediplomacy.inputs.schemas import TABLE_SPECS, TableSpec, free_text_columns
 from dronediplomacy.inputs.tables import Tables
 from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
 from dronediplomacy.text import normalise
@@ -79,32 +78,29 @@ class SourceText:
                 for run in word_runs(words(stretch), length)}
 
 
-def _rows(tables: Tables, column: str) -> Iterator[tuple[str, str, dict]]:
-    """(table, row name, row) for every row of every table that has ``column``."""
-    for spec in TABLE_SPECS:
-        frame = tables.frame(spec.name)
-        if column in frame:
-            for position, row in enumerate(frame.to_dict("records")):
-                yield spec.name, row[spec.id_column] if spec.id_column else f"line {position + 2}", row
+def _rows(tables: Tables, spec: TableSpec) -> Iterator[tuple[str, dict]]:
+    """(row name, row) for every row of one table, named as load_tables names it."""
+    return zip(tables.row_names[spec.name], tables.frame(spec.name).to_dict("records"))
 
 
 def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
     """(table, row name, column, row) for every verbatim quotation (column text) and anchor."""
-    for table, name, row in _rows(tables, "text_kind"):
-        if row["text_kind"] == "verbatim":
-            yield table, name, "text", row
-    for table, name, row in _rows(tables, "anchor"):
-        yield table, name, "anchor", row
+    for spec in TABLE_SPECS:
+        for name, row in _rows(tables, spec):
+            if row.get("text_kind") == "verbatim":
+                yield spec.name, name, "text", row
+            if "anchor" in row:
+                yield spec.name, name, "anchor", row
 
 
 def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str | None]]:
     """(table, row name, column, text, source_id or None) for every cell of our own prose."""
     for spec in TABLE_SPECS:
-        for column in free_text_columns(spec):
-            for table, name, row in _rows(tables, column):
-                if table == spec.name and isinstance(row[column], str) \
-                        and not (column == "text" and row.get("text_kind") == "verbatim"):
-                    yield table, name, column, row[column], row.get("source_id")
+        for name, row in _rows(tables, spec):
+            for column in free_text_columns(spec):
+                if isinstance(row[column], str) and not (column == "text"
+                                                         and row.get("text_kind") == "verbatim"):
+                    yield spec.name, name, column, row[column], row.get("source_id")
 
 
 def check_text(tables: Tables, text: SourceText) -> list[InputError]:
@@ -223,7 +219,7 @@ def tell_terminal(lines: Sequence[str]) -> None:
     data = "".join(f"{line}\n" for line in lines)
     try:
         os.write(sys.stderr.fileno(), data.encode("utf-8"))
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+    except (AttributeError, OSError, ValueError):  # no file descriptor behind sys.stderr
         stream = sys.__stderr__ or sys.stderr
         stream.write(data)
         stream.flush()
