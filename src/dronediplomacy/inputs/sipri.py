@@ -1,9 +1,7 @@
-"""Parser of SIPRI Arms Transfers Database trade-register exports, and the armed-UAV series.
-
-The export (data/raw/README.md): a free-text preamble (kept for its "Data generated" date and
-year range), a header line starting with ``HEADER_START``, then one CSV line per delivery row
-ending in ``;`` (some preamble lines hold a ``;`` mid-line, so the file is read by position, not
-split on ``;``). Column types come from data/tables.yaml; extra columns stay text.
+"""Parser of SIPRI Arms Transfers Database trade-register exports (data/raw/README.md), and the
+armed-UAV series. An export: a free-text preamble (some lines hold a ``;`` mid-line, so the file
+is read by position), a header line starting with ``HEADER_START``, then one CSV line per
+delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text.
 """
 
 from __future__ import annotations
@@ -27,9 +25,8 @@ ALL_RECIPIENTS = "All recipients"
 
 def _split(path: Path, number: int, line: str) -> list[str]:
     """One line as a CSV record, its final ';' (and whitespace) removed."""
-    body = line.rstrip()
     try:
-        records = list(csv.reader([body[:-1] if body.endswith(";") else body], strict=True))
+        records = list(csv.reader([line.rstrip().removesuffix(";")], strict=True))
     except csv.Error as exc:
         raise input_error("sipri bad line", path, row=number, line=number, reason=exc) from None
     return [cell.strip() for cell in records[0]]
@@ -48,13 +45,10 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
     parse, expected, dtype = _KINDS[kind]
     values = []
     for cell, line in zip(cells, lines):
-        if cell == "" and not required:
-            values.append("" if kind == "string" else None)
-            continue
         try:
-            if not cell:
+            if not cell and required:
                 raise ValueError("empty")
-            values.append(parse(cell))
+            values.append(parse(cell) if cell or kind == "string" else None)
         except (KeyError, ValueError):
             raise input_error("sipri bad cell" if cell else "sipri empty cell", path, row=line,
                               column=name, line=line, cell=cell, expected=expected) from None
