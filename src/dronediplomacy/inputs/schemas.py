@@ -1,6 +1,6 @@
-"""The input tables' schemas, built from ``data/tables.yaml``, and the rules a descriptor cannot
-state: cell lengths (``CELL_RULES``), date, section and other row rules (``ROW_RULES``) and
-rules across tables (``CROSS_TABLE_CHECKS``). Their messages are in bad_inputs.yaml."""
+"""The input tables' schemas, built from ``data/tables.yaml``, and the rules within a table a
+descriptor cannot state: cell lengths (``CELL_RULES``), dates, sections and other row rules
+(``ROW_RULES``). Their messages are in bad_inputs.yaml; rules across tables are in tables.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -273,131 +273,3 @@ def validate_table(spec: TableSpec, frame: pd.DataFrame, file: Path,
     except SchemaErrors as failed:
         errors = _errors_from_failures(spec.schema, failed.failure_cases, file, names)
     raise_all(errors)  # outside the except: no pandera traceback chained to the message
-
-
-# --- rules across tables ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Located:
-    """A validated frame with where it came from: its file and each row's name for messages."""
-    frame: pd.DataFrame
-    file: Path
-    names: tuple
-
-    def errors(self, key: str, column: str, problem: Callable[[dict], dict | None],
-               **values: object) -> list[InputError]:
-        """The InputError of MESSAGES[key] for every row (a dict of its cells) for which
-        ``problem`` gives the message's values (with ``values``)."""
-        return [input_error(key, self.file, row=name, column=column, **values, **found)
-                for name, row in zip(self.names, self.frame.to_dict("records"))
-                if (found := problem(row))]
-
-
-def check_references(tables: Mapping[str, Located]) -> list[InputError]:
-    """Every ``foreignKeys`` entry of data/tables.yaml: each value points at an existing row
-    (``delimiter``: the cell is a list; ``when``: only rows with those values)."""
-    errors = []
-    for spec in TABLE_SPECS:
-        for key in spec.resource["schema"].get("foreignKeys", []):
-            column, target = key["fields"], key["reference"]
-            known = set(tables[target["resource"]].frame[target["fields"]])
-
-            def dangling(row: dict) -> dict | None:
-                if not isinstance(row[column], str) or any(row[c] != v for c, v in
-                                                           key.get("when", {}).items()):
-                    return None
-                values = row[column].split(key["delimiter"]) if "delimiter" in key else [row[column]]
-                return next(({"value": value} for value in values if value not in known), None)
-            errors += tables[spec.name].errors("dangling reference", column, dangling,
-                                               field=target["fields"],
-                                               target=tables[target["resource"]].file.name)
-    return errors
-
-
-def check_paragraphs_in_range(tables: Mapping[str, Located]) -> list[InputError]:
-    """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus
-    has none (it cites its page instead). A source_id that is not in sources.csv is left to
-    check_references."""
-    kinds, counts = (tables["sources"].frame.set_index("source_id")[c]
-                     for c in ("kind", "paragraph_count"))
-
-    def outside(row: dict) -> dict | None:
-        paragraph, count = row["paragraph"], counts.get(row["source_id"])
-        return {**row, "paragraph": describe(paragraph), "count": count} \
-            if kinds.get(row["source_id"]) == "article" and (
-                pd.isna(paragraph) or not pd.isna(count) and not 1 <= paragraph <= count) else None
-
-    def in_corpus(row: dict) -> dict | None:
-        kind = kinds.get(row["source_id"], "article")
-        return {**row, "kind": kind} if kind != "article" and not pd.isna(row["paragraph"]) else None
-    return [error for located in tables.values() if {"paragraph", "source_id"} <= set(located.frame)
-            for error in located.errors("paragraph outside", "paragraph", outside)
-            + located.errors("paragraph in corpus", "paragraph", in_corpus)]
-
-
-def check_corpus_against_protocol(tables: Mapping[str, Located]) -> list[InputError]:
-    """Corpus statements fall in their conflict's period (``periods`` in data/tables.yaml)
-    and not after their page was read; no query keeps fewer rows than cite it; every
-    linked_id of an exclusion names an existing row."""
-    statements, log, exclusions = (tables[n] for n in ("corpus_statements", "corpus_search_log",
-                                                       "corpus_exclusions"))
-    periods = RESOURCES["corpus_statements"]["periods"]
-
-    def outside(row: dict) -> dict | None:
-        first, last = periods.get(row["conflict_id"], (None, None))
-        last = min(filter(None, (last, row["date_read"])), default=None)
-        earliest = row["date_earliest"] if isinstance(row["date_earliest"], str) else None
-        latest = row["date_latest"] if isinstance(row["date_latest"], str) else earliest
-        return {**row, "first": first, "last": last or "read"} \
-            if earliest and (first and latest < first or last and earliest > last) else None
-    kept = statements.frame["query_id"].value_counts()
-    known = set(statements.frame["statement_id"]) | set(tables["statements"].frame["statement_id"]) \
-        | set(exclusions.frame["exclusion_id"])
-    return statements.errors("outside period", "date_earliest", outside) \
-        + log.errors("more cite than kept", "rows_kept", lambda r: {**r, "cited": kept[r["query_id"]]}
-                     if kept.get(r["query_id"], 0) > r["rows_kept"] else None) \
-        + exclusions.errors("unknown linked id", "linked_id", lambda r: r if isinstance(
-            r["linked_id"], str) and r["linked_id"] not in known else None)
-
-
-def check_article_rules(tables: Mapping[str, Located]) -> list[InputError]:
-    """A group attribution names a group actor (and only then); every claim has evidence rows
-    or an evidence_note; a conflict's start and end dates equal its war_start and war_end
-    events, both ways; a response is not dated entirely before the statement it answers."""
-    statements, claims, conflicts, responses = (tables[n] for n in (
-        "statements", "claims", "conflicts", "statement_responses"))
-    types = dict(zip(tables["actors"].frame["actor_id"], tables["actors"].frame["actor_type"]))
-    errors = statements.errors("attribution misfit", "attribution", lambda r: {
-        **r, "actor_type": types[r["actor_id"]]} if r["actor_id"] in types
-        and (r["attribution"] == "group") != (types[r["actor_id"]] == "group") else None)
-    with_evidence = set(tables["claim_evidence"].frame["claim_id"])
-    errors += claims.errors("no evidence", "evidence_note", lambda r: r if r["claim_id"]
-                            not in with_evidence and pd.isna(r["evidence_note"]) else None)
-    events = tables["events"].frame
-    for column, event_type in (("date_start", "war_start"), ("date_end", "war_end")):
-        def mismatch(row: dict) -> dict | None:
-            match = events[(events["conflict_id"] == row["conflict_id"])
-                           & (events["event_type"] == event_type)]
-            dates = set(match["date_earliest"].dropna()) | set(match["date_latest"].dropna())
-            date = row[column] if isinstance(row[column], str) else None
-            if (date is None and not match.empty) or (date is not None and dates != {date}):
-                return {"date": date or "empty", "dates": ", ".join(sorted(dates)) or "none"}
-            return None
-        errors += conflicts.errors("war event mismatch", column, mismatch, event=event_type)
-    dated = statements.frame.set_index("statement_id")
-
-    def answered_before(row: dict) -> dict | None:
-        latest = dated["date_latest"].get(row["response_id"])
-        earliest = dated["date_earliest"].get(row["answers_id"])
-        return {**row, "latest": latest, "earliest": earliest} if isinstance(latest, str) \
-            and isinstance(earliest, str) and latest < earliest else None
-    return errors + responses.errors("answered before", "response_id", answered_before)
-
-
-CROSS_TABLE_CHECKS = (check_references, check_paragraphs_in_range, check_article_rules,
-                      check_corpus_against_protocol)
-
-
-def check_across_tables(tables: Mapping[str, Located]) -> None:
-    """Run every rule that needs two tables; raise one InputError listing what is wrong."""
-    raise_all([error for check in CROSS_TABLE_CHECKS for error in check(tables)])

@@ -21,7 +21,7 @@ import pandas as pd
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import raise_all
-from dronediplomacy.inputs.schemas import TABLE_SPECS, TableSpec, free_text_columns
+from dronediplomacy.inputs.schemas import TABLE_SPECS, free_text_columns
 from dronediplomacy.inputs.tables import Tables
 from dronediplomacy.paths import SOURCES_DIR_ENV, sources_dir
 from dronediplomacy.text import normalise
@@ -78,15 +78,10 @@ class SourceText:
                 for run in word_runs(words(stretch), length)}
 
 
-def _rows(tables: Tables, spec: TableSpec) -> Iterator[tuple[str, dict]]:
-    """(row name, row) for every row of one table, named as load_tables names it."""
-    return zip(tables.row_names[spec.name], tables.frame(spec.name).to_dict("records"))
-
-
 def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
     """(table, row name, column, row) for every verbatim quotation (column text) and anchor."""
     for spec in TABLE_SPECS:
-        for name, row in _rows(tables, spec):
+        for name, row in tables.rows(spec.name):
             if row.get("text_kind") == "verbatim":
                 yield spec.name, name, "text", row
             if "anchor" in row:
@@ -96,7 +91,7 @@ def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
 def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str | None]]:
     """(table, row name, column, text, source_id or None) for every cell of our own prose."""
     for spec in TABLE_SPECS:
-        for name, row in _rows(tables, spec):
+        for name, row in tables.rows(spec.name):
             for column in free_text_columns(spec):
                 if isinstance(row[column], str) and not (column == "text"
                                                          and row.get("text_kind") == "verbatim"):
