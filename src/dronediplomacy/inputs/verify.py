@@ -139,24 +139,21 @@ def check_corpus(tables: Tables) -> list[InputError]:
     occurs in its excerpt; no quotation is kept twice, and no two share NEAR_DUPLICATE_WORDS
     consecutive words (keep one, log the other page as a duplicate); every statement is in
     the development or the test set."""
-    file = tables.file("corpus_statements")
-    errors, first_with = [], {}
-    for row in tables.corpus_statements.to_dict("records"):
-        name = row["statement_id"]
-        if not occurs_in(row["quotation"], row["excerpt"]):
-            errors.append(input_error("quotation not in excerpt", file, row=name,
-                                      column="quotation"))
+    first_with: dict[tuple, str] = {}
+
+    def repeated(row: dict) -> dict | None:  # called in file order: it remembers earlier rows
         quoted = words(row["quotation"])
         runs = word_runs(quoted, NEAR_DUPLICATE_WORDS) or {tuple(quoted)}
         earlier = sorted({first_with[run] for run in runs if run in first_with})
-        if earlier:
-            errors.append(input_error("repeated quotation", file, row=name, column="quotation",
-                                      earlier=", ".join(earlier)))
         for run in runs:
-            first_with.setdefault(run, name)
+            first_with.setdefault(run, row["statement_id"])
+        return {"earlier": ", ".join(earlier)} if earlier else None
     in_split = set(tables.corpus_split["statement_id"])
-    return errors + [input_error("not in split", file, row=name, column="statement_id", id=name)
-                     for name in tables.corpus_statements["statement_id"] if name not in in_split]
+    return tables.errors("corpus_statements", "quotation not in excerpt", "quotation", lambda r: r
+                         if not occurs_in(r["quotation"], r["excerpt"]) else None) \
+        + tables.errors("corpus_statements", "repeated quotation", "quotation", repeated) \
+        + tables.errors("corpus_statements", "not in split", "statement_id", lambda r: r
+                        if r["statement_id"] not in in_split else None)
 
 
 @dataclass(frozen=True)
