@@ -1,9 +1,6 @@
-"""Read a small hand-made CSV strictly, keeping each record's line number.
-
-Accepts what spreadsheets write (comma, semicolon or tab; UTF-8 with or without a byte order
-mark, or UTF-16; CRLF, quoted cells spanning lines, spaces around cells); refuses what would
-corrupt data, with one InputError naming file, row and column.
-"""
+"""Read a small hand-made CSV strictly, keeping each record's line number: accept what
+spreadsheets write (see :func:`read_records`; CRLF, quoted cells spanning lines, spaces around
+cells), refuse what would corrupt data with one InputError naming file, row and column."""
 
 from __future__ import annotations
 

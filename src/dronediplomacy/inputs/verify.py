@@ -1,10 +1,7 @@
-"""Verify the tables against their sources: an article's text when present, a corpus's excerpts.
-
-An article's ``text_file`` is looked up in ``paths.sources_dir()`` ($DRONE_SOURCES_DIR); the
-texts are not in the repository, and an absent one is skipped with one line saying so. Text is
-compared through ``text.normalise`` (data/README.md states the rules); a mismatch raises one
-InputError naming CSV, row and column.
-"""
+"""Verify the tables against their sources: an article's text (its ``text_file`` in
+``paths.sources_dir()``, $DRONE_SOURCES_DIR; the texts are not in the repository, and an absent
+one is skipped with one line saying so) and the corpus's excerpts. Text is compared through
+``text.normalise`` (data/README.md states the rules); a mismatch raises one InputError."""
 
 from __future__ import annotations
 
