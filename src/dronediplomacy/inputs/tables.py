@@ -14,8 +14,8 @@ import pandas as pd
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.csvfile import raise_all, read_records
-from dronediplomacy.inputs.schemas import (RESOURCES, SPECS_BY_NAME, TABLE_SPECS, TableSpec,
-                                           describe, validate_table)
+from dronediplomacy.inputs.schemas import (RESOURCES, SPECS_BY_NAME, TABLE_SPECS, describe,
+                                           validate_table)
 from dronediplomacy.paths import DATA_INPUT
 
 
@@ -90,32 +90,26 @@ class Tables:
         return f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} {where}'
 
 
-def read_table(spec: TableSpec, input_dir: Path) -> tuple[pd.DataFrame, tuple]:
-    """One table read and validated (no checks across tables) and how messages name its rows;
-    InputError if bad."""
-    path = Path(input_dir) / spec.file
-    expected = tuple(spec.schema.columns)
-    _, records = read_records(path, expected, allowed=expected, id_column=spec.id_column,
-                              canonical=True)
-    if not records and spec.rows_required:
-        raise input_error("no rows", path, row=2, column=spec.id_column or expected[0],
-                          file=spec.file)
-    frame = pd.DataFrame([[r.values[name] or None for name in expected] for r in records],
-                         columns=list(expected), dtype="str")
-    names = tuple(r.name(spec.id_column) if spec.id_column else f"line {r.line}" for r in records)
-    return validate_table(spec, frame, path, names), names
-
-
 def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
     """Read, validate and cross-check every input table; return them as one frozen bundle.
 
     Raises InputError (one message: file, row, column, fix) on the first table with problems,
     or listing the problems across tables. Reads only; writes nothing.
     """
-    input_dir = Path(input_dir)
-    read = {spec.name: read_table(spec, input_dir) for spec in TABLE_SPECS}
-    tables = Tables(**{name: frame for name, (frame, _) in read.items()}, input_dir=input_dir,
-                    row_names={name: names for name, (_, names) in read.items()})
+    input_dir, frames, row_names = Path(input_dir), {}, {}
+    for spec in TABLE_SPECS:
+        path, columns = input_dir / spec.file, tuple(spec.schema.columns)
+        _, records = read_records(path, columns, allowed=columns, id_column=spec.id_column,
+                                  canonical=True)
+        if not records and spec.rows_required:
+            raise input_error("no rows", path, row=2, column=spec.id_column or columns[0],
+                              file=spec.file)
+        row_names[spec.name] = tuple(r.name(spec.id_column) if spec.id_column else f"line {r.line}"
+                                     for r in records)
+        frame = pd.DataFrame([[r.values[name] or None for name in columns] for r in records],
+                             columns=list(columns), dtype="str")
+        frames[spec.name] = validate_table(spec, frame, path, row_names[spec.name])
+    tables = Tables(**frames, input_dir=input_dir, row_names=row_names)
     raise_all([error for check in CROSS_TABLE_CHECKS for error in check(tables)])
     return tables
 
