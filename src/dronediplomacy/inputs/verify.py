@@ -27,6 +27,7 @@ COPY_RUN_WORDS = 10
 #: Two corpus quotations sharing this many consecutive words are near-duplicates.
 NEAR_DUPLICATE_WORDS = 8
 
+
 def occurs_in(needle: str, haystack: str) -> bool:
     """Does ``needle`` occur in ``haystack`` after normalisation, at word boundaries?"""
     needle, haystack = normalise(needle), normalise(haystack)
@@ -111,24 +112,19 @@ def check_text(tables: Tables, text: SourceText) -> list[InputError]:
                            line=source[column + "_line"], found=getattr(text, column))
                for column in ("title", "author")
                if normalise(source[column]) != normalise(getattr(text, column))]
-    for table, name, column, row in _sourced_cells(tables):
-        if row.get("source_id") != text.source_id:
-            continue
-        number = int(row["paragraph"])  # at least 1 (the schema's minimum)
-        if number <= len(text.paragraphs) and occurs_in(row[column], text.paragraphs[number - 1]):
-            continue
-        errors.append(input_error("quotation not in paragraph" if column == "text" else
-                                  "anchor not in paragraph", tables.file(table), row=name,
-                                  column=column, anchor=row.get("anchor"), number=number,
-                                  file=text.path.name))
+    paragraphs = dict(enumerate(text.paragraphs, start=1))
+    errors += [input_error("quotation not in paragraph" if column == "text" else
+                           "anchor not in paragraph", tables.file(table), row=name, column=column,
+                           anchor=row.get("anchor"), number=int(row["paragraph"]), file=text.path.name)
+               for table, name, column, row in _sourced_cells(tables)
+               if row.get("source_id") == text.source_id
+               and not occurs_in(row[column], paragraphs.get(int(row["paragraph"]), ""))]
     prose = text.prose_runs(COPY_RUN_WORDS)
-    for table, name, column, cell, source_id in paraphrased_cells(tables):
-        copied = sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose)
-        if copied and source_id in (None, text.source_id):
-            errors.append(input_error("copied prose", tables.file(table), row=name, column=column,
-                                      words=COPY_RUN_WORDS, file=text.path.name,
-                                      copied=" ".join(copied[0])))
-    return errors
+    return errors + [input_error("copied prose", tables.file(table), row=name, column=column,
+                                 words=COPY_RUN_WORDS, file=text.path.name, copied=" ".join(copied[0]))
+                     for table, name, column, cell, source_id in paraphrased_cells(tables)
+                     if source_id in (None, text.source_id)
+                     and (copied := sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose))]
 
 
 def check_corpus(tables: Tables) -> list[InputError]:
