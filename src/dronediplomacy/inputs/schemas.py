@@ -94,10 +94,10 @@ CELL_RULES = {
 }
 
 
-def _rowwise(fn: Callable, *columns: str) -> Callable[[pd.DataFrame], pd.Series]:
-    """A DataFrame check from a function of one row's cells, true where a cell is missing
-    (the column checks report it)."""
-    return lambda f: pd.Series([any(pd.isna(v) for v in row) or fn(*row)
+def _rowwise(fn: Callable, *columns: str, skip_missing: bool = True) -> Callable:
+    """A DataFrame check from a function of one row's cells; with ``skip_missing``, true where
+    a cell is missing (the column checks report it)."""
+    return lambda f: pd.Series([skip_missing and any(pd.isna(v) for v in row) or fn(*row)
                                 for row in zip(*(f[c] for c in columns))], index=f.index, dtype=bool)
 
 
@@ -114,9 +114,8 @@ def _precision_ok(precision: str, earliest: object, latest: object) -> bool:
 DATE_ROW_RULES = [
     _check(_rowwise(_ordered, "date_earliest", "date_latest"), "dates reversed",
            column="date_latest"),
-    _check(lambda f: pd.Series(map(_precision_ok, f["date_precision"], f["date_earliest"],
-                                   f["date_latest"]), index=f.index, dtype=bool),
-           "precision misfit", column="date_precision"),
+    _check(_rowwise(_precision_ok, "date_precision", "date_earliest", "date_latest",
+                    skip_missing=False), "precision misfit", column="date_precision"),
 ]
 
 ROW_RULES: dict[str, list[pa.Check]] = {

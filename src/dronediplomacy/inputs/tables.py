@@ -79,15 +79,12 @@ class Tables:
         statement: ``Outlet, "Page title", URL, read YYYY-MM-DD (corpus_statements.csv, cs001)``."""
         table, row = self.find_row(row_id)
         where = f"({SPECS_BY_NAME[table].file}, {row_id})"
-        if table == "sources":
-            return f'{row["author"]}, "{row["title"]}" {where}'
         if "url" in row and "date_read" in row:
             title = f' "{row["page_title"]}",' if isinstance(row.get("page_title"), str) else ""
             return f'{row["outlet"]},{title} {row["url"]}, read {row["date_read"]} {where}'
-        source = self.sources.set_index("source_id").loc[row["source_id"]]
-        if pd.isna(row.get("paragraph")):
-            return f'{source["author"]}, "{source["title"]}" {where}'
-        return f'{source["author"]}, "{source["title"]}", para. {int(row["paragraph"])} {where}'
+        source = row if table == "sources" else self.sources.set_index("source_id").loc[row["source_id"]]
+        paragraph = "" if pd.isna(row.get("paragraph")) else f', para. {int(row["paragraph"])}'
+        return f'{source["author"]}, "{source["title"]}"{paragraph} {where}'
 
 
 def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
