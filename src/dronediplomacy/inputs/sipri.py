@@ -82,19 +82,15 @@ def read_trade_register(path: Path | str) -> pd.DataFrame:
         raise input_error("sipri columns missing" if missing else "sipri columns twice", path,
                           row=start + 1, column=(missing or twice)[0], line=start + 1,
                           columns=", ".join(map(repr, missing)) if missing else twice)
-    records, numbers = [], []
-    for number, line in enumerate(lines[start + 1:], start=start + 2):
-        if not line.strip():
-            continue
-        cells = _split(path, number, line)
+    rows = {number: _split(path, number, line)  # line number -> cells
+            for number, line in enumerate(lines[start + 1:], start=start + 2) if line.strip()}
+    for number, cells in rows.items():
         if len(cells) != len(header):  # name the first column without a value, or the last
             raise input_error("sipri field count", path, row=number, line=number,
                               column=header[min(len(cells), len(header) - 1)], cells=len(cells),
                               columns=len(header))
-        records.append(cells)
-        numbers.append(number)
-    frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in records], numbers)
-                          for i, name in enumerate(header)}, index=pd.Index(numbers, name="line"))
+    frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in rows.values()], list(rows))
+                          for i, name in enumerate(header)}, index=pd.Index(list(rows), name="line"))
     preamble = "\n".join(lines[:start])
     generated = re.search(r"^Data generated:\s*(.+?);?\s*$", preamble, re.MULTILINE)
     years = re.search(r"year range '(\d{4})' to '(\d{4})'", preamble)

@@ -205,7 +205,5 @@ def tell_terminal(lines: Sequence[str]) -> None:
     try:
         os.write(sys.stderr.fileno(), data.encode("utf-8"))
     except (AttributeError, OSError, ValueError):  # no file descriptor behind sys.stderr
-        stream = sys.__stderr__ or sys.stderr
-        stream.write(data)
-        stream.flush()
+        print(data, end="", file=sys.__stderr__ or sys.stderr, flush=True)
 
