@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -114,8 +115,20 @@ def test_each_mismatch_names_file_row_and_column(made_up_source, what, file, row
         tables_dir.set(file, row, "sections", "opening:1;body:2-4")
     tables_dir.set(file, row, column, value)
     error = _verify_error(made_up_source)
-    assert (error.file, error.row, error.column) == (file, row, expected_column)
+    assert (error.file, error.column) == (file, expected_column)
+    assert re.fullmatch(rf"{re.escape(row)}( \(line \d+\))?", str(error.row)), error.row
     assert " Fix: " in str(error)
+
+
+def test_a_row_without_id_is_named_by_its_line_in_the_file(made_up_source):
+    """A quoted cell spanning two lines moves every later row down a line."""
+    tables_dir, _ = made_up_source
+    tables_dir.set("statement_responses.csv", "st02", "note", "An invented reply,\nin two lines.")
+    tables_dir.add_row("statement_responses.csv", {"response_id": "st03", "answers_id": "st01",
+                                                   "note": "This paragraph is invented for the "
+                                                           "test suite and describes no real country."})
+    error = _verify_error(made_up_source)
+    assert (error.file, error.row, error.column) == ("statement_responses.csv", "line 4", "note")
 
 
 def test_quoted_words_may_be_repeated_in_our_prose(made_up_source):

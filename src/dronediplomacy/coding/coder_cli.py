@@ -1,10 +1,8 @@
 """``code-statements INPUT.csv OUTPUT.csv [--patterns P.yaml] [--codebook C.yaml]``: code new
-statements with the rule-based coder.
-
-INPUT: a table as spreadsheets save it (comma, semicolon or tab; UTF-8 with or without a byte
-order mark, or UTF-16) with at least the columns id and text. OUTPUT (written atomically): id,
-one 0/1 column per move, named_agent, alignment (-2..2) and the evidence behind each code. Bad
-input: exit status 1 and one message naming file, row (line) and column, and how to save it.
+statements with the rule-based coder. INPUT: a table with at least the columns id and text, as
+spreadsheets save it (read by ``csvfile.read_records``). OUTPUT (written atomically): id, one 0/1
+column per move, named_agent, alignment (-2..2) and the evidence behind each code. Bad input:
+exit status 1 and one message naming file, row (line) and column, and how to save the file.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Read a small hand-made CSV strictly, keeping each record's line number.
-
-Accepts what spreadsheets write (comma, semicolon or tab; UTF-8 with or without a byte order
-mark, or UTF-16; CRLF, quoted cells spanning lines, spaces around cells); refuses what would
-corrupt data, with one InputError naming file, row and column.
-"""
+"""Read a small hand-made CSV strictly, keeping each record's line number: accept what
+spreadsheets write (see :func:`read_records`; CRLF, quoted cells spanning lines, spaces around
+cells), refuse what would corrupt data with one InputError naming file, row and column."""
 
 from __future__ import annotations
 
@@ -23,8 +20,6 @@ SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 #: Byte order mark -> (codec, how messages describe the encoding); no mark: UTF-8.
 BOMS = {codecs.BOM_UTF8: ("utf-8-sig", "UTF-8 with a byte order mark"),
         codecs.BOM_UTF16_LE: ("utf-16", "UTF-16"), codecs.BOM_UTF16_BE: ("utf-16", "UTF-16")}
-SAVE_AS = ("from a spreadsheet, save it as 'CSV UTF-8' (comma- or semicolon-separated) or "
-           "'Unicode text'.")
 
 
 def raise_all(errors: Sequence[InputError]) -> None:
@@ -91,7 +86,7 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
                           separator=SEPARATORS[separator]) from None
     if not text.strip():
         raise input_error("empty file", path, row=1, column=required[0],
-                          columns=", ".join(required), header=",".join(required), save_as=SAVE_AS)
+                          columns=", ".join(required), header=",".join(required))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     start, records = 1, []
     try:
@@ -101,8 +96,7 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
         wrong += [("column unknown", n) for n in header if allowed and n not in allowed]
         if wrong:
             raise input_error(wrong[0][0], path, row=1, column=wrong[0][1], seems=seems,
-                              header=", ".join(map(repr, header)), save_as=SAVE_AS,
-                              allowed=", ".join(allowed or ()))
+                              header=", ".join(map(repr, header)), allowed=", ".join(allowed or ()))
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1

@@ -1,9 +1,7 @@
-"""Parser of SIPRI Arms Transfers Database trade-register exports, and the armed-UAV series.
-
-The export (data/raw/README.md): a free-text preamble (kept for its "Data generated" date and
-year range), a header line starting with ``HEADER_START``, then one CSV line per delivery row
-ending in ``;`` (some preamble lines hold a ``;`` mid-line, so the file is read by position, not
-split on ``;``). Column types come from data/tables.yaml; extra columns stay text.
+"""Parser of SIPRI Arms Transfers Database trade-register exports (data/raw/README.md), and the
+armed-UAV series. An export: a free-text preamble (some lines hold a ``;`` mid-line, so the file
+is read by position), a header line starting with ``HEADER_START``, then one CSV line per
+delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text.
 """
 
 from __future__ import annotations
@@ -27,9 +25,8 @@ ALL_RECIPIENTS = "All recipients"
 
 def _split(path: Path, number: int, line: str) -> list[str]:
     """One line as a CSV record, its final ';' (and whitespace) removed."""
-    body = line.rstrip()
     try:
-        records = list(csv.reader([body[:-1] if body.endswith(";") else body], strict=True))
+        records = list(csv.reader([line.rstrip().removesuffix(";")], strict=True))
     except csv.Error as exc:
         raise input_error("sipri bad line", path, row=number, line=number, reason=exc) from None
     return [cell.strip() for cell in records[0]]
@@ -48,13 +45,10 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
     parse, expected, dtype = _KINDS[kind]
     values = []
     for cell, line in zip(cells, lines):
-        if cell == "" and not required:
-            values.append("" if kind == "string" else None)
-            continue
         try:
-            if not cell:
+            if not cell and required:
                 raise ValueError("empty")
-            values.append(parse(cell))
+            values.append(parse(cell) if cell or kind == "string" else None)
         except (KeyError, ValueError):
             raise input_error("sipri bad cell" if cell else "sipri empty cell", path, row=line,
                               column=name, line=line, cell=cell, expected=expected) from None
@@ -88,19 +82,15 @@ def read_trade_register(path: Path | str) -> pd.DataFrame:
         raise input_error("sipri columns missing" if missing else "sipri columns twice", path,
                           row=start + 1, column=(missing or twice)[0], line=start + 1,
                           columns=", ".join(map(repr, missing)) if missing else twice)
-    records, numbers = [], []
-    for number, line in enumerate(lines[start + 1:], start=start + 2):
-        if not line.strip():
-            continue
-        cells = _split(path, number, line)
+    rows = {number: _split(path, number, line)  # line number -> cells
+            for number, line in enumerate(lines[start + 1:], start=start + 2) if line.strip()}
+    for number, cells in rows.items():
         if len(cells) != len(header):  # name the first column without a value, or the last
             raise input_error("sipri field count", path, row=number, line=number,
                               column=header[min(len(cells), len(header) - 1)], cells=len(cells),
                               columns=len(header))
-        records.append(cells)
-        numbers.append(number)
-    frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in records], numbers)
-                          for i, name in enumerate(header)}, index=pd.Index(numbers, name="line"))
+    frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in rows.values()], list(rows))
+                          for i, name in enumerate(header)}, index=pd.Index(list(rows), name="line"))
     preamble = "\n".join(lines[:start])
     generated = re.search(r"^Data generated:\s*(.+?);?\s*$", preamble, re.MULTILINE)
     years = re.search(r"year range '(\d{4})' to '(\d{4})'", preamble)

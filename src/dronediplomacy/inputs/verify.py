@@ -1,15 +1,11 @@
-"""Verify the tables against their sources: an article's text when present, a corpus's excerpts.
-
-An article's ``text_file`` is looked up in ``paths.sources_dir()`` ($DRONE_SOURCES_DIR); the
-texts are not in the repository, and an absent one is skipped with one line saying so. Text is
-compared through ``text.normalise`` (data/README.md states the rules); a mismatch raises one
-InputError naming CSV, row and column.
-"""
+"""Verify the tables against their sources: an article's text (its ``text_file`` in
+``paths.sources_dir()``, $DRONE_SOURCES_DIR; the texts are not in the repository, and an absent
+one is skipped with one line saying so) and the corpus's excerpts. Text is compared through
+``text.normalise`` (data/README.md states the rules); a mismatch raises one InputError."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import sys
@@ -30,6 +26,7 @@ from dronediplomacy.text import normalise
 COPY_RUN_WORDS = 10
 #: Two corpus quotations sharing this many consecutive words are near-duplicates.
 NEAR_DUPLICATE_WORDS = 8
+
 
 def occurs_in(needle: str, haystack: str) -> bool:
     """Does ``needle`` occur in ``haystack`` after normalisation, at word boundaries?"""
@@ -79,32 +76,24 @@ class SourceText:
                 for run in word_runs(words(stretch), length)}
 
 
-def _rows(tables: Tables, column: str) -> Iterator[tuple[str, str, dict]]:
-    """(table, row name, row) for every row of every table that has ``column``."""
-    for spec in TABLE_SPECS:
-        frame = tables.frame(spec.name)
-        if column in frame:
-            for position, row in enumerate(frame.to_dict("records")):
-                yield spec.name, row[spec.id_column] if spec.id_column else f"line {position + 2}", row
-
-
 def _sourced_cells(tables: Tables) -> Iterator[tuple[str, str, str, dict]]:
     """(table, row name, column, row) for every verbatim quotation (column text) and anchor."""
-    for table, name, row in _rows(tables, "text_kind"):
-        if row["text_kind"] == "verbatim":
-            yield table, name, "text", row
-    for table, name, row in _rows(tables, "anchor"):
-        yield table, name, "anchor", row
+    for spec in TABLE_SPECS:
+        for name, row in tables.rows(spec.name):
+            if row.get("text_kind") == "verbatim":
+                yield spec.name, name, "text", row
+            if "anchor" in row:
+                yield spec.name, name, "anchor", row
 
 
 def paraphrased_cells(tables: Tables) -> Iterator[tuple[str, str, str, str, str | None]]:
     """(table, row name, column, text, source_id or None) for every cell of our own prose."""
     for spec in TABLE_SPECS:
-        for column in free_text_columns(spec):
-            for table, name, row in _rows(tables, column):
-                if table == spec.name and isinstance(row[column], str) \
-                        and not (column == "text" and row.get("text_kind") == "verbatim"):
-                    yield table, name, column, row[column], row.get("source_id")
+        for name, row in tables.rows(spec.name):
+            for column in free_text_columns(spec):
+                if isinstance(row[column], str) and not (column == "text"
+                                                         and row.get("text_kind") == "verbatim"):
+                    yield spec.name, name, column, row[column], row.get("source_id")
 
 
 def check_text(tables: Tables, text: SourceText) -> list[InputError]:
@@ -123,24 +112,19 @@ def check_text(tables: Tables, text: SourceText) -> list[InputError]:
                            line=source[column + "_line"], found=getattr(text, column))
                for column in ("title", "author")
                if normalise(source[column]) != normalise(getattr(text, column))]
-    for table, name, column, row in _sourced_cells(tables):
-        if row.get("source_id") != text.source_id:
-            continue
-        number = int(row["paragraph"])  # at least 1 (the schema's minimum)
-        if number <= len(text.paragraphs) and occurs_in(row[column], text.paragraphs[number - 1]):
-            continue
-        errors.append(input_error("quotation not in paragraph" if column == "text" else
-                                  "anchor not in paragraph", tables.file(table), row=name,
-                                  column=column, anchor=row.get("anchor"), number=number,
-                                  file=text.path.name))
+    paragraphs = dict(enumerate(text.paragraphs, start=1))
+    errors += [input_error("quotation not in paragraph" if column == "text" else
+                           "anchor not in paragraph", tables.file(table), row=name, column=column,
+                           anchor=row.get("anchor"), number=int(row["paragraph"]), file=text.path.name)
+               for table, name, column, row in _sourced_cells(tables)
+               if row.get("source_id") == text.source_id
+               and not occurs_in(row[column], paragraphs.get(int(row["paragraph"]), ""))]
     prose = text.prose_runs(COPY_RUN_WORDS)
-    for table, name, column, cell, source_id in paraphrased_cells(tables):
-        copied = sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose)
-        if copied and source_id in (None, text.source_id):
-            errors.append(input_error("copied prose", tables.file(table), row=name, column=column,
-                                      words=COPY_RUN_WORDS, file=text.path.name,
-                                      copied=" ".join(copied[0])))
-    return errors
+    return errors + [input_error("copied prose", tables.file(table), row=name, column=column,
+                                 words=COPY_RUN_WORDS, file=text.path.name, copied=" ".join(copied[0]))
+                     for table, name, column, cell, source_id in paraphrased_cells(tables)
+                     if source_id in (None, text.source_id)
+                     and (copied := sorted(word_runs(words(cell), COPY_RUN_WORDS) & prose))]
 
 
 def check_corpus(tables: Tables) -> list[InputError]:
@@ -148,24 +132,21 @@ def check_corpus(tables: Tables) -> list[InputError]:
     occurs in its excerpt; no quotation is kept twice, and no two share NEAR_DUPLICATE_WORDS
     consecutive words (keep one, log the other page as a duplicate); every statement is in
     the development or the test set."""
-    file = tables.file("corpus_statements")
-    errors, first_with = [], {}
-    for row in tables.corpus_statements.to_dict("records"):
-        name = row["statement_id"]
-        if not occurs_in(row["quotation"], row["excerpt"]):
-            errors.append(input_error("quotation not in excerpt", file, row=name,
-                                      column="quotation"))
+    first_with: dict[tuple, str] = {}
+
+    def repeated(row: dict) -> dict | None:  # called in file order: it remembers earlier rows
         quoted = words(row["quotation"])
         runs = word_runs(quoted, NEAR_DUPLICATE_WORDS) or {tuple(quoted)}
         earlier = sorted({first_with[run] for run in runs if run in first_with})
-        if earlier:
-            errors.append(input_error("repeated quotation", file, row=name, column="quotation",
-                                      earlier=", ".join(earlier)))
         for run in runs:
-            first_with.setdefault(run, name)
+            first_with.setdefault(run, row["statement_id"])
+        return {"earlier": ", ".join(earlier)} if earlier else None
     in_split = set(tables.corpus_split["statement_id"])
-    return errors + [input_error("not in split", file, row=name, column="statement_id", id=name)
-                     for name in tables.corpus_statements["statement_id"] if name not in in_split]
+    return tables.errors("corpus_statements", "quotation not in excerpt", "quotation", lambda r: r
+                         if not occurs_in(r["quotation"], r["excerpt"]) else None) \
+        + tables.errors("corpus_statements", "repeated quotation", "quotation", repeated) \
+        + tables.errors("corpus_statements", "not in split", "statement_id", lambda r: r
+                        if r["statement_id"] not in in_split else None)
 
 
 @dataclass(frozen=True)
@@ -223,8 +204,6 @@ def tell_terminal(lines: Sequence[str]) -> None:
     data = "".join(f"{line}\n" for line in lines)
     try:
         os.write(sys.stderr.fileno(), data.encode("utf-8"))
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        stream = sys.__stderr__ or sys.stderr
-        stream.write(data)
-        stream.flush()
+    except (AttributeError, OSError, ValueError):  # no file descriptor behind sys.stderr
+        print(data, end="", file=sys.__stderr__ or sys.stderr, flush=True)
 
