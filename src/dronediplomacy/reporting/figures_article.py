@@ -1,10 +1,8 @@
-"""The eight figures: the article's tables, the coding and the SIPRI context, for papers.
+"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context.
 
-Each builder is registered with :func:`dronediplomacy.reporting.figures.register` and
-returns ``(fig, data)``, ``data`` being exactly what it plots, one row per mark. Counts,
-coded statements and the ownership score come from :mod:`dronediplomacy.analysis.summaries`;
-the agreement from data/derived/agreement.csv (notebook 03). Captions and alt texts are
-the Jinja2 templates templates/figures/<stem>.txt.j2, filled from the plotted data.
+Each builder (see :mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, one row
+of ``data`` per mark; counts, codes and the ownership score come from
+:mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
 """
 
 from __future__ import annotations
@@ -247,9 +245,7 @@ def fig_01_timeline():
     fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2,
                columnspacing=1.2)
     wars = war_rows(shown, panel="timeline", drawn_as="shaded").rename(
-        columns={"start": "date_earliest", "end": "date_latest"}).assign(
-        x_start=[decimal_year(p.start) for p in shown],
-        x_end=[year_after(p.end) if p.end else np.nan for p in shown])
+        columns={"start": "date_earliest", "end": "date_latest"})
     main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated", "undated", "timeline"))
     data = pd.concat([main, detail.assign(layer="item", panel="detail"), wars], ignore_index=True)
     return fig, data.reindex(columns=list(FIG01_COLUMNS)).astype({"lane_row": "Int64"}).round(
@@ -367,15 +363,12 @@ def fig_04_positioning_map():
     offset = cell.cumcount() - (cell["statement_id"].transform("size") - 1) / 2
     points["x"] = (points["alignment_value"].astype(float) + offset * 0.3).round(4)
     points["y"] = points["ownership_score"].astype(float)
-    where, links = points.set_index("statement_id"), tables.statement_responses
-    start, end = where.loc[links["response_id"]], where.loc[links["answers_id"]]
-    arrows = pd.DataFrame({"layer": "response", "statement_id": links["response_id"].to_numpy(),
-                           "answers_id": links["answers_id"].to_numpy(),
-                           "conflict_id": start["conflict_id"].to_numpy(), "x": start["x"].to_numpy(),
-                           "y": start["y"].to_numpy(), "x_to": end["x"].to_numpy(), "y_to": end["y"].to_numpy()})
-    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True)
-    data = data.reindex(columns=list(FIG04_COLUMNS)).astype({"alignment_value": "Int64", "ownership_score": "Int64"})
-
+    xy = points[["statement_id", "conflict_id", "x", "y"]]  # arrows: response -> statement answered
+    arrows = (tables.statement_responses.rename(columns={"response_id": "statement_id"}).merge(xy)
+              .merge(xy.drop(columns="conflict_id").set_axis(["answers_id", "x_to", "y_to"], axis=1))
+              .assign(layer="response"))
+    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True).reindex(
+        columns=list(FIG04_COLUMNS)).astype({"alignment_value": "Int64", "ownership_score": "Int64"})
     fig, ax = style.new_figure(style.TWO_COLUMN, 3.5)
     values, labels = codebook.ordinal_values("alignment"), code_labels(codebook, "alignment")
     y_lo, y_hi = int(min(points["y"].min(), -1)), int(max(points["y"].max(), 1))
@@ -387,18 +380,17 @@ def fig_04_positioning_map():
     for row in points.itertuples():
         colour, down = style.conflict_colour(row.conflict_id), row.statement_id in below
         ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
-                markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white", markeredgecolor=colour)
-        note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
-             va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
-                                                                 facecolor="white", edgecolor="none", alpha=0.85))
+                markeredgecolor=colour, markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white")
+        note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center", zorder=4,
+             va="top" if down else "bottom", bbox=dict(boxstyle="square,pad=0.1", facecolor="white",
+                                                       edgecolor="none", alpha=0.85))
     for a in arrows.itertuples():
         ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
             arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
             shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle="arc3,rad=0.25"))
     ax.set_xticks(list(values.values()),  # a leading "-" is a minus sign; "co-belligerence" keeps its hyphen
                   [textwrap.fill(re.sub(r"^-", "\u2212", labels[c]), 14, break_on_hyphens=False,
-                                 break_long_words=False)
-                   for c in values])
+                                 break_long_words=False) for c in values])
     ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
     ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
     ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
@@ -586,16 +578,16 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
                    hatch=style.ESTIMATE_HATCH if estimate else None)
             note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom", fontsize=6)
     years = range(first, last + 1)
-    ax.set_xlim(first, last + 1)
+    ax.set(xlim=(first, last + 1), ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12),
+           ylabel="Armed UAVs delivered (systems)")
     ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     ax.tick_params(axis="x", length=0)
     for boundary in years[1:]:
         ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
-    ax.set(ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12), ylabel="Armed UAVs delivered (systems)")
     ax.yaxis.grid(True)
     export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
-    note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
-         xycoords="axes fraction", va="top", color="#333333")
+    note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0),
+         0, -14, xycoords="axes fraction", va="top", color="#333333")
     handles = [Patch(facecolor=colours[name], label=capitalise(_to(name))) for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
                          hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))

@@ -1,9 +1,7 @@
-"""Figures 9-11: the article's contrast tested on the statement corpus (notebook 06).
+"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus.
 
-Registered with :func:`dronediplomacy.reporting.figures.register` like figures 1-8; each
-draws a data product of :mod:`dronediplomacy.analysis.inference` as notebook 06 wrote it
-to data/derived/ (nothing is recomputed here), except figure 11's corpus distribution,
-which is the corpus's coded statements (:func:`summaries.coded_statements`).
+Each draws a data product of :mod:`dronediplomacy.analysis.inference` as written to
+data/derived/ (nothing is recomputed here); figure 11 adds the corpus's coded statements.
 """
 
 from __future__ import annotations
