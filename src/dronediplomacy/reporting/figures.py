@@ -44,12 +44,9 @@ DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
 #: ``listing``, leaving ``join`` Jinja2's own), ``short`` (a conflict's short name) and
 #: ``groups`` (a DataFrame's groups in order of appearance, as ``(key, rows)``).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
-TEXTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                           autoescape=False, trim_blocks=True, lstrip_blocks=True)
-TEXTS.filters.update({k: f for k, f in narrative.FILTERS.items() if k != "join"},
-                     listing=narrative.join, short=summaries.conflict_short,
+TEXTS = narrative.environment(TEMPLATES)
+TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,
                      groups=lambda frame, by: list(frame.groupby(by, sort=False)))
-TEXTS.tests["present"] = narrative.present
 TEXTS.globals["TURKISH_SIDE"] = summaries.TURKISH_SIDE
 
 
@@ -246,27 +243,23 @@ def save(stem: str, out_dir: Path | str | None = None) -> SavedFigure:
     return save_figure(fig, stem, data, caption=caption, alt_text=alt_text, out_dir=out_dir)
 
 
-def manifest_frame(out_dir: Path | str | None = None, *, stems=None) -> pd.DataFrame:
-    """The manifest as it must be: a row per registered stem (or per ``stems``), in stem
-    order, described from ``<stem>.csv`` in ``out_dir``; FileNotFoundError if one is missing."""
-    out, rows = Path(out_dir or paths.FIGURES), []
-    for stem in sorted(REGISTRY if stems is None else stems):
-        csv_path = out / f"{stem}.csv"
-        if not csv_path.is_file():
-            raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
-                                    f"run dronediplomacy.reporting.figures.save({stem!r})")
-        entry = spec(stem)
-        rows.append([stem, *entry.describe(pd.read_csv(csv_path)), entry.notebook,
-                     INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
+def manifest_frame(out_dir: Path | str | None = None) -> pd.DataFrame:
+    """The manifest as it must be: a row per registered figure saved in ``out_dir`` (default
+    ``figures/``), in stem order, described from its CSV."""
+    rows = []
+    for stem, entry in sorted(REGISTRY.items()):
+        csv_path = Path(out_dir or paths.FIGURES) / f"{stem}.csv"
+        if csv_path.is_file():
+            rows.append([stem, *entry.describe(pd.read_csv(csv_path)), entry.notebook,
+                         INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
 
 
 def write_manifest(out_dir: Path | str | None = None) -> Path:
-    """Write ``manifest.csv`` for every registered figure saved in ``out_dir`` so far."""
-    out = Path(out_dir or paths.FIGURES)
-    saved = [stem for stem in REGISTRY if (out / f"{stem}.csv").is_file()]
-    atomic.write_csv(out / MANIFEST_NAME, manifest_frame(out, stems=saved))
-    return out / MANIFEST_NAME
+    """Write :func:`manifest_frame` to ``out_dir/manifest.csv``; returns its path."""
+    target = Path(out_dir or paths.FIGURES) / MANIFEST_NAME
+    atomic.write_csv(target, manifest_frame(out_dir))
+    return target
 
 
 def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[str, str]]:

@@ -41,8 +41,8 @@ def fig_09_corpus_move_profile():
     labels = code_labels(load_codebook(), "accountability_move")
     data = _derived("corpus_comparison")
     data = data[(data["speaker_side"] == TURKISH_SIDE) & (data["dimension"] == "accountability_move")]
-    data = data.assign(label=data["code"].map(labels))
-    data = data[["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
+    data = data.assign(label=data["code"].map(labels))[
+        ["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
     wars = list(dict.fromkeys(data["conflict_id"]))
     fig, axes = style.new_figure(style.TWO_COLUMN, 3.3, ncols=2, sharey=True, sharex=True)
     for ax, source in zip(axes, SOURCES):
@@ -119,9 +119,9 @@ def fig_11_article_in_corpus():
         for m in measures:
             rows += [{"layer": "corpus", "conflict_id": cid, "measure": m, "value": v, "count": n,
                       "statement_id": ""} for v, n in mine[m].astype(int).value_counts().sort_index().items()]
+            marked = article[(article["conflict_id"] == cid) & (article["measure"] == m)]
             rows += [{"layer": "article", "conflict_id": cid, "measure": m, "value": r.value,
-                      "count": 1, "statement_id": r.statement_id}
-                     for r in article[(article["conflict_id"] == cid) & (article["measure"] == m)].itertuples()]
+                      "count": 1, "statement_id": r.statement_id} for r in marked.itertuples()]
     data = pd.DataFrame(rows)
     fig, axes = style.new_figure(style.TWO_COLUMN, 3.6, nrows=len(measures), ncols=len(wars), squeeze=False)
     for (i, m), (j, cid) in ((a, b) for a in enumerate(measures) for b in enumerate(wars)):
