@@ -118,7 +118,7 @@ def test_committed_files_are_one_or_two_columns_with_fonts_embedded(committed):
 
 @pytest.fixture(scope="module", params=sorted(figures.REGISTRY))
 def built(request):
-    return request.param, *figures.build(request.param)
+    return request.param, *figures.spec(request.param).build()
 
 
 def test_every_figure_passes_the_rules_and_its_csv_is_what_it_plots(built):

@@ -225,11 +225,6 @@ def spec(stem: str) -> FigureSpec:
     return REGISTRY[stem]
 
 
-def build(stem: str) -> tuple[Figure, pd.DataFrame]:
-    """Build figure ``stem`` without saving it: ``(fig, data)``."""
-    return spec(stem).build()
-
-
 def read_back(data: pd.DataFrame) -> pd.DataFrame:
     """``data`` as pandas reads it back from the CSV that save_figure writes."""
     return pd.read_csv(io.StringIO(data.to_csv(index=False, lineterminator="\n")))

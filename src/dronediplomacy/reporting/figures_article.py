@@ -283,11 +283,10 @@ def _count_figure(count, column: str, height: float, xlabel: str):
     ``count``: :func:`summaries.move_counts` or :func:`summaries.agent_counts`."""
     tables, codebook, coded = _inputs()
     conflicts = _conflicts(tables, coded["conflict_id"])
-    counts = count(coded, codebook, conflicts)
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
-    data = (counts.groupby(["conflict_id", column, "speaker_side"], sort=False)
+    data = (count(coded, codebook, conflicts).groupby(["conflict_id", column, "speaker_side"], sort=False)
             .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
                 sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
     data.insert(2, "label", data[column].map(labels))
@@ -312,8 +311,7 @@ def _count_figure(count, column: str, height: float, xlabel: str):
         ax.set(xlim=(0, top + 0.7), xticks=range(top + 1))
         ax.xaxis.grid(True)
         ax.tick_params(axis="y", length=0)
-    axes[0, 0].set_yticks(range(len(labels)), list(labels.values()))
-    axes[0, 0].set_ylim(len(labels) - 0.5, -0.5)
+    axes[0, 0].set(yticks=range(len(labels)), yticklabels=labels.values(), ylim=(len(labels) - 0.5, -0.5))
     axes[0, len(conflicts) // 2].set_xlabel(xlabel)
     present = [s for s in sides if (data.loc[data["speaker_side"] == s, "count"] > 0).any()]
     fig.legend(handles=[Patch(alpha=0, label="Speaker side:")]

@@ -32,21 +32,17 @@ OTHER_COLOURS: tuple[str, ...] = tuple(
 #: Grey for ink that is no category (grid, reference lines, legend keys of a style).
 NEUTRAL = "#808080"
 #: Hatch marking a value that is (or includes) an estimate; alpha of a shaded war.
-ESTIMATE_HATCH = "//////"
-SHADE_ALPHA = 0.18
-#: Print widths (inches) and the deviation allowed.
-ONE_COLUMN = 3.5
-TWO_COLUMN = 7.2
+ESTIMATE_HATCH, SHADE_ALPHA = "//////", 0.18
+#: Print widths (inches) and the relative deviation allowed.
+ONE_COLUMN, TWO_COLUMN, WIDTH_TOLERANCE = 3.5, 7.2, 0.05
 WIDTHS: tuple[float, ...] = (ONE_COLUMN, TWO_COLUMN)
-WIDTH_TOLERANCE = 0.05
 #: The rcParams every figure is drawn and saved with, on top of matplotlib's defaults.
 RC_PARAMS: dict[str, object] = {**_DATA["rc_params"],
                                 "axes.prop_cycle": cycler(color=list(OTHER_COLOURS))}
-#: Smallest font size (points at print size); raster resolution; SVG id salt.
-MIN_FONT_SIZE = 6.0
+#: Smallest font size and that of small annotations (ids next to marks), points at print size.
+MIN_FONT_SIZE, LABEL_SIZE = 6.0, 6.5
+#: Raster resolution; SVG id salt.
 PNG_DPI, SVG_HASHSALT = RC_PARAMS["savefig.dpi"], RC_PARAMS["svg.hashsalt"]
-#: Font size of small annotations (ids next to marks).
-LABEL_SIZE = 6.5
 
 
 def conflict_colour(conflict_id: str) -> str:
