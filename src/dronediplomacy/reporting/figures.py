@@ -266,16 +266,15 @@ def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[s
             return []
         raise InputError(manifest, "is missing.", fix="run notebook 04 (python -m "
                          "dronediplomacy.running.runner 04), which writes the figures and it.")
-    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False)
+    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False).map(str.strip)
     missing = [c for c in MANIFEST_COLUMNS if c not in rows.columns]
     if missing:
         raise InputError(manifest, f"missing column(s) {', '.join(missing)}.", column=missing[0],
                          fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
-    rows = [{k: v.strip() for k, v in row.items()} for row in rows.to_dict("records")]
-    for line, row in enumerate(rows, start=2):
-        if not row["stem"]:
+    for line, stem in enumerate(rows["stem"], start=2):
+        if not stem:
             raise InputError(manifest, "empty figure stem.", row=line, column="stem")
-    return rows
+    return rows.to_dict("records")
 
 
 def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):

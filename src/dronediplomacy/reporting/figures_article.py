@@ -222,8 +222,7 @@ def fig_01_timeline():
         for item in detail.itertuples():
             _draw_item(ax_d, item, -item.lane_row - 0.5, d_min, d_max)
         months = pd.date_range(zoom.start - pad, zoom.end + pad, freq="MS").date
-        ax_d.set(xlim=(d_min, d_max), ylim=(-len(detail), 0),
-                 xlabel="Date (detail of the shaded war above)")
+        ax_d.set(xlim=(d_min, d_max), ylim=(-len(detail), 0), xlabel="Date (detail of the shaded war above)")
         ax_d.set_xticks([decimal_year(m) for m in months], [f"1 {m:%b %Y}" for m in months])
         ax_d.xaxis.grid(True)
         ax_d.set_yticks([-len(detail) / 2], [f"{conflict_short(zoom.conflict_id)}\n(detail)"],
@@ -234,8 +233,7 @@ def fig_01_timeline():
                Line2D([], [], color=grey, linewidth=3.0, label="Dated within an interval"),
                Line2D([], [], color=grey, linewidth=1.0, linestyle=DOTTED,
                       label="One bound known: dotted arrow to the axis edge")]
-    fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2,
-               columnspacing=1.2)
+    fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2, columnspacing=1.2)
     wars = war_rows(shown, panel="timeline", drawn_as="shaded").rename(
         columns={"start": "date_earliest", "end": "date_latest"})
     main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated", "undated", "timeline"))
