@@ -64,7 +64,7 @@ class SavedFigure:
     png: Path
     csv: Path
     data: pd.DataFrame = field(repr=False, compare=False)
-    alt_text: str = field(repr=False)
+    alt_text: str
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -75,8 +75,7 @@ class SavedFigure:
         png, inches = screen_png(self.png)
         return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH), "alt": self.alt_text}
 
-    def _repr_png_(self):  # IPython's display protocol
-        return self.screen_copy()
+    _repr_png_ = screen_copy  # IPython's display protocol
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text form
         printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"

@@ -65,9 +65,9 @@ def _conflict_keys(conflicts, prefix: str = "", speakers: bool = True) -> list[L
 def _rules(ax, groups) -> None:
     """A grey rule between consecutive rows (0, 1, ...) whose group differs."""
     groups = list(groups)
-    for i in range(1, len(groups)):
-        if groups[i] != groups[i - 1]:
-            ax.axhline(i - 0.5, color=style.NEUTRAL, linewidth=0.5)
+    for i, (above, below) in enumerate(zip(groups, groups[1:])):
+        if above != below:
+            ax.axhline(i + 0.5, color=style.NEUTRAL, linewidth=0.5)
 
 
 def _matrix(ax, data: pd.DataFrame, hit: str, rows, columns, counted: str) -> None:
