@@ -40,9 +40,9 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: The captions and alt texts, with :mod:`narrative`'s filters (its "A, B and C" join as
-#: ``listing``, leaving ``join`` Jinja2's own), ``short`` (a conflict's short name) and
-#: ``groups`` (a DataFrame's groups in order of appearance, as ``(key, rows)``).
+#: The captions and alt texts: :func:`narrative.environment` (its filters; undefined names an
+#: error) with its "A, B and C" join as ``listing`` (``join`` is Jinja2's own), ``short`` (a
+#: conflict's short name) and ``groups`` (a DataFrame's groups in order, as ``(key, rows)``).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
 TEXTS = narrative.environment(TEMPLATES)
 TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,
