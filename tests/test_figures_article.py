@@ -40,7 +40,7 @@ def coded(tables, codebook):
 
 @pytest.fixture(scope="module")
 def built():
-    return {stem: figures.build(stem) for stem in ARTICLE_STEMS}
+    return {stem: figures.spec(stem).build() for stem in ARTICLE_STEMS}
 
 
 def texts(fig) -> list[str]:
@@ -195,7 +195,7 @@ def test_agreement_rows_order_and_classify(codebook):
 
 def test_fig07_shows_an_undefined_alpha_as_undefined_not_as_a_value(monkeypatch):
     monkeypatch.setattr(fa, "read_agreement", lambda: AGREEMENT)
-    fig, data = figures.build("fig-07-agreement")
+    fig, data = figures.spec("fig-07-agreement").build()
     ax = fig.axes[0]
     undefined = data.loc[data["status"] == "undefined", "row"]
     for row in undefined:

@@ -1,16 +1,11 @@
-"""The figure set: a registry of builders, saving for papers, and the manifest.
+"""The figure set: a registry of builders, saving in three formats, and the manifest.
 
-A builder, registered with :func:`register`, takes no arguments, draws with
-``style.new_figure`` (one or two columns, no title) and returns ``(fig, data)``: the
-figure and a DataFrame of exactly what it plots. Caption and alt text are rendered from
-that DataFrame *as read back from its CSV*, so the numbers they state are the numbers
-plotted: by the macros ``caption()`` and ``alt_text()`` of the Jinja2 template
-``templates/figures/<stem>.txt.j2`` (StrictUndefined), or given as strings or functions.
-``save(stem)`` checks the figure (:func:`check_figure`) and writes
-``figures/<stem>.{pdf,svg,png,csv}`` atomically (TrueType fonts in the PDF, text as
-paths in the SVG, 300-dpi PNG; no dates or versions, so the same bytes on every run);
-``write_manifest()`` generates ``figures/manifest.csv`` from the registry. The builders
-live in :mod:`dronediplomacy.reporting.figures_article`, imported at the end.
+A builder, registered with :func:`register`, draws with ``style.new_figure`` (one or two
+columns, no title) and returns ``(fig, data)``, ``data`` being exactly what it plots. The
+macros ``caption()`` and ``alt_text()`` of ``templates/figures/<stem>.txt.j2`` describe
+``data`` as read back from its CSV, so they state the numbers plotted. :func:`save`
+checks the figure and writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and
+byte-stably; :func:`write_manifest` writes ``figures/manifest.csv`` from the registry.
 ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
 """
 
@@ -23,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence
 
 import jinja2
 import pandas as pd
@@ -37,7 +32,6 @@ from dronediplomacy.errors import InputError
 from dronediplomacy.reporting import narrative, style
 from dronediplomacy import pipeline
 
-TextSource = Union[str, Callable[[pd.DataFrame], str]]
 #: A figure's stem: ``fig-NN-slug``; the files written for it.
 STEM_PATTERN = re.compile(r"fig-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
 SUFFIXES: tuple[str, ...] = (".pdf", ".svg", ".png", ".csv")
@@ -46,17 +40,13 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: The captions and alt texts (shipped with the package, see pyproject.toml): the house
-#: style's filters of :mod:`narrative` (its "A, B and C" join named ``listing``, so that
-#: ``join`` is Jinja2's own), ``short`` (a conflict's short name) and ``groups`` (a
-#: DataFrame's groups in order of appearance, as ``(key, rows)``).
+#: The captions and alt texts: :func:`narrative.environment` (its filters; undefined names an
+#: error) with its "A, B and C" join as ``listing`` (``join`` is Jinja2's own), ``short`` (a
+#: conflict's short name) and ``groups`` (a DataFrame's groups in order, as ``(key, rows)``).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
-TEXTS = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                           autoescape=False, trim_blocks=True, lstrip_blocks=True)
-TEXTS.filters.update({k: f for k, f in narrative.FILTERS.items() if k != "join"},
-                     listing=narrative.join, short=summaries.conflict_short,
+TEXTS = narrative.environment(TEMPLATES)
+TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,
                      groups=lambda frame, by: list(frame.groupby(by, sort=False)))
-TEXTS.tests["present"] = narrative.present
 TEXTS.globals["TURKISH_SIDE"] = summaries.TURKISH_SIDE
 
 
@@ -73,8 +63,8 @@ class SavedFigure:
     svg: Path
     png: Path
     csv: Path
-    data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    alt_text: str = ""
+    data: pd.DataFrame = field(repr=False, compare=False)
+    alt_text: str
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -83,11 +73,9 @@ class SavedFigure:
     def screen_copy(self) -> tuple[bytes, dict[str, int | str]]:
         """The PNG as shown on screen (:func:`screen_png`), its CSS width and alt text."""
         png, inches = screen_png(self.png)
-        return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH),
-                     **({"alt": self.alt_text} if self.alt_text else {})}
+        return png, {"width": round(inches * SCREEN_SHOWN_PX_PER_INCH), "alt": self.alt_text}
 
-    def _repr_png_(self):  # IPython's display protocol
-        return self.screen_copy()
+    _repr_png_ = screen_copy  # IPython's display protocol
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text form
         printer.text(f"{self.stem}: {paths.relative(self.png.parent)}/{self.stem}"
@@ -139,17 +127,17 @@ def check_figure(fig: Figure) -> None:
                               "figure (it would be cut off); make room for it in the layout")
 
 
-def screen_png(png: Path | str | bytes) -> tuple[bytes, float]:
-    """A saved PNG (path or bytes) for the screen, and its width in inches: resampled to
-    SCREEN_DPI (box filter) and SCREEN_COLOURS colours without dithering (a third of the
-    size, no visible loss for flat colours and text). Same file, same bytes."""
+def screen_png(png: Path | str) -> tuple[bytes, float]:
+    """A saved PNG for the screen, and its width in inches: resampled to SCREEN_DPI (box
+    filter) and SCREEN_COLOURS colours without dithering (a third of the size, no visible
+    loss for flat colours and text). Same file, same bytes."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(png) if isinstance(png, bytes) else png) as image:
-        source_dpi = float(image.info.get("dpi", (style.PNG_DPI,))[0]) or float(style.PNG_DPI)
+    with Image.open(png) as image:
+        source_dpi = image.info.get("dpi", (style.PNG_DPI,))[0]
         inches = image.width / source_dpi
         flat = image.convert("RGB")  # the figures are opaque (white face colour)
-    size = (max(1, round(inches * SCREEN_DPI)), max(1, round(flat.height * SCREEN_DPI / source_dpi)))
+    size = (round(inches * SCREEN_DPI), round(flat.height * SCREEN_DPI / source_dpi))
     small = flat.resize(size, Image.Resampling.BOX).quantize(
         colors=SCREEN_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
@@ -158,23 +146,19 @@ def screen_png(png: Path | str | bytes) -> tuple[bytes, float]:
 
 
 def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt_text: str,
-                inputs: Sequence[str], notebook: str,
                 out_dir: Path | str | None = None) -> SavedFigure:
     """Check ``fig`` and write ``<stem>.pdf/.svg/.png`` and ``<stem>.csv`` (``data``) to
     ``out_dir`` (default ``figures/``), caption and alt text in each file's metadata; all
-    four or none. ValueError for a bad stem or an empty description, FigureRuleError for
-    a figure breaking a rule (nothing written then)."""
+    four or none. ValueError for a bad stem, an empty description or empty data,
+    FigureRuleError for a figure breaking a rule (nothing written then)."""
     if not STEM_PATTERN.fullmatch(stem):
         raise ValueError(f"stem {stem!r} is not of the form fig-NN-slug (e.g. fig-08-sipri-deliveries)")
-    for name, value in (("caption", caption), ("alt_text", alt_text), ("notebook", notebook)):
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{stem}: {name} must be a non-empty string")
-    if isinstance(inputs, str) or not inputs or not all(isinstance(i, str) and i for i in inputs):
-        raise ValueError(f"{stem}: inputs must be a non-empty sequence of table paths")
-    if not isinstance(data, pd.DataFrame) or data.empty:
+    for name, value in (("caption", caption), ("alt_text", alt_text)):
+        if not value.strip():
+            raise ValueError(f"{stem}: {name} must not be empty")
+    if data.empty:
         raise ValueError(f"{stem}: data must be the non-empty DataFrame the figure plots")
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
-    targets = {suffix: out / f"{stem}{suffix}" for suffix in SUFFIXES}
+    targets = {suffix: Path(out_dir or paths.FIGURES) / f"{stem}{suffix}" for suffix in SUFFIXES}
     with style.figure_style():
         check_figure(fig)
         with contextlib.ExitStack() as stack:  # renamed onto the targets only if all succeed
@@ -191,43 +175,35 @@ def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of the set: how to build it and how to describe it."""
+    """One figure of the set: its builder, the tables it reads and its notebook; ``values``
+    gives its template what it cannot compute from the data."""
 
     stem: str
     builder: Callable[[], "tuple[Figure, pd.DataFrame]"]
-    caption: TextSource
-    alt_text: TextSource
     inputs: tuple[str, ...]
     notebook: str = DEFAULT_NOTEBOOK
+    values: Callable[[pd.DataFrame], dict] | None = None
 
     def build(self) -> tuple[Figure, pd.DataFrame]:
         with style.figure_style():
             return self.builder()
 
     def describe(self, data: pd.DataFrame) -> tuple[str, str]:
-        """Caption and alt text, from ``data`` as read back from the figure's CSV."""
-        return tuple(" ".join((s(data) if callable(s) else s).split())
-                     for s in (self.caption, self.alt_text))
+        """Caption and alt text: the template's macros, given ``d`` (``data`` as read back
+        from the figure's CSV) and ``values(d)``; jinja2.UndefinedError for a misspelt name."""
+        context = {"d": data, **(self.values(data) if self.values else {})}
+        texts = TEXTS.get_template(f"{self.stem}.txt.j2").make_module(context)
+        return " ".join(texts.caption().split()), " ".join(texts.alt_text().split())
 
 
 #: Every registered figure, by stem.
 REGISTRY: dict[str, FigureSpec] = {}
 
 
-def _template_text(stem: str, name: str, values) -> Callable[[pd.DataFrame], str]:
-    """Macro ``name`` of ``<stem>.txt.j2``, given ``d`` (the data) and ``values(d)``."""
-    def render(data: pd.DataFrame) -> str:
-        context = {"d": data, **(values(data) if values else {})}
-        return getattr(TEXTS.get_template(f"{stem}.txt.j2").make_module(context), name)()
-    return render
-
-
-def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBOOK,
-             caption: TextSource | None = None, alt_text: TextSource | None = None, values=None):
-    """Decorator: register the decorated function as the builder of figure ``stem``. A
-    caption or alt text not given is its macro in ``templates/figures/<stem>.txt.j2``,
-    filled with ``d`` and ``values(d)`` (a dict; for what the template cannot compute).
-    ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
+def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBOOK, values=None):
+    """Decorator: register the decorated function as the builder of figure ``stem``,
+    described by ``templates/figures/<stem>.txt.j2`` (see :class:`FigureSpec`). ValueError
+    for a malformed or repeated stem, no inputs, or an unknown notebook."""
     if not STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:
@@ -236,9 +212,7 @@ def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBO
         raise ValueError(f"{stem}: notebook {notebook!r} is not in pipeline.NOTEBOOKS")
 
     def decorate(builder):
-        texts = [given if given is not None else _template_text(stem, name, values)
-                 for name, given in (("caption", caption), ("alt_text", alt_text))]
-        REGISTRY[stem] = FigureSpec(stem, builder, *texts, tuple(inputs), notebook)
+        REGISTRY[stem] = FigureSpec(stem, builder, tuple(inputs), notebook, values)
         return builder
     return decorate
 
@@ -248,11 +222,6 @@ def spec(stem: str) -> FigureSpec:
     if stem not in REGISTRY:
         raise KeyError(f"no figure {stem!r} is registered; registered: {', '.join(sorted(REGISTRY))}")
     return REGISTRY[stem]
-
-
-def build(stem: str) -> tuple[Figure, pd.DataFrame]:
-    """Build figure ``stem`` without saving it: ``(fig, data)``."""
-    return spec(stem).build()
 
 
 def read_back(data: pd.DataFrame) -> pd.DataFrame:
@@ -265,31 +234,26 @@ def save(stem: str, out_dir: Path | str | None = None) -> SavedFigure:
     entry = spec(stem)
     fig, data = entry.build()
     caption, alt_text = entry.describe(read_back(data))
-    return save_figure(fig, stem, data, caption=caption, alt_text=alt_text,
-                       inputs=entry.inputs, notebook=entry.notebook, out_dir=out_dir)
+    return save_figure(fig, stem, data, caption=caption, alt_text=alt_text, out_dir=out_dir)
 
 
-def manifest_frame(out_dir: Path | str | None = None, *, stems=None) -> pd.DataFrame:
-    """The manifest as it must be: a row per registered stem (or per ``stems``), in stem
-    order, described from ``<stem>.csv`` in ``out_dir``; FileNotFoundError if one is missing."""
-    out, rows = Path(out_dir) if out_dir is not None else paths.FIGURES, []
-    for stem in sorted(REGISTRY if stems is None else stems):
-        csv_path = out / f"{stem}.csv"
-        if not csv_path.is_file():
-            raise FileNotFoundError(f"{paths.relative(csv_path)} is missing; "
-                                    f"run dronediplomacy.reporting.figures.save({stem!r})")
-        entry = spec(stem)
-        rows.append([stem, *entry.describe(pd.read_csv(csv_path)), entry.notebook,
-                     INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
+def manifest_frame(out_dir: Path | str | None = None) -> pd.DataFrame:
+    """The manifest as it must be: a row per registered figure saved in ``out_dir`` (default
+    ``figures/``), in stem order, described from its CSV."""
+    rows = []
+    for stem, entry in sorted(REGISTRY.items()):
+        csv_path = Path(out_dir or paths.FIGURES) / f"{stem}.csv"
+        if csv_path.is_file():
+            rows.append([stem, *entry.describe(pd.read_csv(csv_path)), entry.notebook,
+                         INPUTS_SEPARATOR.join(entry.inputs), paths.relative(csv_path)])
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
 
 
 def write_manifest(out_dir: Path | str | None = None) -> Path:
-    """Write ``manifest.csv`` for every registered figure saved in ``out_dir`` so far."""
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
-    saved = [stem for stem in REGISTRY if (out / f"{stem}.csv").is_file()]
-    atomic.write_csv(out / MANIFEST_NAME, manifest_frame(out, stems=saved))
-    return out / MANIFEST_NAME
+    """Write :func:`manifest_frame` to ``out_dir/manifest.csv``; returns its path."""
+    target = Path(out_dir or paths.FIGURES) / MANIFEST_NAME
+    atomic.write_csv(target, manifest_frame(out_dir))
+    return target
 
 
 def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[str, str]]:
@@ -301,16 +265,15 @@ def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[s
             return []
         raise InputError(manifest, "is missing.", fix="run notebook 04 (python -m "
                          "dronediplomacy.running.runner 04), which writes the figures and it.")
-    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False)
+    rows = pd.read_csv(manifest, dtype=str, keep_default_na=False).map(str.strip)
     missing = [c for c in MANIFEST_COLUMNS if c not in rows.columns]
     if missing:
         raise InputError(manifest, f"missing column(s) {', '.join(missing)}.", column=missing[0],
                          fix=f"the manifest needs the columns {', '.join(MANIFEST_COLUMNS)}.")
-    rows = [{k: v.strip() for k, v in row.items()} for row in rows.to_dict("records")]
-    for line, row in enumerate(rows, start=2):
-        if not row["stem"]:
+    for line, stem in enumerate(rows["stem"], start=2):
+        if not stem:
             raise InputError(manifest, "empty figure stem.", row=line, column="stem")
-    return rows
+    return rows.to_dict("records")
 
 
 def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
@@ -324,18 +287,13 @@ def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
 
 @dataclass(frozen=True)
 class WarPeriod:
-    """A war drawn as a shaded period: ``end`` None means still going on."""
+    """A war drawn as a shaded period (conflicts.csv, whose validation orders the dates):
+    ``end`` None means still going on."""
 
     conflict_id: str
     label: str
     start: date
     end: date | None = None
-
-    def __post_init__(self) -> None:
-        style.conflict_colour(self.conflict_id)  # an unknown id fails here, clearly
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"{self.conflict_id}: war period ends ({self.end}) before it "
-                             f"starts ({self.start})")
 
     def label_with_dates(self) -> str:
         """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a parenthesis ending
@@ -385,10 +343,12 @@ def war_handles(periods: Sequence[WarPeriod]) -> list[Patch]:
 
 
 def war_rows(periods: Sequence[WarPeriod], **columns) -> pd.DataFrame:
-    """The shaded wars as rows of a figure's data (label with dates, ISO start and end)."""
+    """The shaded wars as rows of a figure's data: label with dates, ISO start and end,
+    their decimal years ``x_start`` and ``x_end`` (NaN: going on)."""
     return pd.DataFrame([{"layer": "war period", "conflict_id": p.conflict_id, **columns,
                           "label": p.label_with_dates(), "start": p.start.isoformat(),
-                          "end": p.end.isoformat() if p.end else ""} for p in periods])
+                          "end": p.end.isoformat() if p.end else "", "x_start": decimal_year(p.start),
+                          "x_end": year_after(p.end) if p.end else float("nan")} for p in periods])
 
 
 # The builders of the figure set register themselves.
@@ -397,8 +357,7 @@ from dronediplomacy.reporting import figures_corpus  # noqa: E402,F401  (figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dronediplomacy.reporting.figures [stem ...]``: save the named (default
-    every) figure and the manifest."""
+    """Save the named (default every) figure and the manifest; 1 on an error."""
     try:
         for stem in (argv if argv is not None else sys.argv[1:]) or sorted(REGISTRY):
             print(f"wrote {', '.join(paths.relative(p) for p in save(stem).files)}")

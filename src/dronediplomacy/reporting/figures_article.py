@@ -1,10 +1,8 @@
-"""The eight figures: the article's tables, the coding and the SIPRI context, for papers.
+"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context.
 
-Each builder is registered with :func:`dronediplomacy.reporting.figures.register` and
-returns ``(fig, data)``, ``data`` being exactly what it plots, one row per mark. Counts,
-coded statements and the ownership score come from :mod:`dronediplomacy.analysis.summaries`;
-the agreement from data/derived/agreement.csv (notebook 03). Captions and alt texts are
-the Jinja2 templates templates/figures/<stem>.txt.j2, filled from the plotted data.
+Each builder (see :mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, one row
+of ``data`` per mark; counts, codes and the ownership score come from
+:mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
 """
 
 from __future__ import annotations
@@ -42,9 +40,9 @@ def _inputs():
     return tables, codebook, summaries.coded_statements(tables, codebook)
 
 
-def _conflicts(tables: Tables, coded: pd.DataFrame) -> list[str]:
-    """The conflicts that have statements, in the order of conflicts.csv."""
-    return [c for c in tables.conflicts["conflict_id"] if (coded["conflict_id"] == c).any()]
+def _conflicts(tables: Tables, ids: pd.Series) -> list[str]:
+    """The conflicts among ``ids``, in the order of conflicts.csv."""
+    return [c for c in tables.conflicts["conflict_id"] if c in set(ids)]
 
 
 def _colour_ticks(ticks, conflicts) -> None:
@@ -67,9 +65,9 @@ def _conflict_keys(conflicts, prefix: str = "", speakers: bool = True) -> list[L
 def _rules(ax, groups) -> None:
     """A grey rule between consecutive rows (0, 1, ...) whose group differs."""
     groups = list(groups)
-    for i in range(1, len(groups)):
-        if groups[i] != groups[i - 1]:
-            ax.axhline(i - 0.5, color=style.NEUTRAL, linewidth=0.5)
+    for i, (above, below) in enumerate(zip(groups, groups[1:])):
+        if above != below:
+            ax.axhline(i + 0.5, color=style.NEUTRAL, linewidth=0.5)
 
 
 def _matrix(ax, data: pd.DataFrame, hit: str, rows, columns, counted: str) -> None:
@@ -111,24 +109,19 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
     ``x_start``/``x_end``: decimal years of the bounds; ``lane_row``: dated items in time
     order, then undated ones in id order (a wrapped label takes several rows)."""
     speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
-    rows = []
-    for kind, frame, id_column in (("statement", tables.statements, "statement_id"),
-                                   ("event", tables.events, "event_id")):
-        for r in frame.to_dict("records"):
-            early, late = (date.fromisoformat(r[c]) if isinstance(r[c], str) else None
-                           for c in ("date_earliest", "date_latest"))
-            detail = (speakers.get(r["actor_id"], r["actor_id"]) if kind == "statement"
-                      else str(r["event_type"]).replace("_", " "))
-            rows.append({"conflict_id": r["conflict_id"], "kind": kind, "item_id": r[id_column],
-                         "label": f"{r[id_column]} {detail}", "date_precision": r["date_precision"],
-                         "date_earliest": early.isoformat() if early else "",
-                         "date_latest": late.isoformat() if late else "",
-                         "drawn_as": ("undated" if not (early or late) else "open_start" if not early
-                                      else "open_end" if not late else "point" if early == late
-                                      else "interval"),
-                         "x_start": decimal_year(early) if early else np.nan,
-                         "x_end": year_after(late) if late else np.nan})
-    items = pd.DataFrame(rows)
+    st, ev = tables.statements, tables.events
+    items = pd.concat([st.assign(kind="statement", item_id=st["statement_id"],
+                                 detail=st["actor_id"].map(lambda actor: speakers.get(actor, actor))),
+                       ev.assign(kind="event", item_id=ev["event_id"],
+                                 detail=ev["event_type"].str.replace("_", " "))], ignore_index=True)
+    early, late = items["date_earliest"], items["date_latest"]  # ISO dates, or missing
+    items = items.assign(
+        label=items["item_id"] + " " + items["detail"],
+        date_earliest=early.fillna(""), date_latest=late.fillna(""),
+        x_start=early.map(lambda d: decimal_year(date.fromisoformat(d)), na_action="ignore"),
+        x_end=late.map(lambda d: year_after(date.fromisoformat(d)), na_action="ignore"),
+        drawn_as=np.select([early.isna() & late.isna(), early.isna(), late.isna(), early == late],
+                           ["undated", "open_start", "open_end", "point"], "interval"))
     lane = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
     undated = items["drawn_as"] == "undated"
     items = items.assign(_lane=lane, _undated=undated, _s=items["x_start"].fillna(-np.inf),
@@ -179,11 +172,10 @@ def fig_01_timeline():
     if not outside.empty:
         raise ValueError(f"items outside {TIMELINE_FIRST_YEAR}–{TIMELINE_LAST_YEAR}: "
                          f"{', '.join(outside['item_id'])}; widen the timeline")
-    short = [p for p in periods if p.end and year_after(p.end) - decimal_year(p.start) < 1]
-    zoom = min(short, key=lambda p: p.end - p.start, default=None)
+    zoom = min((p for p in periods if p.end and year_after(p.end) - decimal_year(p.start) < 1),
+               key=lambda p: p.end - p.start, default=None)  # the shortest war under a year
     detail = dated[dated["conflict_id"] == (zoom.conflict_id if zoom else None)]
     detail = detail.assign(lane_row=range(len(detail)))
-
     gap, rows = 0.9, items.groupby("conflict_id")["_rows"].max()
     lane_rows = {c: int(rows.get(c, 1)) for c in lanes}
     lane_top = dict(zip(lanes, -np.cumsum([0] + [lane_rows[c] + gap for c in lanes[:-1]])))
@@ -206,8 +198,7 @@ def fig_01_timeline():
                   color=style.conflict_colour(item.conflict_id), markersize=3.5)
         note(ax_u, label, (0.05, y - label.count("\n") / 2), 4, va="center",
              linespacing=ROW_IN * 72 / (style.LABEL_SIZE * 1.2))
-    ax.set_xlim(x_min, x_max)
-    ax.set_ylim(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0)
+    ax.set(xlim=(x_min, x_max), ylim=(lane_top[lanes[-1]] - lane_rows[lanes[-1]], 0))
     years = range(TIMELINE_FIRST_YEAR, TIMELINE_LAST_YEAR + 2)
     ax.set_xticks(list(years), [str(y) if y <= TIMELINE_LAST_YEAR else "" for y in years])
     ax.xaxis.grid(True)
@@ -231,25 +222,20 @@ def fig_01_timeline():
         for item in detail.itertuples():
             _draw_item(ax_d, item, -item.lane_row - 0.5, d_min, d_max)
         months = pd.date_range(zoom.start - pad, zoom.end + pad, freq="MS").date
-        ax_d.set(xlim=(d_min, d_max), ylim=(-len(detail), 0),
-                 xlabel="Date (detail of the shaded war above)")
+        ax_d.set(xlim=(d_min, d_max), ylim=(-len(detail), 0), xlabel="Date (detail of the shaded war above)")
         ax_d.set_xticks([decimal_year(m) for m in months], [f"1 {m:%b %Y}" for m in months])
         ax_d.xaxis.grid(True)
         ax_d.set_yticks([-len(detail) / 2], [f"{conflict_short(zoom.conflict_id)}\n(detail)"],
-                        fontweight="bold")
+                        fontweight="bold", color=style.conflict_colour(zoom.conflict_id))
         ax_d.tick_params(axis="y", length=0)
-        _colour_ticks(ax_d.get_yticklabels(), [zoom.conflict_id])
     grey = style.NEUTRAL
     handles = [_dot("Statement (st) on one day", grey, grey), _dot("Event (ev) on one day", grey, grey, "s"),
                Line2D([], [], color=grey, linewidth=3.0, label="Dated within an interval"),
                Line2D([], [], color=grey, linewidth=1.0, linestyle=DOTTED,
                       label="One bound known: dotted arrow to the axis edge")]
-    fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2,
-               columnspacing=1.2)
+    fig.legend(handles=handles + war_handles(shown), loc="outside upper center", ncols=2, columnspacing=1.2)
     wars = war_rows(shown, panel="timeline", drawn_as="shaded").rename(
-        columns={"start": "date_earliest", "end": "date_latest"}).assign(
-        x_start=[decimal_year(p.start) for p in shown],
-        x_end=[year_after(p.end) if p.end else np.nan for p in shown])
+        columns={"start": "date_earliest", "end": "date_latest"})
     main = items.assign(layer="item", panel=np.where(items["drawn_as"] == "undated", "undated", "timeline"))
     data = pd.concat([main, detail.assign(layer="item", panel="detail"), wars], ignore_index=True)
     return fig, data.reindex(columns=list(FIG01_COLUMNS)).astype({"lane_row": "Int64"}).round(
@@ -266,11 +252,10 @@ def fig_02_coded_matrix():
     moves, labels = codebook.move_ids, code_labels(codebook, "accountability_move")
     order = {c: i for i, c in enumerate(tables.conflicts["conflict_id"])}
     coded = coded.sort_values("conflict_id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    data = coded.melt(id_vars=["statement_id", "conflict_id", "speaker", "speaker_side"],
-                      value_vars=moves, var_name="move", value_name="coded")
-    data["move_label"] = data["move"].map(labels)
-    data["row"] = data["statement_id"].map({s: i for i, s in enumerate(coded["statement_id"])})
-    data["column"] = data["move"].map(moves.index)
+    data = coded.melt(id_vars=["statement_id", "conflict_id", "speaker", "speaker_side"], value_vars=moves,
+                      var_name="move", value_name="coded", ignore_index=False)  # index: the row
+    data = data.assign(move_label=data["move"].map(labels), row=data.index,
+                       column=data["move"].map(moves.index))
     data = data.sort_values(["row", "column"]).reset_index(drop=True)
     fig, ax = style.new_figure(style.TWO_COLUMN, 1.35 + 0.16 * len(coded))
     _matrix(ax, data, "coded", [f"{r.statement_id} {r.speaker}" for r in coded.itertuples()],
@@ -283,7 +268,7 @@ def fig_02_coded_matrix():
         colours = [style.conflict_colour(c) for c in part["conflict_id"]]
         ax.scatter(part["column"], part["row"], s=34, zorder=3, linewidths=1.3,
                    facecolors=colours if turkish else "white", edgecolors=colours)
-    conflicts = _conflicts(tables, coded)
+    conflicts = _conflicts(tables, coded["conflict_id"])
     fig.legend(handles=_conflict_keys(conflicts), loc="outside lower center", ncols=len(conflicts) + 2)
     return fig, data[["statement_id", "conflict_id", "speaker", "speaker_side", "move", "move_label",
                       "coded", "row", "column"]]
@@ -295,12 +280,11 @@ def _count_figure(count, column: str, height: float, xlabel: str):
     """A panel per conflict, a bar per code split by speaker side, counts inside and at the end;
     ``count``: :func:`summaries.move_counts` or :func:`summaries.agent_counts`."""
     tables, codebook, coded = _inputs()
-    conflicts = _conflicts(tables, coded)
-    counts = count(coded, codebook, conflicts)
+    conflicts = _conflicts(tables, coded["conflict_id"])
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
-    data = (counts.groupby(["conflict_id", column, "speaker_side"], sort=False)
+    data = (count(coded, codebook, conflicts).groupby(["conflict_id", column, "speaker_side"], sort=False)
             .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
                 sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
     data.insert(2, "label", data[column].map(labels))
@@ -325,8 +309,7 @@ def _count_figure(count, column: str, height: float, xlabel: str):
         ax.set(xlim=(0, top + 0.7), xticks=range(top + 1))
         ax.xaxis.grid(True)
         ax.tick_params(axis="y", length=0)
-    axes[0, 0].set_yticks(range(len(labels)), list(labels.values()))
-    axes[0, 0].set_ylim(len(labels) - 0.5, -0.5)
+    axes[0, 0].set(yticks=range(len(labels)), yticklabels=labels.values(), ylim=(len(labels) - 0.5, -0.5))
     axes[0, len(conflicts) // 2].set_xlabel(xlabel)
     present = [s for s in sides if (data.loc[data["speaker_side"] == s, "count"] > 0).any()]
     fig.legend(handles=[Patch(alpha=0, label="Speaker side:")]
@@ -367,15 +350,12 @@ def fig_04_positioning_map():
     offset = cell.cumcount() - (cell["statement_id"].transform("size") - 1) / 2
     points["x"] = (points["alignment_value"].astype(float) + offset * 0.3).round(4)
     points["y"] = points["ownership_score"].astype(float)
-    where, links = points.set_index("statement_id"), tables.statement_responses
-    start, end = where.loc[links["response_id"]], where.loc[links["answers_id"]]
-    arrows = pd.DataFrame({"layer": "response", "statement_id": links["response_id"].to_numpy(),
-                           "answers_id": links["answers_id"].to_numpy(),
-                           "conflict_id": start["conflict_id"].to_numpy(), "x": start["x"].to_numpy(),
-                           "y": start["y"].to_numpy(), "x_to": end["x"].to_numpy(), "y_to": end["y"].to_numpy()})
-    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True)
-    data = data.reindex(columns=list(FIG04_COLUMNS)).astype({"alignment_value": "Int64", "ownership_score": "Int64"})
-
+    xy = points[["statement_id", "conflict_id", "x", "y"]]  # arrows: response -> statement answered
+    arrows = (tables.statement_responses.rename(columns={"response_id": "statement_id"}).merge(xy)
+              .merge(xy.drop(columns="conflict_id").set_axis(["answers_id", "x_to", "y_to"], axis=1))
+              .assign(layer="response"))
+    data = pd.concat([points.assign(layer="statement"), arrows], ignore_index=True).reindex(
+        columns=list(FIG04_COLUMNS)).astype({"alignment_value": "Int64", "ownership_score": "Int64"})
     fig, ax = style.new_figure(style.TWO_COLUMN, 3.5)
     values, labels = codebook.ordinal_values("alignment"), code_labels(codebook, "alignment")
     y_lo, y_hi = int(min(points["y"].min(), -1)), int(max(points["y"].max(), 1))
@@ -386,26 +366,25 @@ def fig_04_positioning_map():
     below = set(arrows.loc[arrows["y"] > arrows["y_to"], "answers_id"])  # answered from above: id below
     for row in points.itertuples():
         colour, down = style.conflict_colour(row.conflict_id), row.statement_id in below
-        ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3,
-                markerfacecolor=colour if row.speaker_side == TURKISH_SIDE else "white", markeredgecolor=colour)
-        note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center",
-             va="top" if down else "bottom", zorder=4, bbox=dict(boxstyle="square,pad=0.1",
-                                                                 facecolor="white", edgecolor="none", alpha=0.85))
+        ax.plot([row.x], [row.y], marker="o", markersize=6, zorder=3, markeredgewidth=1.3, mec=colour,
+                mfc=colour if row.speaker_side == TURKISH_SIDE else "white")
+        note(ax, row.statement_id, (row.x, row.y), 0, -5.5 if down else 5.5, ha="center", zorder=4,
+             va="top" if down else "bottom", bbox=dict(boxstyle="square,pad=0.1", facecolor="white",
+                                                       edgecolor="none", alpha=0.85))
     for a in arrows.itertuples():
         ax.annotate("", xy=(a.x_to, a.y_to), xytext=(a.x, a.y), zorder=2, arrowprops=dict(
             arrowstyle="-|>", color=style.conflict_colour(a.conflict_id), linewidth=0.8, alpha=0.75,
             shrinkA=5, shrinkB=5, mutation_scale=7, connectionstyle="arc3,rad=0.25"))
     ax.set_xticks(list(values.values()),  # a leading "-" is a minus sign; "co-belligerence" keeps its hyphen
                   [textwrap.fill(re.sub(r"^-", "\u2212", labels[c]), 14, break_on_hyphens=False,
-                                 break_long_words=False)
-                   for c in values])
+                                 break_long_words=False) for c in values])
     ax.set_yticks(range(y_lo, y_hi + 1), [signed(v) for v in range(y_lo, y_hi + 1)])
     ax.set_xlabel("Alignment with the buyer's war effort, as the statement presents it (hand code)")
     ax.set_ylabel("Ownership asserted for Turkey\n(score from the moves; − disowns, + claims)")
     ax.tick_params(axis="x", length=0)
     arrow_key = Line2D([], [], color=style.NEUTRAL, linewidth=0.8, marker=">", markevery=[1],
                        markersize=4, label="Response → statement answered")
-    fig.legend(handles=_conflict_keys(_conflicts(tables, points)) + [arrow_key],
+    fig.legend(handles=_conflict_keys(_conflicts(tables, points["conflict_id"])) + [arrow_key],
                loc="outside right center", handlelength=1.8)
     return fig, data
 
@@ -460,7 +439,7 @@ def fig_06_evidence_map():
     for kind, group in evidence.groupby("evidence_type", sort=False):
         note(ax, f"{kind.capitalize()}s", (group["column"].mean(), 1), 0, 24, fontsize=7,
              xycoords=("data", "axes fraction"), ha="center", va="bottom")
-    cited = [c for c in tables.conflicts["conflict_id"] if (linked["evidence_conflict_id"] == c).any()]
+    cited = _conflicts(tables, linked["evidence_conflict_id"])
     fig.legend(handles=_conflict_keys(cited, "Evidence from: ", speakers=False),
                loc="outside lower center", ncols=max(len(cited), 1))
     return fig, data
@@ -501,8 +480,6 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
     data["label"] = [move_labels.get(c, c) if t == "binary_code" else "All moves pooled"
                      if t == "pooled_moves" else names.get(d, d)
                      for t, c, d in zip(data["row_type"], data["code"], data["dimension"])]
-    for column in ("alpha", "alpha_ci_low", "alpha_ci_high", "percent_agreement"):
-        data[column] = pd.to_numeric(data[column])
     data["status"] = np.where(data["row_type"] == "not_coded", "not coded",
                               np.where(data["alpha"].isna(), "undefined", "estimate"))
     data["alpha_note"] = data["alpha_note"].fillna("")
@@ -584,18 +561,19 @@ def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str |
             ax.bar(x, row.delivered, width=width * 0.92, zorder=2, edgecolor=colours[name],
                    facecolor=style.lighten(colours[name], 0.55) if estimate else colours[name],
                    hatch=style.ESTIMATE_HATCH if estimate else None)
-            note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom", fontsize=6)
+            note(ax, f"{int(row.delivered)}", (x, row.delivered), 0, 1.5, ha="center", va="bottom",
+                 fontsize=6)
     years = range(first, last + 1)
-    ax.set_xlim(first, last + 1)
+    ax.set(xlim=(first, last + 1), ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12),
+           ylabel="Armed UAVs delivered (systems)")
     ax.set_xticks([y + 0.5 for y in years], [str(y) for y in years])
     ax.tick_params(axis="x", length=0)
     for boundary in years[1:]:
         ax.axvline(boundary, color="#E6E6E6", linewidth=0.4, zorder=1)
-    ax.set(ylim=(0, max(int(deliveries["delivered"].max()), 1) * 1.12), ylabel="Armed UAVs delivered (systems)")
     ax.yaxis.grid(True)
     export = f", export of {' '.join(generated.split()[:3])}" if generated else ""
-    note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0), 0, -14,
-         xycoords="axes fraction", va="top", color="#333333")
+    note(ax, f"Data: SIPRI Arms Transfers Database{export} (deliveries recorded to {last}).", (0, 0),
+         0, -14, xycoords="axes fraction", va="top", color="#333333")
     handles = [Patch(facecolor=colours[name], label=capitalise(_to(name))) for name in series]
     handles.append(Patch(facecolor=style.lighten(style.NEUTRAL, 0.55), edgecolor=style.NEUTRAL,
                          hatch=style.ESTIMATE_HATCH, label="Number includes a SIPRI estimate"))

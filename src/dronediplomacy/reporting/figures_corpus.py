@@ -1,9 +1,7 @@
-"""Figures 9-11: the article's contrast tested on the statement corpus (notebook 06).
+"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus.
 
-Registered with :func:`dronediplomacy.reporting.figures.register` like figures 1-8; each
-draws a data product of :mod:`dronediplomacy.analysis.inference` as notebook 06 wrote it
-to data/derived/ (nothing is recomputed here), except figure 11's corpus distribution,
-which is the corpus's coded statements (:func:`summaries.coded_statements`).
+Each draws a data product of :mod:`dronediplomacy.analysis.inference` as written to
+data/derived/ (nothing is recomputed here); figure 11 adds the corpus's coded statements.
 """
 
 from __future__ import annotations
@@ -43,8 +41,8 @@ def fig_09_corpus_move_profile():
     labels = code_labels(load_codebook(), "accountability_move")
     data = _derived("corpus_comparison")
     data = data[(data["speaker_side"] == TURKISH_SIDE) & (data["dimension"] == "accountability_move")]
-    data = data.assign(label=data["code"].map(labels))
-    data = data[["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
+    data = data.assign(label=data["code"].map(labels))[
+        ["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
     wars = list(dict.fromkeys(data["conflict_id"]))
     fig, axes = style.new_figure(style.TWO_COLUMN, 3.3, ncols=2, sharey=True, sharex=True)
     for ax, source in zip(axes, SOURCES):
@@ -58,11 +56,9 @@ def fig_09_corpus_move_profile():
             _war_label(ax, cid, 0.62, 0.18 - 0.07 * i)
         note(ax, f"{SOURCES[source].capitalize()}: Turkish speakers", (0, 1), 0, 4,
              xycoords="axes fraction", fontsize=7.5)
-        ax.set_xlim(0, 1.05)
+        ax.set(xlim=(0, 1.05), xlabel="Share of the war's Turkish statements")
         ax.xaxis.grid(True)
-        ax.set_xlabel("Share of the war's Turkish statements")
-    axes[0].set_yticks(range(len(labels)), list(labels.values()))
-    axes[0].set_ylim(len(labels) - 0.5, -0.6)
+    axes[0].set(yticks=range(len(labels)), yticklabels=list(labels.values()), ylim=(len(labels) - 0.5, -0.6))
     return fig, data
 
 
@@ -86,17 +82,16 @@ def fig_10_effects():
                                  gridspec_kw={"height_ratios": [len(shares), 1.6]})
     for ax, group, limit in ((axes[0], shares, 1.0), (axes[1], [h for h in heads if h not in shares], 4.0)):
         for j, (key, (marker, name, filled)) in enumerate(MARKERS.items()):
-            rows = data[(data["source"] == key[0]) & (data["coding"] == key[1])].set_index("headline")
+            rows = data[(data["source"] == key[0]) & (data["coding"] == key[1])]
+            rows = rows.set_index("headline").loc[group]
             y = [group.index(h) + (j - 1) * 0.25 for h in group]
-            rows = rows.loc[group]
             ax.errorbar(rows["difference"], y, xerr=[rows["difference"] - rows["ci_low"],
                                                      rows["ci_high"] - rows["difference"]],
                         fmt=marker, color=style.OTHER_COLOURS[j], mfc=style.OTHER_COLOURS[j] if filled
                         else "white", ms=4, elinewidth=0.9, capsize=1.5, label=name)
         ax.axvline(0, color=style.NEUTRAL, linewidth=0.6)
         ax.set_yticks(range(len(group)), [data.set_index("headline").loc[h, "label"].iloc[0] for h in group])
-        ax.set_ylim(len(group) - 0.5, -0.5)
-        ax.set_xlim(-limit, limit)
+        ax.set(ylim=(len(group) - 0.5, -0.5), xlim=(-limit, limit))
         ax.xaxis.grid(True)
         _war_label(ax, "nk2020", 1.0, 1.0, ha="right", va="top")
         _war_label(ax, "ukr2022", 0.0, 1.0, ha="left", va="top")
@@ -121,9 +116,9 @@ def fig_11_article_in_corpus():
         for m in measures:
             rows += [{"layer": "corpus", "conflict_id": cid, "measure": m, "value": v, "count": n,
                       "statement_id": ""} for v, n in mine[m].astype(int).value_counts().sort_index().items()]
+            marked = article[(article["conflict_id"] == cid) & (article["measure"] == m)]
             rows += [{"layer": "article", "conflict_id": cid, "measure": m, "value": r.value,
-                      "count": 1, "statement_id": r.statement_id}
-                     for r in article[(article["conflict_id"] == cid) & (article["measure"] == m)].itertuples()]
+                      "count": 1, "statement_id": r.statement_id} for r in marked.itertuples()]
     data = pd.DataFrame(rows)
     fig, axes = style.new_figure(style.TWO_COLUMN, 3.6, nrows=len(measures), ncols=len(wars), squeeze=False)
     for (i, m), (j, cid) in ((a, b) for a in enumerate(measures) for b in enumerate(wars)):
@@ -138,12 +133,11 @@ def fig_11_article_in_corpus():
                 y = bars.loc[bars["value"] == value, "count"].sum() + step * (1 + h)
                 ax.plot(value, y, "o", mfc=colour, mec="black", ms=4.5, zorder=3)
                 note(ax, r.statement_id, (value, y), 5, va="center", fontsize=6)
-        ax.set_xlim(-2.6, 2.6)
+        ax.set(xlim=(-2.6, 2.6), ylim=(0, top + step * (1.5 + dots["value"].value_counts().max())),
+               xlabel="Alignment" if m == "alignment_value" else "Ownership score",
+               ylabel="Corpus statements" if j == 0 else "")
         ax.set_xticks(range(-2, 3), ["−2", "−1", "0", "+1", "+2"])
-        ax.set_ylim(0, top + step * (1.5 + dots["value"].value_counts().max()))
         ax.yaxis.grid(True)
-        ax.set_xlabel("Alignment" if m == "alignment_value" else "Ownership score")
-        ax.set_ylabel("Corpus statements" if j == 0 else "")
         _war_label(ax, cid, 0.03, 1.0, ha="left", va="top")
     handles = [Line2D([], [], marker="s", ls="", color=style.lighten(style.NEUTRAL, 0.55), label="Corpus"),
                Line2D([], [], marker="o", ls="", mfc=style.NEUTRAL, mec="black", label="Article's statement")]

@@ -1,16 +1,9 @@
-"""Figure style: one colour-blind-safe palette, the print sizes, pinned rcParams.
+"""Figure style: the Okabe–Ito palette, print sizes in inches, font sizes in points on paper.
 
-Palette: the Okabe–Ito colours (Okabe and Ito, *Color Universal Design*, 2008), which
-stay distinguishable under the common colour-vision deficiencies. Each conflict id of
-data/input/conflicts.csv has ONE colour in every figure (:data:`CONFLICT_COLOURS`);
-other categories take :data:`OTHER_COLOURS`, so they never reuse a conflict's colour.
-The palette and the pinned rcParams are data: templates/figures/style.yaml.
-Sizes: print widths in inches, :data:`ONE_COLUMN` or :data:`TWO_COLUMN`; a font size in
-points is the size on paper; nothing under :data:`MIN_FONT_SIZE`.
-Figures are drawn and saved inside :func:`figure_style`, which starts from matplotlib's
-defaults (a user's matplotlibrc cannot leak in), uses the DejaVu Sans shipped with
-matplotlib, embeds TrueType fonts in PDF and fixes ``svg.hashsalt``; importing this
-module changes no global setting.
+The palette (Okabe and Ito, *Color Universal Design*, 2008) stays distinguishable under the
+common colour-vision deficiencies: one colour per conflict id in every figure, other
+categories never reuse one. Palette and rcParams are data (templates/figures/style.yaml),
+applied only inside :func:`figure_style`; importing this module changes no global setting.
 """
 
 from __future__ import annotations
@@ -32,29 +25,24 @@ _DATA = yaml.safe_load((Path(__file__).parent / "templates" / "figures" / "style
 OKABE_ITO: dict[str, str] = _DATA["okabe_ito"]
 #: One colour per conflict id (style.yaml says why these).
 CONFLICT_COLOURS: dict[str, str] = {c: OKABE_ITO[name] for c, name in _DATA["conflict_colours"].items()}
-#: The Okabe–Ito colours no conflict uses, for other categories, in this order (yellow
-#: last: weak contrast on white).
+#: The colours no conflict uses, for other categories (yellow last: weak contrast on white).
 OTHER_COLOURS: tuple[str, ...] = tuple(
     c for name, c in OKABE_ITO.items() if c not in CONFLICT_COLOURS.values() and name != "yellow"
 ) + (OKABE_ITO["yellow"],)
 #: Grey for ink that is no category (grid, reference lines, legend keys of a style).
 NEUTRAL = "#808080"
 #: Hatch marking a value that is (or includes) an estimate; alpha of a shaded war.
-ESTIMATE_HATCH = "//////"
-SHADE_ALPHA = 0.18
-#: Print widths (inches) and the deviation allowed.
-ONE_COLUMN = 3.5
-TWO_COLUMN = 7.2
+ESTIMATE_HATCH, SHADE_ALPHA = "//////", 0.18
+#: Print widths (inches) and the relative deviation allowed.
+ONE_COLUMN, TWO_COLUMN, WIDTH_TOLERANCE = 3.5, 7.2, 0.05
 WIDTHS: tuple[float, ...] = (ONE_COLUMN, TWO_COLUMN)
-WIDTH_TOLERANCE = 0.05
 #: The rcParams every figure is drawn and saved with, on top of matplotlib's defaults.
 RC_PARAMS: dict[str, object] = {**_DATA["rc_params"],
                                 "axes.prop_cycle": cycler(color=list(OTHER_COLOURS))}
-#: Smallest font size (points at print size); raster resolution; SVG id salt.
-MIN_FONT_SIZE = 6.0
+#: Smallest font size and that of small annotations (ids next to marks), points at print size.
+MIN_FONT_SIZE, LABEL_SIZE = 6.0, 6.5
+#: Raster resolution; SVG id salt.
 PNG_DPI, SVG_HASHSALT = RC_PARAMS["savefig.dpi"], RC_PARAMS["svg.hashsalt"]
-#: Font size of small annotations (ids next to marks).
-LABEL_SIZE = 6.5
 
 
 def conflict_colour(conflict_id: str) -> str:
@@ -82,7 +70,8 @@ def ink_on(colour: str) -> str:
 
 @contextlib.contextmanager
 def figure_style() -> Iterator[None]:
-    """Draw (and save) figures with the pinned style; restores rcParams on exit."""
+    """Draw (and save) figures with the pinned style, starting from matplotlib's defaults
+    (a user's matplotlibrc cannot leak in); restores rcParams on exit."""
     with mpl.rc_context():
         mpl.style.use("default")
         mpl.rcParams.update(RC_PARAMS)
