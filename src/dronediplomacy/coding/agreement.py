@@ -1,9 +1,8 @@
 """How well the dictionary reproduces the hand coding: a validity check of the dictionary, not
-intercoder reliability (that would need a second human coder).
-
-Krippendorff's alpha (the ``krippendorff`` package) per move, all moves pooled and per dimension,
-with a percentile bootstrap 95% interval; percent agreement; precision, recall and F1 per code.
-A statistic that cannot be computed is empty and its row says why ("undefined: ...").
+intercoder reliability (that would need a second human coder). Krippendorff's alpha (the
+``krippendorff`` package) per move, all moves pooled and per dimension, with a percentile
+bootstrap 95% interval; percent agreement; precision, recall and F1 per code. A statistic that
+cannot be computed is empty and its row says why ("undefined: ...").
 """
 
 from __future__ import annotations
@@ -65,6 +64,7 @@ def signed(value: int) -> str:
 
 
 def percent_agreement(hand, rules) -> float:
+    """The share of cells (any shape, flattened) on which the two codings agree; NaN for none."""
     hand, rules = np.ravel(hand), np.ravel(rules)
     return float(np.mean(hand == rules)) if hand.size else math.nan
 
@@ -137,9 +137,7 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
     for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
         numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
             {code: number for number, code in enumerate(codebook.code_ids(dimension))}
-        h, r = (merged[f"{dimension}_{side}"] for side in ("hand", "rules"))
-        h, r = (h.to_numpy(), r.to_numpy()) if level == "ordinal" else \
-            (h.map(numbers).to_numpy(), r.map(numbers).to_numpy())
+        h, r = (merged[f"{dimension}_{side}"].replace(numbers).to_numpy() for side in ("hand", "rules"))
         rows.append({**_alpha_row(dimension, "dimension", "all codes", level, h, r,
                                   list(numbers.values()), resamples),
                      "prf_note": "precision, recall and F1 are per code: see the category rows below"})

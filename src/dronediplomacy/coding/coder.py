@@ -1,18 +1,11 @@
-"""The rule-based coder: the dictionary in ``data/input/coder_patterns.yaml`` applied
-to statements' text.
-
-It is transparent (every code comes from a listed pattern; :func:`explain` shows
-which) and independent of the hand coding (the dictionary was written from the
-codebook's definitions, not fitted to the hand codes). It reads the text alone, so it
-codes only the accountability moves, the named agent and the alignment.
-
-Patterns are matched against :func:`dronediplomacy.text.normalise` of the text (the one
-normalisation that source verification uses too), so they are written in lower case,
-with ' and " for every apostrophe and quotation mark, and single spaces.
-
-One function, :func:`code_text`, decides a statement's codes and records the evidence
-(which pattern matched which words, negated or not); :func:`code_statements` and
-:func:`explain` are both built on it. Identical texts are coded once.
+"""The rule-based coder: the dictionary ``data/input/coder_patterns.yaml`` applied to
+statements' text. Transparent (every code comes from a listed pattern; :func:`explain` shows
+which) and independent of the hand coding (written from the codebook's definitions, not fitted
+to the hand codes). It reads the text alone, so it codes only the accountability moves, the
+named agent and the alignment. Patterns match :func:`dronediplomacy.text.normalise`\\ d text
+(the normalisation source verification uses): lower case, ' and " for every apostrophe and
+quotation mark, single spaces. :func:`code_text` decides one statement's codes and records the
+evidence; :func:`code_statements` and :func:`explain` are built on it.
 """
 
 from __future__ import annotations
@@ -60,10 +53,8 @@ class Dictionary:
     alignment_values: dict
     negation: re.Pattern
     compiled: dict  # every distinct pattern source -> its compiled expression
-    #: literal -> the sources every match of which begins with one of their literal_starts,
-    #: this one included; ``unfiltered``: the sources whose starts cannot be read
-    by_start: dict
-    unfiltered: frozenset
+    by_start: dict  # literal -> the sources it is one of the literal_starts of
+    unfiltered: frozenset  # the sources whose literal_starts cannot be read
 
     @property
     def move_ids(self) -> tuple[str, ...]:
@@ -158,10 +149,9 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
 
 
 def evidence_text(evidence: list[tuple]) -> str:
-    """The words behind each code given, for a reviewer (``private_agency: 'a private firm';
-    named_agent=turkish_company: 'a private firm'``), from
-    the matches that counted (:func:`code_text`'s evidence): every move coded 1, and for
-    named_agent and alignment the code that decided (the first rule that fired)."""
+    """The words behind each code given (``private_agency: 'a private firm'; named_agent=
+    turkish_company: 'a private firm'``), from :func:`code_text`'s counted matches: every move
+    coded 1, and for named_agent and alignment the code that decided (its first rule fired)."""
     words: dict = {}  # (dimension, code) -> matched words, in order, once each
     decided: dict = {}
     for dimension, code, _pattern, matched, _negated, _rejected, counted in evidence:
@@ -186,18 +176,15 @@ def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = No
     Returns ``id_column``, one 0/1 integer column per accountability move (named by its
     codebook id, in codebook order), ``named_agent`` (a codebook code) and ``alignment``
     (an integer from -2 to 2); with ``evidence``, a last column ``evidence``
-    (:func:`evidence_text`). Missing text is coded as empty text.
+    (:func:`evidence_text`). Missing text is coded as empty text; identical texts once.
     """
     dictionary = dictionary or load_dictionary()
-    columns = output_columns(dictionary, id_column) + (["evidence"] if evidence else [])
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
-    records = []
-    for text in texts:
-        codes, found = code_text(text, dictionary)
-        records.append((*codes.values(), evidence_text(found)) if evidence else tuple(codes.values()))
-    coded = pd.DataFrame.from_records(records, columns=columns[1:], nrows=len(texts))
-    coded = coded.astype({column: "int64" for column in columns[1:]
-                          if column not in ("named_agent", "evidence")})
+    results = [code_text(text, dictionary) for text in texts]
+    coded = pd.DataFrame([codes for codes, _ in results], columns=output_columns(dictionary)[1:])
+    coded = coded.astype({column: "int64" for column in coded.columns if column != "named_agent"})
+    if evidence:
+        coded["evidence"] = [evidence_text(found) for _, found in results]
     coded = coded.take(row_to_text).reset_index(drop=True)
     coded.insert(0, id_column, statements[id_column].to_numpy())
     coded["named_agent"] = coded["named_agent"].astype(str)
@@ -234,14 +221,12 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                    "review the patterns of the codes that changed (python -m "
                    "dronediplomacy.coding.revise lists them), then update codebook_version.")
     moves = data["accountability_move"]
-    for code in moves:
-        if code not in codebook.move_ids:
-            raise fail(path, moves, code, f"unknown accountability move {code!r}; the "
-                       f"codebook's moves are: {', '.join(codebook.move_ids)}.",
-                       "use a move id of codebook.yaml (check the spelling).",
-                       f"accountability_move.{code}")
-    missing = [code for code in codebook.move_ids if code not in moves]
-    if missing:
+    if unknown := [code for code in moves if code not in codebook.move_ids]:
+        raise fail(path, moves, unknown[0], f"unknown accountability move {unknown[0]!r}; the "
+                   f"codebook's moves are: {', '.join(codebook.move_ids)}.",
+                   "use a move id of codebook.yaml (check the spelling).",
+                   f"accountability_move.{unknown[0]}")
+    if missing := [code for code in codebook.move_ids if code not in moves]:
         raise fail(path, data, "accountability_move", f"no patterns for the moves {missing}.",
                    "give every move of the codebook an entry with 'patterns:'.")
     for dimension in ("named_agent", "alignment"):

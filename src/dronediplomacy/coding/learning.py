@@ -1,17 +1,14 @@
 """The coding assistant: the dictionary combined with linear models trained on the
 development set, and the cross-validation that chose it.
 
-Training data (:func:`labelled`): the corpus's development statements (``corpus_split.csv``,
-set ``development``) and the article's statements, each with its hand codes. The test set is
-read only by ``labelled(..., "test")``, which notebook 07 calls once.
-
-Model (:func:`train`): word unigrams and bigrams of :func:`dronediplomacy.text.normalise`\\ d
-text (present or absent, scikit-learn's ``CountVectorizer``), one L2-regularised logistic
-regression per move (balanced class weights) and one multinomial regression each for the
-named agent and the alignment; liblinear and lbfgs are deterministic, so the same data give
-the same weights. The combined coder (:func:`code`) gives a move when the dictionary or the
-model does, and takes the named agent and alignment from the dictionary where one of its
-rules fired, else from the model.
+Training data (:func:`labelled`): the corpus's development statements (``corpus_split.csv``)
+and the article's statements, with their hand codes; the test set is read only by
+``labelled(..., "test")``, once, in notebook 07. Model (:func:`train`): binary word unigrams
+and bigrams of normalised text (scikit-learn's ``CountVectorizer``), one L2-regularised
+logistic regression per move (balanced class weights) and one multinomial each for the named
+agent and the alignment; liblinear and lbfgs are deterministic. The combined coder
+(:func:`code`) gives a move when the dictionary or the model does, and takes the named agent
+and alignment from the dictionary where one of its rules fired, else from the model.
 """
 
 from __future__ import annotations
@@ -75,6 +72,7 @@ class Model:
     classifiers: dict  # target -> LogisticRegression, or the constant value
 
     def features(self, texts) -> "np.ndarray":
+        """The binary n-gram matrix (texts x vocabulary) of ``texts``, normalised."""
         return self.vectorizer.transform([normalise(t) for t in texts])
 
 
@@ -110,15 +108,11 @@ def code(texts: list[str], model: Model, dictionary: Dictionary,
     rows = []
     for i, text in enumerate(texts):
         rules, found = code_text(text, dictionary)
-        row = {}
-        for target in (*moves, "named_agent", "alignment"):
-            if approach == "dictionary":
-                row[target] = rules[target]
-            elif target in moves:
-                row[target] = int(learned[target][i] or (approach == "combined" and rules[target]))
-            else:  # the dictionary's code where one of its rules fired, else the model's
-                ruled = next((c for d, c, *_, counted in found if counted and d == target), None)
-                row[target] = rules[target] if approach == "combined" and ruled else learned[target][i]
+        row = rules if approach == "dictionary" else {target: v[i] for target, v in learned.items()}
+        if approach == "combined":  # the dictionary's agent and alignment where one of its rules fired
+            fired = {dimension for dimension, *_, counted in found if counted}
+            row.update({move: row[move] or rules[move] for move in moves})
+            row.update({target: rules[target] for target in ("named_agent", "alignment") if target in fired})
         rows.append(row)
     return pd.DataFrame(rows, columns=[*moves, "named_agent", "alignment"]).astype(
         {"alignment": "int64", **{move: "int64" for move in moves}})
