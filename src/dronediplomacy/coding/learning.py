@@ -187,13 +187,5 @@ TARGETS = {("macro_f1", "moves"): ("macro-F1 over the moves", 0.70),
 def headline(table: pd.DataFrame) -> str:
     """The held-out figures in one sentence (for the README), from a :func:`report` table
     of the test set: each target measure with its interval, whether the target is met,
-    and the alignment alpha."""
-    value = table.set_index(["measure", "code"])
-    parts = [f"{name} {value.loc[key, 'value']:.2f} (95% CI {value.loc[key, 'ci_low']:.2f}"
-             f"-{value.loc[key, 'ci_high']:.2f}; target {target:.2f}: "
-             f"{'met' if value.loc[key, 'value'] >= target else 'missed'})"
-             for key, (name, target) in TARGETS.items()]
-    alpha = value.loc[("alpha_ordinal", "alignment")]
-    return (f"On {int(alpha['n_statements'])} held-out corpus statements (the test set, coded "
-            f"once): " + "; ".join(parts) + f"; alignment Krippendorff's alpha (ordinal) "
-            f"{alpha['value']:.2f} (95% CI {alpha['ci_low']:.2f}-{alpha['ci_high']:.2f}).")
+    and the alignment alpha (template coding/templates/coder_headline.txt.j2)."""
+    return agreement.prose("coder_headline", value=table.set_index(["measure", "code"]), targets=TARGETS)
