@@ -196,12 +196,11 @@ def alignment_summary(coded: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFra
 
 
 def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
-    """Who pushed back, against what: one row per link of statement_responses.csv (in
-    response id, then answered id order), then one row per statement that contests the
-    Turkish framing without answering a listed statement (answers_id missing).
-    Columns: source_id, conflict_id, response_id, responder (short label),
-    responder_side, stance, response_moves, answers_id, answered_speaker, answered_moves
-    (moves "; "-joined, "" for none)."""
+    """Who pushed back, against what: one row per link of statement_responses.csv (by response
+    id, then answered id), then one per statement contesting the Turkish framing without
+    answering a listed one (answers_id missing). Columns: source_id, conflict_id, response_id,
+    responder (short label), responder_side, stance, response_moves, answers_id,
+    answered_speaker, answered_moves (moves "; "-joined, "" for none)."""
     by_id = coded.set_index("statement_id")
     links = tables.statement_responses.sort_values(["response_id", "answers_id"])
     unlinked = coded[(coded["stance"] == "contests")
@@ -223,13 +222,11 @@ def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
 
 
 def war_deliveries(tables: Tables, export: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """The SIPRI context of each war: Turkish armed-UAV deliveries to its buyer.
-    ``export``: :func:`dronediplomacy.inputs.sipri.read_trade_register`. Returns the
-    deliveries per recipient and year from SIPRI_FIRST_YEAR
-    (:func:`sipri.armed_uav_deliveries`) and, per war id, a dict: recipient, start (the
-    year the war began), first, last (years of the export), total, estimated, before,
-    during, after (systems delivered before, in and after the start year), deals (SIPRI
-    deal ids, sorted numerically)."""
+    """The SIPRI context of each war (Turkish armed-UAV deliveries to its buyer) from ``export``
+    (:func:`sipri.read_trade_register`): the deliveries per recipient and year from
+    SIPRI_FIRST_YEAR (:func:`sipri.armed_uav_deliveries`) and, per war id, a dict: recipient,
+    start (the year the war began), first, last (years of the export), total, estimated, before,
+    during, after (systems delivered before, in and after the start year), deals (SIPRI ids)."""
     country = tables.actors.set_index("actor_id")["country"]
     conflicts = wars(tables)
     buyers = [country[a] for a in conflicts["buyer_actor_id"]]

@@ -106,12 +106,10 @@ def literal_starts(source: str) -> frozenset[str] | None:
 
 
 def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
-    """The codes of one statement, and the evidence for them.
-
-    Returns ``codes`` (move id -> 0/1 in codebook order, then ``named_agent`` -> a code
-    and ``alignment`` -> an integer from -2 to 2) and ``evidence``: one tuple per match of
-    a rule's pattern, in rule order, with the fields of :data:`EVIDENCE_COLUMNS`.
-    """
+    """The codes of one statement, and the evidence for them: ``codes`` (move id -> 0/1 in
+    codebook order, then ``named_agent`` -> a code and ``alignment`` -> an integer from -2 to 2)
+    and ``evidence`` (one tuple per match of a rule's pattern, in rule order, with the fields of
+    :data:`EVIDENCE_COLUMNS`)."""
     text = normalise(text)
     # Only patterns one of whose literal starts occurs in the text can match.
     candidates = dictionary.unfiltered.union(
@@ -171,13 +169,10 @@ def output_columns(dictionary: Dictionary, id_column: str = "id") -> list[str]:
 def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = None, *,
                     id_column: str = "id", text_column: str = "text",
                     evidence: bool = False) -> pd.DataFrame:
-    """Code every statement: one row per input row, in input order.
-
-    Returns ``id_column``, one 0/1 integer column per accountability move (named by its
-    codebook id, in codebook order), ``named_agent`` (a codebook code) and ``alignment``
-    (an integer from -2 to 2); with ``evidence``, a last column ``evidence``
-    (:func:`evidence_text`). Missing text is coded as empty text; identical texts once.
-    """
+    """Code every statement: one row per input row, in input order, with ``id_column``, one 0/1
+    int column per accountability move (its codebook id, codebook order), ``named_agent`` (a
+    code) and ``alignment`` (an integer from -2 to 2); with ``evidence``, a last column
+    ``evidence`` (:func:`evidence_text`). Missing text is coded as empty text; identical texts once."""
     dictionary = dictionary or load_dictionary()
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
     results = [code_text(text, dictionary) for text in texts]
@@ -192,12 +187,9 @@ def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = No
 
 
 def explain(text: str, dictionary: Dictionary | None = None) -> pd.DataFrame:
-    """Why the dictionary codes ``text`` as it does: one row per pattern match.
-
-    Columns: dimension, code, pattern, matched (the matched words), negated (a negator
-    stood before the match), rejected (a rejection pattern of the same rule matched),
-    counted (the match contributed to the code).
-    """
+    """Why the dictionary codes ``text`` as it does: one row per pattern match, with dimension,
+    code, pattern, matched (the words), negated (a negator stood before the match), rejected (a
+    rejection pattern of the same rule matched), counted (the match contributed to the code)."""
     return pd.DataFrame(code_text(text, dictionary or load_dictionary())[1],
                         columns=EVIDENCE_COLUMNS)
 
@@ -205,12 +197,10 @@ def explain(text: str, dictionary: Dictionary | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- loading
 
 def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None = None) -> Dictionary:
-    """Load the dictionary, validate it against the codebook, compile its patterns.
-
-    InputError (file, line, key, fix) for a YAML problem (a value of the wrong type
-    included), a codebook version mismatch, a move without patterns, a pattern for an
-    unknown code, or an invalid expression.
-    """
+    """Load the dictionary, validate it against the codebook, compile its patterns. InputError
+    (file, line, key, fix) for a YAML problem (a value of the wrong type included), a codebook
+    version mismatch, a move without patterns, a pattern for an unknown code, or an invalid
+    expression."""
     path = Path(path)
     codebook = codebook or load_codebook()
     data = load_yaml_strictly(path)

@@ -157,18 +157,17 @@ def report(hand: pd.DataFrame, coded: pd.DataFrame, moves: tuple[str, ...],
             out.update({(measure, move): prf[measure] for measure in ("precision", "recall", "f1")})
         f1 = [out[("f1", move)] for move in moves]
         has = h[moves].to_numpy().any(axis=1)
-        out[("macro_f1", "moves")] = np.nanmean(f1) if not np.all(np.isnan(f1)) else np.nan
-        out[("move_found", "moves")] = c[moves].to_numpy().any(axis=1)[has].mean() \
-            if has.any() else np.nan
+        out[("macro_f1", "moves")] = np.nanmean(f1)  # NaN if no F1 is defined
+        out[("move_found", "moves")] = c[moves].to_numpy().any(axis=1)[has].mean()  # NaN if none
         out[("accuracy", "named_agent")] = np.mean(h["named_agent"].to_numpy()
                                                    == c["named_agent"].to_numpy())
         out[("alpha_ordinal", "alignment")] = agreement.alpha(
             h["alignment"].to_numpy(), c["alignment"].to_numpy(), "ordinal", alignment_domain)
         return out
 
-    value = measures(np.arange(len(hand)))
-    with warnings.catch_warnings():  # resamples without a defined value give NaN, skipped
+    with warnings.catch_warnings():  # a measure without a defined value is NaN (skipped in the CI)
         warnings.simplefilter("ignore", RuntimeWarning)
+        value = measures(np.arange(len(hand)))
         boot = pd.DataFrame([measures(rows) for rows in
                              agreement.resample_indices(len(hand), n_resamples, seed)])
     return pd.DataFrame([{"measure": m, "code": c, "value": v,
