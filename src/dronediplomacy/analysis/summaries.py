@@ -186,13 +186,9 @@ def alignment_summary(coded: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFra
     """The alignment presented, per group of ``by`` (default source, conflict and speaker
     side; groups in order of first appearance): n, mean (float, unrounded), min, max
     (int), statement_ids ("; "-joined, sorted)."""
-    rows = []
-    for key, group in coded.groupby(list(by), sort=False):
-        values = group["alignment_value"].astype(int)
-        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))),
-                     "n": len(group), "mean": float(values.mean()), "min": int(values.min()),
-                     "max": int(values.max()), "statement_ids": _ids(group["statement_id"])})
-    return pd.DataFrame(rows, columns=[*by, "n", "mean", "min", "max", "statement_ids"])
+    grouped = coded.assign(value=coded["alignment_value"].astype(int)).groupby(list(by), sort=False)
+    return grouped.agg(n=("value", "size"), mean=("value", "mean"), min=("value", "min"),
+                       max=("value", "max"), statement_ids=("statement_id", _ids)).reset_index()
 
 
 def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
