@@ -103,14 +103,10 @@ def pushback_cell(coded: pd.DataFrame, links: pd.DataFrame, labels: dict[str, st
     for response, group in links.groupby("response_id", sort=False):  # links, then the rest
         row = group.iloc[0]
         side, own = row["responder_side"].replace("_", " "), moves_of([row["response_moves"]])
-        if group["answers_id"].isna().all():
-            parts.append(f"{row['responder']} ({side}) contests, answering no listed statement, "
-                         f"with {own}")
-            cited.append(response)
-            continue
-        answered = sorted(group["answers_id"])
+        answered = sorted(group["answers_id"].dropna())  # none: contests without a link
         parts.append(f"{row['responder']} ({side}, {row['stance']}) answers {', '.join(answered)} "
-                     f"({moves_of(group['answered_moves'])}) with {own}")
+                     f"({moves_of(group['answered_moves'])}) with {own}" if answered else
+                     f"{row['responder']} ({side}) contests, answering no listed statement, with {own}")
         cited += [response, *answered]
     return "; ".join(parts) + f" {cite(sorted(cited))}"
 

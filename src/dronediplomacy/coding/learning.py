@@ -83,12 +83,9 @@ def train(frame: pd.DataFrame, moves: tuple[str, ...]) -> Model:
     classifiers = {}
     for target in (*moves, "named_agent", "alignment"):
         y = frame[target].to_numpy()
-        if len(np.unique(y)) < 2:
-            classifiers[target] = y[0]
-            continue
-        solver = "liblinear" if target in moves else "lbfgs"
-        classifiers[target] = LogisticRegression(solver=solver, class_weight="balanced", C=1.0,
-                                                 max_iter=1000, random_state=SEED).fit(x, y)
+        classifiers[target] = y[0] if len(np.unique(y)) < 2 else LogisticRegression(
+            solver="liblinear" if target in moves else "lbfgs", class_weight="balanced", C=1.0,
+            max_iter=1000, random_state=SEED).fit(x, y)
     return Model(vectorizer, classifiers)
 
 
