@@ -148,6 +148,7 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
     for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
         numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
             {code: number for number, code in enumerate(codebook.code_ids(dimension))}
+        # nominal codes become their numbers; alignment's columns already hold its values
         h, r = (merged[f"{dimension}_{side}"].replace(numbers).to_numpy() for side in ("hand", "rules"))
         rows.append({**_alpha_row(dimension, "dimension", "all codes", level, h, r,
                                   list(numbers.values()), resamples),
