@@ -1,10 +1,7 @@
-"""Nagorno-Karabakh against Ukraine, point by point: the comparison table.
-
-One column per war (the conflicts with a start date, in table order), one row per point
-(:data:`POINTS`): Turkey's posture, the moves of Turkish speakers, the agent named, the
-alignment presented, who pushed back against what, and the SIPRI deliveries (context
-data, not the article). Every cell is computed from :mod:`summaries` and ends with the
-ids it rests on in brackets, ``[st01, st02]`` (SIPRI deal ids: ``[SIPRI 63668, 65290]``).
+"""Nagorno-Karabakh against Ukraine, point by point: the comparison table. One column per war
+(the conflicts with a start date, in table order), one row per point (:data:`POINTS`). Every cell
+is computed from :mod:`summaries` and ends with the ids it rests on in brackets, ``[st01, st02]``
+(SIPRI deal ids: ``[SIPRI 63668, 65290]``; SIPRI is context data, not the article).
 """
 
 from __future__ import annotations
@@ -21,15 +18,10 @@ from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.tables import Tables, load_tables
 
 COMPARISON_CSV = paths.DATA_DERIVED / "comparison.csv"
-#: The points of comparison, in order: (key, label shown in the table).
-POINTS: tuple[tuple[str, str], ...] = (
-    ("posture", "Turkey's posture"),
-    ("turkish_moves", "Moves of Turkish speakers"),
-    ("named_agent", "Agent of the transfer named"),
-    ("alignment", "Alignment presented"),
-    ("pushback", "Who pushed back, against what"),
-    ("sipri", "Deliveries context (SIPRI)"),
-)
+#: The points of comparison, in order: key -> label shown in the table.
+POINTS = {"posture": "Turkey's posture", "turkish_moves": "Moves of Turkish speakers",
+          "named_agent": "Agent of the transfer named", "alignment": "Alignment presented",
+          "pushback": "Who pushed back, against what", "sipri": "Deliveries context (SIPRI)"}
 GROUPS = ("Turkish speakers", "others")
 
 
@@ -111,14 +103,10 @@ def pushback_cell(coded: pd.DataFrame, links: pd.DataFrame, labels: dict[str, st
     for response, group in links.groupby("response_id", sort=False):  # links, then the rest
         row = group.iloc[0]
         side, own = row["responder_side"].replace("_", " "), moves_of([row["response_moves"]])
-        if group["answers_id"].isna().all():
-            parts.append(f"{row['responder']} ({side}) contests, answering no listed statement, "
-                         f"with {own}")
-            cited.append(response)
-            continue
-        answered = sorted(group["answers_id"])
+        answered = sorted(group["answers_id"].dropna())  # none: contests without a link
         parts.append(f"{row['responder']} ({side}, {row['stance']}) answers {', '.join(answered)} "
-                     f"({moves_of(group['answered_moves'])}) with {own}")
+                     f"({moves_of(group['answered_moves'])}) with {own}" if answered else
+                     f"{row['responder']} ({side}) contests, answering no listed statement, with {own}")
         cited += [response, *answered]
     return "; ".join(parts) + f" {cite(sorted(cited))}"
 
@@ -158,8 +146,7 @@ def comparison_table(tables: Tables | None = None,
             alignment_cell(mine),
             pushback_cell(mine, links[links["conflict_id"] == cid], move_labels),
             sipri_cell(deliveries[cid])]
-    return pd.DataFrame({"point": [k for k, _ in POINTS], "label": [l for _, l in POINTS],
-                         **columns})
+    return pd.DataFrame({"point": list(POINTS), "label": list(POINTS.values()), **columns})
 
 
 def column_titles(tables: Tables | None = None) -> dict[str, str]:

@@ -1,25 +1,21 @@
-"""Does the article's contrast hold beyond its own quotations? The wars compared on the corpus.
-
-Notebook 06 calls :func:`build` and :func:`write`. The unit is a statement; the groups are
-the Turkish speakers' statements in each war (the rows of conflicts.csv with a start date,
-first minus second: Nagorno-Karabakh minus Ukraine). The headline differences
-(:data:`HEADLINES`, a fixed, short family) are the shares of statements making the moves
-the article's argument names, the shares naming the Turkish state or a Turkish company as
-the agent, and the mean alignment (-2..+2).
+"""Does the article's contrast hold beyond its own quotations? The wars compared on the corpus
+(notebook 05 calls :func:`build` and :func:`write`). The unit is a statement; the groups are the
+Turkish speakers' statements in each war (the conflicts.csv rows with a start date, first minus
+second: Nagorno-Karabakh minus Ukraine). The headline differences (:data:`HEADLINES`, a short,
+fixed family): the shares making the moves the article's argument names, the shares naming the
+Turkish state or a Turkish company as the agent, and the mean alignment (-2..+2).
 
 Methods, each chosen for samples of two to 33 statements:
 
-- share differences: Newcombe's hybrid score interval from two Wilson intervals
-  (Newcombe 1998, Statistics in Medicine 17:873-890, method 10; Wilson 1927, JASA 22:209-212)
-  and Boschloo's exact unconditional test, two-sided (Boschloo 1970, Statistica
-  Neerlandica 24:1-9; ``scipy.stats.boschloo_exact``);
-- the mean difference: a permutation test (``scipy.stats.permutation_test``; every
-  permutation when there are at most :data:`EXACT_LIMIT`, else :data:`RESAMPLES` random
-  ones) and a percentile bootstrap interval (Efron and Tibshirani 1993, ch. 13;
-  ``scipy.stats.bootstrap``);
-- beside each p, the smallest p the two sample sizes allow (:func:`smallest_p`);
-- the family of each source and coding controlled by Holm's step-down method (Holm 1979,
-  Scandinavian Journal of Statistics 6:65-70; :func:`holm`).
+- share differences: Newcombe's hybrid score interval from two Wilson intervals (Newcombe 1998,
+  Statistics in Medicine 17:873-890, method 10; Wilson 1927, JASA 22:209-212) and Boschloo's
+  exact unconditional test, two-sided (Boschloo 1970, Statistica Neerlandica 24:1-9);
+- the mean difference: a permutation test (every permutation up to :data:`EXACT_LIMIT`, else
+  :data:`RESAMPLES` random ones) and a percentile bootstrap interval (Efron and Tibshirani
+  1993, ch. 13), both ``scipy.stats``;
+- beside each p, the smallest p the two sample sizes allow (:func:`smallest_p`); each source's
+  and coding's family controlled by Holm's step-down method (Holm 1979, Scandinavian Journal of
+  Statistics 6:65-70).
 """
 
 from __future__ import annotations
@@ -42,7 +38,7 @@ AGENTS = ("turkish_state", "turkish_company")
 HEADLINES = (*(("accountability_move", m) for m in MOVES), *(("named_agent", a) for a in AGENTS),
              ("alignment", "mean"))
 LEVEL, SEED, RESAMPLES, EXACT_LIMIT = 0.95, 20201027, 99_999, 200_000
-#: The data products of notebook 06, in data/derived/.
+#: The data products of notebook 05, in data/derived/.
 PRODUCTS = ("corpus_comparison", "inference", "sensitivity", "article_vs_corpus")
 
 
@@ -142,19 +138,13 @@ def infer(coded: pd.DataFrame, wars) -> pd.DataFrame:
     return frame
 
 
-def leave_one_out(coded: pd.DataFrame, wars, by: str = "statement_id") -> pd.DataFrame:
-    """The headline effects recomputed without each value of ``by`` (a statement, an
-    outlet) among the Turkish statements of the wars: one row per value left out."""
-    units = pd.concat(turkish(coded, wars))[by].dropna().unique()
-    return pd.DataFrame([effects(coded[coded[by] != u], wars).rename(u) for u in units])
-
-
 def sensitivity(coded: pd.DataFrame, wars, outlet: bool) -> pd.DataFrame:
     """Per headline: the estimate and its range leaving out one statement (and one outlet,
     if ``outlet``) at a time."""
     frame = pd.DataFrame({"estimate": effects(coded, wars)})
     for by, name in (("statement_id", "statement"), ("outlet", "outlet"))[:1 + outlet]:
-        loo = leave_one_out(coded, wars, by)
+        units = pd.concat(turkish(coded, wars))[by].dropna().unique()  # those of the Turkish statements
+        loo = pd.DataFrame([effects(coded[coded[by] != unit], wars) for unit in units])
         frame[f"drop_{name}_min"], frame[f"drop_{name}_max"] = loo.min(), loo.max()
     return frame.rename_axis("headline").reset_index()
 
@@ -207,7 +197,7 @@ def point_by_point(coded: pd.DataFrame, codebook, wars) -> pd.DataFrame:
 
 
 def build(tables, codebook) -> dict[str, pd.DataFrame]:
-    """Every product of notebook 06 (:data:`PRODUCTS`), by name."""
+    """Every product of notebook 05 (:data:`PRODUCTS`), by name."""
     wars = tuple(summaries.wars(tables)["conflict_id"])[:2]
     article = summaries.coded_statements(tables, codebook)
     corpus = summaries.coded_statements(tables, codebook, corpus=True).merge(
@@ -232,8 +222,6 @@ def build(tables, codebook) -> dict[str, pd.DataFrame]:
 
 def write(products: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Write each product to data/derived/<name>.csv atomically; name -> relative path."""
-    written = {}
     for name in PRODUCTS:
         atomic.write_csv(paths.DATA_DERIVED / f"{name}.csv", products[name])
-        written[name] = paths.relative(paths.DATA_DERIVED / f"{name}.csv")
-    return written
+    return {name: paths.relative(paths.DATA_DERIVED / f"{name}.csv") for name in PRODUCTS}

@@ -1,20 +1,10 @@
-"""The tidy summaries that every figure, the comparison table and the narrative report.
-
-Computed here once, from the input tables and the hand coding (never from a figure or a
-sentence). Every table carries ``source_id`` so a second source is kept apart from the
-first wherever mixing would mislead; groupings are per source, conflict and speaker side.
-
-    from dronediplomacy.analysis import summaries
-    coded = summaries.coded_statements(tables, codebook)     # one row per statement
-    summaries.move_counts(coded, codebook)                   # long, zeros included
-    summaries.agent_counts(coded, codebook)
-    summaries.alignment_summary(coded)
-    summaries.pushback(tables, coded)
-
-The ownership score (figure 4's y axis) is a measure derived from the hand-coded moves
-by a rule that is data: the ``ownership_score`` key of data/input/codebook.yaml holds
-its wording (``rule``), a weight for every accountability move (``weights``) and the
-moves that count only when a Turkish speaker makes them (``turkish_speaker_only``).
+"""The tidy summaries behind every figure, the comparison table and the narrative report,
+computed once from the input tables and the hand coding (never from a figure or a sentence):
+:func:`coded_statements` (one row per statement), then :func:`move_counts`,
+:func:`agent_counts`, :func:`alignment_summary` and :func:`pushback`. Every table carries
+``source_id`` so a second source is kept apart wherever mixing would mislead; groupings are per
+source, conflict and speaker side. The ownership score (figure 4's y axis) follows a rule that
+is data: the ``ownership_score`` key of data/input/codebook.yaml (:func:`ownership_rule`).
 """
 
 from __future__ import annotations
@@ -36,9 +26,8 @@ from dronediplomacy.inputs.tables import Tables
 #: The speaker side of Turkish speakers (codebook dimension speaker_side).
 TURKISH_SIDE = "turkey"
 
-#: Short names of the conflicts for lanes, panels, legends and prose (presentation only;
-#: the full names are in data/input/conflicts.csv). A conflict missing here is called by
-#: its name without a trailing parenthesis.
+#: Short names of the conflicts for lanes, panels, legends and prose (the full names are in
+#: data/input/conflicts.csv; :func:`conflict_short` covers a conflict missing here).
 CONFLICT_SHORT: dict[str, str] = {
     "nk2020": "Nagorno-Karabakh",
     "ukr2022": "Ukraine",
@@ -86,9 +75,9 @@ def wars(tables: Tables) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class OwnershipRule:
-    """The ownership-score rule as read from the codebook: ``rule`` (its wording, for
-    captions and prose), ``weights`` (move -> int), ``turkish_speaker_only`` (moves that
-    weigh 0 unless the speaker side is ``turkey``)."""
+    """The ownership-score rule of the codebook: ``rule`` (its wording, for captions and prose),
+    ``weights`` (move -> int), ``turkish_speaker_only`` (moves weighing 0 unless the speaker
+    side is ``turkey``)."""
 
     rule: str
     weights: dict[str, int]
@@ -126,17 +115,14 @@ def ownership_rule(codebook: Codebook) -> OwnershipRule:
 # --------------------------------------------------------------------------- per statement
 
 def coded_statements(tables: Tables, codebook: Codebook, corpus: bool = False) -> pd.DataFrame:
-    """One row per statement (statements.csv order) with its hand codes.
-
-    Read from the hand coding beside the tables (``tables.input_dir/hand_coding.csv``,
-    validated against ``codebook``); with ``corpus=True`` the corpus's statements
-    (corpus_statements.csv) and their hand coding (corpus_hand_coding.csv). Columns:
-    statement_id, source_id, conflict_id, actor_id, speaker (short label), speaker_side (derived, see
-    :func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per
-    accountability move (codebook order), moves (the ids made, "; "-joined, "" for none),
-    named_agent, alignment (code id), alignment_value (Int64, the code's value, -2..+2),
-    stance, ownership_score (int, :func:`ownership_rule`). InputError from the hand
-    coding or the ownership rule."""
+    """One row per statement (statements.csv order) with its hand codes, from the hand coding
+    beside the tables (``tables.input_dir/hand_coding.csv``, validated against ``codebook``);
+    with ``corpus=True`` corpus_statements.csv and corpus_hand_coding.csv. Columns: statement_id,
+    source_id, conflict_id, actor_id, speaker (short label), speaker_side
+    (:func:`dronediplomacy.coding.codings.speaker_sides`), one 0/1 int column per move
+    (codebook order), moves (the ids made, "; "-joined, "" for none), named_agent, alignment
+    (code id), alignment_value (Int64, -2..+2), stance, ownership_score (int,
+    :func:`ownership_rule`). InputError from the hand coding or the ownership rule."""
     statements = tables.corpus_statements if corpus else tables.statements
     moves = codebook.move_ids
     coding = "corpus_hand_coding.csv" if corpus else HAND_CODING_PATH.name
@@ -200,22 +186,17 @@ def alignment_summary(coded: pd.DataFrame, by: Sequence[str] = BY) -> pd.DataFra
     """The alignment presented, per group of ``by`` (default source, conflict and speaker
     side; groups in order of first appearance): n, mean (float, unrounded), min, max
     (int), statement_ids ("; "-joined, sorted)."""
-    rows = []
-    for key, group in coded.groupby(list(by), sort=False):
-        values = group["alignment_value"].astype(int)
-        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,))),
-                     "n": len(group), "mean": float(values.mean()), "min": int(values.min()),
-                     "max": int(values.max()), "statement_ids": _ids(group["statement_id"])})
-    return pd.DataFrame(rows, columns=[*by, "n", "mean", "min", "max", "statement_ids"])
+    grouped = coded.assign(value=coded["alignment_value"].astype(int)).groupby(list(by), sort=False)
+    return grouped.agg(n=("value", "size"), mean=("value", "mean"), min=("value", "min"),
+                       max=("value", "max"), statement_ids=("statement_id", _ids)).reset_index()
 
 
 def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
-    """Who pushed back, against what: one row per link of statement_responses.csv (in
-    response id, then answered id order), then one row per statement that contests the
-    Turkish framing without answering a listed statement (answers_id missing).
-    Columns: source_id, conflict_id, response_id, responder (short label),
-    responder_side, stance, response_moves, answers_id, answered_speaker, answered_moves
-    (moves "; "-joined, "" for none)."""
+    """Who pushed back, against what: one row per link of statement_responses.csv (by response
+    id, then answered id), then one per statement contesting the Turkish framing without
+    answering a listed one (answers_id missing). Columns: source_id, conflict_id, response_id,
+    responder (short label), responder_side, stance, response_moves, answers_id,
+    answered_speaker, answered_moves (moves "; "-joined, "" for none)."""
     by_id = coded.set_index("statement_id")
     links = tables.statement_responses.sort_values(["response_id", "answers_id"])
     unlinked = coded[(coded["stance"] == "contests")
@@ -237,13 +218,11 @@ def pushback(tables: Tables, coded: pd.DataFrame) -> pd.DataFrame:
 
 
 def war_deliveries(tables: Tables, export: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """The SIPRI context of each war: Turkish armed-UAV deliveries to its buyer.
-    ``export``: :func:`dronediplomacy.inputs.sipri.read_trade_register`. Returns the
-    deliveries per recipient and year from SIPRI_FIRST_YEAR
-    (:func:`sipri.armed_uav_deliveries`) and, per war id, a dict: recipient, start (the
-    year the war began), first, last (years of the export), total, estimated, before,
-    during, after (systems delivered before, in and after the start year), deals (SIPRI
-    deal ids, sorted numerically)."""
+    """The SIPRI context of each war (Turkish armed-UAV deliveries to its buyer) from ``export``
+    (:func:`sipri.read_trade_register`): the deliveries per recipient and year from
+    SIPRI_FIRST_YEAR (:func:`sipri.armed_uav_deliveries`) and, per war id, a dict: recipient,
+    start (the year the war began), first, last (years of the export), total, estimated, before,
+    during, after (systems delivered before, in and after the start year), deals (SIPRI ids)."""
     country = tables.actors.set_index("actor_id")["country"]
     conflicts = wars(tables)
     buyers = [country[a] for a in conflicts["buyer_actor_id"]]

@@ -1,15 +1,15 @@
 """How well the dictionary reproduces the hand coding: a validity check of the dictionary, not
-intercoder reliability (that would need a second human coder).
-
-Krippendorff's alpha (the ``krippendorff`` package) per move, all moves pooled and per dimension,
-with a percentile bootstrap 95% interval; percent agreement; precision, recall and F1 per code.
-A statistic that cannot be computed is empty and its row says why ("undefined: ...").
+intercoder reliability (that would need a second human coder). Krippendorff's alpha (the
+``krippendorff`` package) per move, all moves pooled and per dimension, with a percentile
+bootstrap 95% interval; percent agreement; precision, recall and F1 per code. A statistic that
+cannot be computed is empty and its row says why ("undefined: ...").
 """
 
 from __future__ import annotations
 
 import math
 
+import jinja2
 import krippendorff
 import numpy as np
 import pandas as pd
@@ -22,11 +22,21 @@ BOOTSTRAP_SEED = 20201110  # fixed, so every run gives the same interval
 INTERVAL = (2.5, 97.5)     # percentiles of the bootstrap distribution
 DECIMALS = 4
 TOO_FEW = "undefined: fewer than two statements"
+#: The prose templates of the coding stage (coding/templates/), with the test ``missing`` (NaN).
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("dronediplomacy.coding"), trim_blocks=True,
+                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+TEMPLATES.tests["missing"] = pd.isna
 
 COLUMNS = ["dimension", "row_type", "code", "level_of_measurement", "n_statements",
            "hand_count", "rules_count", "both_count", "percent_agreement",
            "alpha", "alpha_ci_low", "alpha_ci_high", "bootstrap_resamples",
            "resamples_without_variation", "alpha_note", "precision", "recall", "f1", "prf_note"]
+
+
+def prose(template: str, **values) -> str:
+    """``templates/<template>.txt.j2`` filled with ``values``, on one line (every run of
+    whitespace becomes one space). jinja2.UndefinedError for a value not given."""
+    return " ".join(TEMPLATES.get_template(f"{template}.txt.j2").render(**values).split())
 
 
 def no_variation(hand, rules) -> bool:
@@ -65,6 +75,7 @@ def signed(value: int) -> str:
 
 
 def percent_agreement(hand, rules) -> float:
+    """The share of cells (any shape, flattened) on which the two codings agree; NaN for none."""
     hand, rules = np.ravel(hand), np.ravel(rules)
     return float(np.mean(hand == rules)) if hand.size else math.nan
 
@@ -141,9 +152,8 @@ def agreement_table(hand: pd.DataFrame, rules: pd.DataFrame, codebook: Codebook,
     for dimension, level in (("named_agent", "nominal"), ("alignment", "ordinal")):
         numbers = codebook.ordinal_values(dimension) if level == "ordinal" else \
             {code: number for number, code in enumerate(codebook.code_ids(dimension))}
-        h, r = (merged[f"{dimension}_{side}"] for side in ("hand", "rules"))
-        h, r = (h.to_numpy(), r.to_numpy()) if level == "ordinal" else \
-            (h.map(numbers).to_numpy(), r.map(numbers).to_numpy())
+        # nominal codes become their numbers; alignment's columns already hold its values
+        h, r = (merged[f"{dimension}_{side}"].replace(numbers).to_numpy() for side in ("hand", "rules"))
         rows.append({**alpha_row(dimension, "dimension", "all codes", level, h, r,
                                  list(numbers.values()), resamples),
                      "prf_note": "precision, recall and F1 are per code: see the category rows below"})
@@ -188,27 +198,10 @@ def reading_note(table: pd.DataFrame) -> str:
     """The agreement in one paragraph, numbers from the table: the alpha of each coded
     dimension with its interval (or why it is undefined), and the widest interval."""
     rows = table[table["row_type"].isin(["pooled_moves", "dimension"])]
-    n = int(rows["n_statements"].iloc[0])
-    parts = [("accountability moves (pooled)" if row.row_type == "pooled_moves" else row.dimension)
-             + (f": alpha {row.alpha:.2f} (95% interval {row.alpha_ci_low:.2f} to "
-                f"{row.alpha_ci_high:.2f})" if not pd.isna(row.alpha_ci_low) else
-                f": alpha {row.alpha_note.split(',')[0]}" if pd.isna(row.alpha) else
-                f": alpha {row.alpha:.2f} (no interval: {row.alpha_note})")
-             for row in rows.itertuples()]
-    text = f"With {n} statement{'' if n == 1 else 's'}, {'; '.join(parts)}. "
-    widths = rows["alpha_ci_high"] - rows["alpha_ci_low"]
-    if widths.notna().any():
-        text += (f"The widest interval ({rows.loc[widths.idxmax(), 'dimension']}) spans "
-                 f"{widths.max():.2f}, most of the distance between agreement no better than "
-                 f"chance (0) and perfect agreement (1). ")
     per_code = table[table["row_type"] == "binary_code"]
-    undefined = per_code.loc[per_code["alpha"].isna() & per_code["alpha_note"].str.contains(
-        "no variation"), "code"].tolist()
-    if undefined:
-        text += (f"Alpha is undefined for {', '.join(undefined)}: neither coding ever assigns "
-                 f"{'it' if len(undefined) == 1 else 'them'}. ")
-    return text + (f"Bootstrap: {int(rows['bootstrap_resamples'].iloc[0])} resamples of the "
-                   f"statements, seed {BOOTSTRAP_SEED}.")
+    undefined = per_code["alpha"].isna() & per_code["alpha_note"].str.contains("no variation")
+    return prose("agreement_note", rows=rows, widths=rows["alpha_ci_high"] - rows["alpha_ci_low"],
+                 undefined=per_code.loc[undefined, "code"].tolist(), seed=BOOTSTRAP_SEED)
 
 
 DISAGREEMENT_COLUMNS = ["statement_id", "conflict_id", "actor_id", "text", "dimension", "code",

@@ -1,18 +1,11 @@
-"""The rule-based coder: the dictionary in ``data/input/coder_patterns.yaml`` applied
-to statements' text.
-
-It is transparent (every code comes from a listed pattern; :func:`explain` shows
-which) and independent of the hand coding (the dictionary was written from the
-codebook's definitions, not fitted to the hand codes). It reads the text alone, so it
-codes only the accountability moves, the named agent and the alignment.
-
-Patterns are matched against :func:`dronediplomacy.text.normalise` of the text (the one
-normalisation that source verification uses too), so they are written in lower case,
-with ' and " for every apostrophe and quotation mark, and single spaces.
-
-One function, :func:`code_text`, decides a statement's codes and records the evidence
-(which pattern matched which words, negated or not); :func:`code_statements` and
-:func:`explain` are both built on it. Identical texts are coded once.
+"""The rule-based coder: the dictionary ``data/input/coder_patterns.yaml`` applied to
+statements' text. Transparent (every code comes from a listed pattern; :func:`explain` shows
+which) and independent of the hand coding (written from the codebook's definitions, not fitted
+to the hand codes). It reads the text alone, so it codes only the accountability moves, the
+named agent and the alignment. Patterns match :func:`dronediplomacy.text.normalise`\\ d text
+(the normalisation source verification uses): lower case, ' and " for every apostrophe and
+quotation mark, single spaces. :func:`code_text` decides one statement's codes and records the
+evidence; :func:`code_statements` and :func:`explain` are built on it.
 """
 
 from __future__ import annotations
@@ -60,10 +53,8 @@ class Dictionary:
     alignment_values: dict
     negation: re.Pattern
     compiled: dict  # every distinct pattern source -> its compiled expression
-    #: literal -> the sources every match of which begins with one of their literal_starts,
-    #: this one included; ``unfiltered``: the sources whose starts cannot be read
-    by_start: dict
-    unfiltered: frozenset
+    by_start: dict  # literal -> the sources it is one of the literal_starts of
+    unfiltered: frozenset  # the sources whose literal_starts cannot be read
 
     @property
     def move_ids(self) -> tuple[str, ...]:
@@ -115,12 +106,10 @@ def literal_starts(source: str) -> frozenset[str] | None:
 
 
 def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
-    """The codes of one statement, and the evidence for them.
-
-    Returns ``codes`` (move id -> 0/1 in codebook order, then ``named_agent`` -> a code
-    and ``alignment`` -> an integer from -2 to 2) and ``evidence``: one tuple per match of
-    a rule's pattern, in rule order, with the fields of :data:`EVIDENCE_COLUMNS`.
-    """
+    """The codes of one statement, and the evidence for them: ``codes`` (move id -> 0/1 in
+    codebook order, then ``named_agent`` -> a code and ``alignment`` -> an integer from -2 to 2)
+    and ``evidence`` (one tuple per match of a rule's pattern, in rule order, with the fields of
+    :data:`EVIDENCE_COLUMNS`)."""
     text = normalise(text)
     # Only patterns one of whose literal starts occurs in the text can match.
     candidates = dictionary.unfiltered.union(
@@ -158,10 +147,9 @@ def code_text(text: str, dictionary: Dictionary) -> tuple[dict, list[tuple]]:
 
 
 def evidence_text(evidence: list[tuple]) -> str:
-    """The words behind each code given, for a reviewer (``private_agency: 'a private firm';
-    named_agent=turkish_company: 'a private firm'``), from
-    the matches that counted (:func:`code_text`'s evidence): every move coded 1, and for
-    named_agent and alignment the code that decided (the first rule that fired)."""
+    """The words behind each code given (``private_agency: 'a private firm'; named_agent=
+    turkish_company: 'a private firm'``), from :func:`code_text`'s counted matches: every move
+    coded 1, and for named_agent and alignment the code that decided (its first rule fired)."""
     words: dict = {}  # (dimension, code) -> matched words, in order, once each
     decided: dict = {}
     for dimension, code, _pattern, matched, _negated, _rejected, counted in evidence:
@@ -181,23 +169,17 @@ def output_columns(dictionary: Dictionary, id_column: str = "id") -> list[str]:
 def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = None, *,
                     id_column: str = "id", text_column: str = "text",
                     evidence: bool = False) -> pd.DataFrame:
-    """Code every statement: one row per input row, in input order.
-
-    Returns ``id_column``, one 0/1 integer column per accountability move (named by its
-    codebook id, in codebook order), ``named_agent`` (a codebook code) and ``alignment``
-    (an integer from -2 to 2); with ``evidence``, a last column ``evidence``
-    (:func:`evidence_text`). Missing text is coded as empty text.
-    """
+    """Code every statement: one row per input row, in input order, with ``id_column``, one 0/1
+    int column per accountability move (its codebook id, codebook order), ``named_agent`` (a
+    code) and ``alignment`` (an integer from -2 to 2); with ``evidence``, a last column
+    ``evidence`` (:func:`evidence_text`). Missing text is coded as empty text; identical texts once."""
     dictionary = dictionary or load_dictionary()
-    columns = output_columns(dictionary, id_column) + (["evidence"] if evidence else [])
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
-    records = []
-    for text in texts:
-        codes, found = code_text(text, dictionary)
-        records.append((*codes.values(), evidence_text(found)) if evidence else tuple(codes.values()))
-    coded = pd.DataFrame.from_records(records, columns=columns[1:], nrows=len(texts))
-    coded = coded.astype({column: "int64" for column in columns[1:]
-                          if column not in ("named_agent", "evidence")})
+    results = [code_text(text, dictionary) for text in texts]
+    coded = pd.DataFrame([codes for codes, _ in results], columns=output_columns(dictionary)[1:])
+    coded = coded.astype({column: "int64" for column in coded.columns if column != "named_agent"})
+    if evidence:
+        coded["evidence"] = [evidence_text(found) for _, found in results]
     coded = coded.take(row_to_text).reset_index(drop=True)
     coded.insert(0, id_column, statements[id_column].to_numpy())
     coded["named_agent"] = coded["named_agent"].astype(str)
@@ -205,12 +187,9 @@ def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = No
 
 
 def explain(text: str, dictionary: Dictionary | None = None) -> pd.DataFrame:
-    """Why the dictionary codes ``text`` as it does: one row per pattern match.
-
-    Columns: dimension, code, pattern, matched (the matched words), negated (a negator
-    stood before the match), rejected (a rejection pattern of the same rule matched),
-    counted (the match contributed to the code).
-    """
+    """Why the dictionary codes ``text`` as it does: one row per pattern match, with dimension,
+    code, pattern, matched (the words), negated (a negator stood before the match), rejected (a
+    rejection pattern of the same rule matched), counted (the match contributed to the code)."""
     return pd.DataFrame(code_text(text, dictionary or load_dictionary())[1],
                         columns=EVIDENCE_COLUMNS)
 
@@ -218,12 +197,10 @@ def explain(text: str, dictionary: Dictionary | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- loading
 
 def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None = None) -> Dictionary:
-    """Load the dictionary, validate it against the codebook, compile its patterns.
-
-    InputError (file, line, key, fix) for a YAML problem (a value of the wrong type
-    included), a codebook version mismatch, a move without patterns, a pattern for an
-    unknown code, or an invalid expression.
-    """
+    """Load the dictionary, validate it against the codebook, compile its patterns. InputError
+    (file, line, key, fix) for a YAML problem (a value of the wrong type included), a codebook
+    version mismatch, a move without patterns, a pattern for an unknown code, or an invalid
+    expression."""
     path = Path(path)
     codebook = codebook or load_codebook()
     data = load_yaml_strictly(path)
@@ -234,14 +211,12 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                    "review the patterns of the codes that changed (python -m "
                    "dronediplomacy.coding.revise lists them), then update codebook_version.")
     moves = data["accountability_move"]
-    for code in moves:
-        if code not in codebook.move_ids:
-            raise fail(path, moves, code, f"unknown accountability move {code!r}; the "
-                       f"codebook's moves are: {', '.join(codebook.move_ids)}.",
-                       "use a move id of codebook.yaml (check the spelling).",
-                       f"accountability_move.{code}")
-    missing = [code for code in codebook.move_ids if code not in moves]
-    if missing:
+    if unknown := [code for code in moves if code not in codebook.move_ids]:
+        raise fail(path, moves, unknown[0], f"unknown accountability move {unknown[0]!r}; the "
+                   f"codebook's moves are: {', '.join(codebook.move_ids)}.",
+                   "use a move id of codebook.yaml (check the spelling).",
+                   f"accountability_move.{unknown[0]}")
+    if missing := [code for code in codebook.move_ids if code not in moves]:
         raise fail(path, data, "accountability_move", f"no patterns for the moves {missing}.",
                    "give every move of the codebook an entry with 'patterns:'.")
     for dimension in ("named_agent", "alignment"):

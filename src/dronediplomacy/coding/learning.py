@@ -1,17 +1,14 @@
 """The coding assistant: the dictionary combined with linear models trained on the
 development set, and the cross-validation that chose it.
 
-Training data (:func:`labelled`): the corpus's development statements (``corpus_split.csv``,
-set ``development``) and the article's statements, each with its hand codes. The test set is
-read only by ``labelled(..., "test")``, which notebook 07 calls once.
-
-Model (:func:`train`): word unigrams and bigrams of :func:`dronediplomacy.text.normalise`\\ d
-text (present or absent, scikit-learn's ``CountVectorizer``), one L2-regularised logistic
-regression per move (balanced class weights) and one multinomial regression each for the
-named agent and the alignment; liblinear and lbfgs are deterministic, so the same data give
-the same weights. The combined coder (:func:`code`) gives a move when the dictionary or the
-model does, and takes the named agent and alignment from the dictionary where one of its
-rules fired, else from the model.
+Training data (:func:`labelled`): the corpus's development statements (``corpus_split.csv``)
+and the article's statements, with their hand codes; the test set is read only by
+``labelled(..., "test")``, once, in notebook 07. Model (:func:`train`): binary word unigrams
+and bigrams of normalised text (scikit-learn's ``CountVectorizer``), one L2-regularised
+logistic regression per move (balanced class weights) and one multinomial each for the named
+agent and the alignment; liblinear and lbfgs are deterministic. The combined coder
+(:func:`code`) gives a move when the dictionary or the model does, and takes the named agent
+and alignment from the dictionary where one of its rules fired, else from the model.
 """
 
 from __future__ import annotations
@@ -75,6 +72,7 @@ class Model:
     classifiers: dict  # target -> LogisticRegression, or the constant value
 
     def features(self, texts) -> "np.ndarray":
+        """The binary n-gram matrix (texts x vocabulary) of ``texts``, normalised."""
         return self.vectorizer.transform([normalise(t) for t in texts])
 
 
@@ -85,12 +83,9 @@ def train(frame: pd.DataFrame, moves: tuple[str, ...]) -> Model:
     classifiers = {}
     for target in (*moves, "named_agent", "alignment"):
         y = frame[target].to_numpy()
-        if len(np.unique(y)) < 2:
-            classifiers[target] = y[0]
-            continue
-        solver = "liblinear" if target in moves else "lbfgs"
-        classifiers[target] = LogisticRegression(solver=solver, class_weight="balanced", C=1.0,
-                                                 max_iter=1000, random_state=SEED).fit(x, y)
+        classifiers[target] = y[0] if len(np.unique(y)) < 2 else LogisticRegression(
+            solver="liblinear" if target in moves else "lbfgs", class_weight="balanced", C=1.0,
+            max_iter=1000, random_state=SEED).fit(x, y)
     return Model(vectorizer, classifiers)
 
 
@@ -110,15 +105,11 @@ def code(texts: list[str], model: Model, dictionary: Dictionary,
     rows = []
     for i, text in enumerate(texts):
         rules, found = code_text(text, dictionary)
-        row = {}
-        for target in (*moves, "named_agent", "alignment"):
-            if approach == "dictionary":
-                row[target] = rules[target]
-            elif target in moves:
-                row[target] = int(learned[target][i] or (approach == "combined" and rules[target]))
-            else:  # the dictionary's code where one of its rules fired, else the model's
-                ruled = next((c for d, c, *_, counted in found if counted and d == target), None)
-                row[target] = rules[target] if approach == "combined" and ruled else learned[target][i]
+        row = rules if approach == "dictionary" else {target: v[i] for target, v in learned.items()}
+        if approach == "combined":  # the dictionary's agent and alignment where one of its rules fired
+            fired = {dimension for dimension, *_, counted in found if counted}
+            row.update({move: row[move] or rules[move] for move in moves})
+            row.update({target: rules[target] for target in ("named_agent", "alignment") if target in fired})
         rows.append(row)
     return pd.DataFrame(rows, columns=[*moves, "named_agent", "alignment"]).astype(
         {"alignment": "int64", **{move: "int64" for move in moves}})
@@ -163,18 +154,17 @@ def report(hand: pd.DataFrame, coded: pd.DataFrame, moves: tuple[str, ...],
             out.update({(measure, move): prf[measure] for measure in ("precision", "recall", "f1")})
         f1 = [out[("f1", move)] for move in moves]
         has = h[moves].to_numpy().any(axis=1)
-        out[("macro_f1", "moves")] = np.nanmean(f1) if not np.all(np.isnan(f1)) else np.nan
-        out[("move_found", "moves")] = c[moves].to_numpy().any(axis=1)[has].mean() \
-            if has.any() else np.nan
+        out[("macro_f1", "moves")] = np.nanmean(f1)  # NaN if no F1 is defined
+        out[("move_found", "moves")] = c[moves].to_numpy().any(axis=1)[has].mean()  # NaN if none
         out[("accuracy", "named_agent")] = np.mean(h["named_agent"].to_numpy()
                                                    == c["named_agent"].to_numpy())
         out[("alpha_ordinal", "alignment")] = agreement.alpha(
             h["alignment"].to_numpy(), c["alignment"].to_numpy(), "ordinal", alignment_domain)
         return out
 
-    value = measures(np.arange(len(hand)))
-    with warnings.catch_warnings():  # resamples without a defined value give NaN, skipped
+    with warnings.catch_warnings():  # a measure without a defined value is NaN (skipped in the CI)
         warnings.simplefilter("ignore", RuntimeWarning)
+        value = measures(np.arange(len(hand)))
         boot = pd.DataFrame([measures(rows) for rows in
                              agreement.resample_indices(len(hand), n_resamples, seed)])
     return pd.DataFrame([{"measure": m, "code": c, "value": v,
@@ -193,13 +183,5 @@ TARGETS = {("macro_f1", "moves"): ("macro-F1 over the moves", 0.70),
 def headline(table: pd.DataFrame) -> str:
     """The held-out figures in one sentence (for the README), from a :func:`report` table
     of the test set: each target measure with its interval, whether the target is met,
-    and the alignment alpha."""
-    value = table.set_index(["measure", "code"])
-    parts = [f"{name} {value.loc[key, 'value']:.2f} (95% CI {value.loc[key, 'ci_low']:.2f}"
-             f"-{value.loc[key, 'ci_high']:.2f}; target {target:.2f}: "
-             f"{'met' if value.loc[key, 'value'] >= target else 'missed'})"
-             for key, (name, target) in TARGETS.items()]
-    alpha = value.loc[("alpha_ordinal", "alignment")]
-    return (f"On {int(alpha['n_statements'])} held-out corpus statements (the test set, coded "
-            f"once): " + "; ".join(parts) + f"; alignment Krippendorff's alpha (ordinal) "
-            f"{alpha['value']:.2f} (95% CI {alpha['ci_low']:.2f}-{alpha['ci_high']:.2f}).")
+    and the alignment alpha (template coding/templates/coder_headline.txt.j2)."""
+    return agreement.prose("coder_headline", value=table.set_index(["measure", "code"]), targets=TARGETS)
