@@ -4,8 +4,6 @@ is computed from :mod:`summaries` and ends with the ids it rests on in brackets,
 (SIPRI deal ids: ``[SIPRI 63668, 65290]``; SIPRI is context data, not the article).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import pandas as pd

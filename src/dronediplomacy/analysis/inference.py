@@ -18,8 +18,6 @@ Methods, each chosen for samples of two to 33 statements:
   Statistics 6:65-70).
 """
 
-from __future__ import annotations
-
 from math import comb
 
 import numpy as np

@@ -7,8 +7,6 @@ source, conflict and speaker side. The ownership score (figure 4's y axis) follo
 is data: the ``ownership_score`` key of data/input/codebook.yaml (:func:`ownership_rule`).
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from itertools import product

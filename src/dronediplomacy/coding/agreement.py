@@ -5,8 +5,6 @@ bootstrap 95% interval; percent agreement; precision, recall and F1 per code. A 
 cannot be computed is empty and its row says why ("undefined: ...").
 """
 
-from __future__ import annotations
-
 import math
 
 import jinja2

@@ -4,8 +4,6 @@ strictly (:class:`StrictSafeLoader`), its shape checked against a JSON Schema in
 :class:`~dronediplomacy.errors.InputError` naming the file, the line and the key, with the fix.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from dataclasses import dataclass

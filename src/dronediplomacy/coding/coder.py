@@ -8,8 +8,6 @@ quotation mark, single spaces. :func:`code_text` decides one statement's codes a
 evidence; :func:`code_statements` and :func:`explain` are built on it.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from pathlib import Path

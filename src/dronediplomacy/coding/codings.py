@@ -2,8 +2,6 @@
 tables notebook 03 shows (:func:`build`) and writes to ``data/derived/`` (:func:`write_derived`).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
 import numpy as np

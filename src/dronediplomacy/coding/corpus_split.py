@@ -5,8 +5,6 @@ the coder work started would leak the test set). The test set is not looked at w
 is built. A statement added later gets its set by hand (README, "The statement corpus").
 """
 
-from __future__ import annotations
-
 import math
 import sys
 

@@ -4,8 +4,6 @@ made, ``none`` if none; one each for named_agent, alignment and stance). Read, v
 the codebook (InputError naming file, row, column and fix), and widened.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import pandas as pd

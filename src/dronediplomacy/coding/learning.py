@@ -11,8 +11,6 @@ agent and the alignment; liblinear and lbfgs are deterministic. The combined cod
 and alignment from the dictionary where one of its rules fired, else from the model.
 """
 
-from __future__ import annotations
-
 import warnings
 from dataclasses import dataclass
 

@@ -9,8 +9,6 @@ carry over to the new version.
 version, so the hand-coding validation stops at each until a person has re-checked it.
 """
 
-from __future__ import annotations
-
 import argparse
 import csv
 import io

@@ -9,8 +9,6 @@ column per hand-coded dimension, its allowed codes in the header; a row left wit
 not coded. ``read`` writes ``data/input/second_coding.csv`` atomically, or nothing on a bad cell.
 """
 
-from __future__ import annotations
-
 import argparse
 import sys
 from pathlib import Path
