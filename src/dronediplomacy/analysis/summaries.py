@@ -16,7 +16,7 @@ import pandas as pd
 
 from dronediplomacy.coding.codebook import Codebook, check, fail
 from dronediplomacy.coding.codings import speaker_sides
-from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, hand_codes_wide, load_hand_coding
+from dronediplomacy.coding.hand_coding import HAND_CODING_PATH, coded_frame
 from dronediplomacy import paths
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.tables import Tables
@@ -124,9 +124,8 @@ def coded_statements(tables: Tables, codebook: Codebook, corpus: bool = False) -
     statements = tables.corpus_statements if corpus else tables.statements
     moves = codebook.move_ids
     coding = "corpus_hand_coding.csv" if corpus else HAND_CODING_PATH.name
-    long = load_hand_coding(tables.input_dir / coding, codebook, statements["statement_id"].tolist())
-    frame = statements[["statement_id", "source_id", "conflict_id", "actor_id"]].merge(
-        hand_codes_wide(long, codebook), on="statement_id", how="left")
+    _long, frame = coded_frame(statements, codebook, tables.input_dir / coding,
+                               ("statement_id", "source_id", "conflict_id", "actor_id"))
     labels = {a.actor_id: speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
     frame["speaker"] = frame["actor_id"].map(labels)
     frame["speaker_side"] = frame["statement_id"].map(speaker_sides(tables, statements))
