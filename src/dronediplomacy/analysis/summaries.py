@@ -1,10 +1,9 @@
 """The tidy summaries behind every figure, the comparison table and the narrative report,
 computed once from the input tables and the hand coding (never from a figure or a sentence):
-:func:`coded_statements` (one row per statement), then :func:`move_counts`,
-:func:`agent_counts`, :func:`alignment_summary` and :func:`pushback`. Every table carries
-``source_id`` so a second source is kept apart wherever mixing would mislead; groupings are per
-source, conflict and speaker side. The ownership score (figure 4's y axis) follows a rule that
-is data: the ``ownership_score`` key of data/input/codebook.yaml (:func:`ownership_rule`).
+:func:`coded_statements`, then :func:`move_counts`, :func:`agent_counts`,
+:func:`alignment_summary` and :func:`pushback`, per source, conflict and speaker side
+(``source_id`` keeps a second source apart wherever mixing would mislead). The ownership score
+(figure 4's y axis) follows the ``ownership_score`` key of codebook.yaml (:func:`ownership_rule`).
 """
 
 import re

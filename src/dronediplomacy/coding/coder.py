@@ -1,11 +1,9 @@
 """The rule-based coder: the dictionary ``data/input/coder_patterns.yaml`` applied to
-statements' text. Transparent (every code comes from a listed pattern; :func:`explain` shows
-which) and independent of the hand coding (written from the codebook's definitions, not fitted
-to the hand codes). It reads the text alone, so it codes only the accountability moves, the
-named agent and the alignment. Patterns match :func:`dronediplomacy.text.normalise`\\ d text
-(the normalisation source verification uses): lower case, ' and " for every apostrophe and
-quotation mark, single spaces. :func:`code_text` decides one statement's codes and records the
-evidence; :func:`code_statements` and :func:`explain` are built on it.
+statements' text alone, so it codes only the accountability moves, the named agent and the
+alignment. Transparent (:func:`explain` shows the pattern behind every code) and written from
+the codebook's definitions, not fitted to the hand codes. Patterns match
+:func:`dronediplomacy.text.normalise`\\ d text (the normalisation source verification uses):
+lower case, ' and " for every apostrophe and quotation mark, single spaces.
 """
 
 import re

@@ -1,14 +1,12 @@
 """The coding assistant: the dictionary combined with linear models trained on the
-development set, and the cross-validation that chose it.
-
-Training data (:func:`labelled`): the corpus's development statements (``corpus_split.csv``)
-and the article's statements, with their hand codes; the test set is read only by
-``labelled(..., "test")``, once, in notebook 07. Model (:func:`train`): binary word unigrams
-and bigrams of normalised text (scikit-learn's ``CountVectorizer``), one L2-regularised
-logistic regression per move (balanced class weights) and one multinomial each for the named
-agent and the alignment; liblinear and lbfgs are deterministic. The combined coder
-(:func:`code`) gives a move when the dictionary or the model does, and takes the named agent
-and alignment from the dictionary where one of its rules fired, else from the model.
+development set, and the cross-validation that chose it. Training data (:func:`labelled`): the
+corpus's development statements (``corpus_split.csv``) and the article's, with their hand codes;
+the test set is read only by ``labelled(..., "test")``, once, in notebook 07. Model
+(:func:`train`): binary word unigrams and bigrams of normalised text (scikit-learn's
+``CountVectorizer``), one L2-regularised logistic regression per move (balanced class weights),
+one multinomial each for named agent and alignment (liblinear and lbfgs are deterministic).
+The combined coder (:func:`code`) gives a move when the dictionary or the model does; named
+agent and alignment come from the dictionary where one of its rules fired, else the model.
 """
 
 import warnings
