@@ -37,16 +37,12 @@ def prose(template: str, **values) -> str:
     return " ".join(TEMPLATES.get_template(f"{template}.txt.j2").render(**values).split())
 
 
-def no_variation(hand, rules) -> bool:
-    """True when the two codings together use a single value: alpha is then 0/0."""
-    return np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)])).size < 2
-
-
 def alpha(hand, rules, level: str, value_domain) -> float:
     """Krippendorff's alpha of two codings of the same statements (equal-length numeric
     codes; 2-D arrays, statements x variables, pool the variables, each cell a unit); NaN
     with fewer than two statements or no variation."""
-    if np.shape(hand)[0] < 2 or no_variation(hand, rules):
+    # a single value in both codings together (no variation) makes alpha 0/0
+    if np.shape(hand)[0] < 2 or np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)])).size < 2:
         return math.nan
     data = np.vstack([np.ravel(hand), np.ravel(rules)]).astype(float)
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level,

@@ -157,11 +157,6 @@ def evidence_text(evidence: list[tuple]) -> str:
                      for (dimension, code), matched in words.items())
 
 
-def output_columns(dictionary: Dictionary, id_column: str = "id") -> list[str]:
-    """The columns of a coding, in order: id, one 0/1 per move, named_agent, alignment."""
-    return [id_column, *dictionary.move_ids, "named_agent", "alignment"]
-
-
 def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = None, *,
                     id_column: str = "id", text_column: str = "text",
                     evidence: bool = False) -> pd.DataFrame:
@@ -172,7 +167,8 @@ def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = No
     dictionary = dictionary or load_dictionary()
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
     results = [code_text(text, dictionary) for text in texts]
-    coded = pd.DataFrame([codes for codes, _ in results], columns=output_columns(dictionary)[1:])
+    coded = pd.DataFrame([codes for codes, _ in results],
+                         columns=[*dictionary.move_ids, "named_agent", "alignment"])
     coded = coded.astype({column: "int64" for column in coded.columns if column != "named_agent"})
     if evidence:
         coded["evidence"] = [evidence_text(found) for _, found in results]
