@@ -9,8 +9,6 @@ byte-stably; :func:`write_manifest` writes ``figures/manifest.csv`` from the reg
 ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
 """
 
-from __future__ import annotations
-
 import contextlib
 import io
 import re

@@ -5,8 +5,6 @@ of ``data`` per mark; counts, codes and the ownership score come from
 :mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
 """
 
-from __future__ import annotations
-
 import re
 import textwrap
 from datetime import date, timedelta

@@ -6,8 +6,6 @@ categories never reuse one. Palette and rcParams are data (templates/figures/sty
 applied only inside :func:`figure_style`; importing this module changes no global setting.
 """
 
-from __future__ import annotations
-
 import contextlib
 from pathlib import Path
 from typing import Iterator
