@@ -1,12 +1,10 @@
 """The figure set: a registry of builders, saving in three formats, and the manifest.
 
-A builder, registered with :func:`register`, draws with ``style.new_figure`` (one or two
-columns, no title) and returns ``(fig, data)``, ``data`` being exactly what it plots. The
-macros ``caption()`` and ``alt_text()`` of ``templates/figures/<stem>.txt.j2`` describe
-``data`` as read back from its CSV, so they state the numbers plotted. :func:`save`
-checks the figure and writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and
-byte-stably; :func:`write_manifest` writes ``figures/manifest.csv`` from the registry.
-``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
+A builder (:func:`register`) draws with ``style.new_figure`` and returns ``(fig, data)``,
+``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()`` of
+``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
+writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest`
+the manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
 """
 
 import contextlib
@@ -126,9 +124,8 @@ def check_figure(fig: Figure) -> None:
 
 
 def screen_png(png: Path | str) -> tuple[bytes, float]:
-    """A saved PNG for the screen, and its width in inches: resampled to SCREEN_DPI (box
-    filter) and SCREEN_COLOURS colours without dithering (a third of the size, no visible
-    loss for flat colours and text). Same file, same bytes."""
+    """A saved PNG resampled to SCREEN_DPI (box filter) and SCREEN_COLOURS colours, undithered
+    (a third of the size, no visible loss), and its width in inches. Same file, same bytes."""
     from PIL import Image
 
     with Image.open(png) as image:
@@ -145,10 +142,9 @@ def screen_png(png: Path | str) -> tuple[bytes, float]:
 
 def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt_text: str,
                 out_dir: Path | str | None = None) -> SavedFigure:
-    """Check ``fig`` and write ``<stem>.pdf/.svg/.png`` and ``<stem>.csv`` (``data``) to
-    ``out_dir`` (default ``figures/``), caption and alt text in each file's metadata; all
-    four or none. ValueError for a bad stem, an empty description or empty data,
-    FigureRuleError for a figure breaking a rule (nothing written then)."""
+    """Check ``fig``, write ``<stem>.pdf/.svg/.png/.csv`` (the CSV: ``data``) to ``out_dir``
+    (default ``figures/``), all four or none, with caption and alt text as metadata.
+    ValueError for a bad stem, empty texts or data; FigureRuleError for a broken rule."""
     if not STEM_PATTERN.fullmatch(stem):
         raise ValueError(f"stem {stem!r} is not of the form fig-NN-slug (e.g. fig-08-sipri-deliveries)")
     for name, value in (("caption", caption), ("alt_text", alt_text)):

@@ -101,11 +101,9 @@ def _wrap(text: str) -> str:
 
 
 def timeline_items(tables: Tables) -> pd.DataFrame:
-    """Every statement and event as a timeline item, lane by lane (conflicts.csv order).
-    ``drawn_as``: point (one day), interval (both bounds), open_end / open_start (one
-    bound known: drawn to the axis edge) or undated (listed beside the lanes).
-    ``x_start``/``x_end``: decimal years of the bounds; ``lane_row``: dated items in time
-    order, then undated ones in id order (a wrapped label takes several rows)."""
+    """Every statement and event, a row each, lane by lane (conflicts.csv order). ``drawn_as``:
+    point, interval, open_end / open_start (one bound known) or undated; ``x_start``/``x_end``:
+    decimal years; ``lane_row``: dated items by time, then undated ones by id (wrapped)."""
     speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
     st, ev = tables.statements, tables.events
     items = pd.concat([st.assign(kind="statement", item_id=st["statement_id"],
