@@ -92,9 +92,8 @@ def visible_texts(fig: Figure) -> list[Text]:
 
 
 def check_figure(fig: Figure) -> None:
-    """FigureRuleError unless the figure is one or two columns wide (``style.WIDTHS``,
-    within 5%), has no title, no text under ``style.MIN_FONT_SIZE`` and nothing past its
-    edges (``Figure.get_tightbbox``, within one pixel)."""
+    """FigureRuleError unless the figure is one or two columns wide (within 5%), untitled,
+    no text under ``style.MIN_FONT_SIZE`` and nothing past its edges (within one pixel)."""
     width, height = fig.get_size_inches()
     if not any(abs(width - w) <= style.WIDTH_TOLERANCE * w for w in style.WIDTHS):
         raise FigureRuleError(f"figure is {width:.2f} in wide; use style.ONE_COLUMN "
@@ -195,9 +194,8 @@ REGISTRY: dict[str, FigureSpec] = {}
 
 
 def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBOOK, values=None):
-    """Decorator: register the decorated function as the builder of figure ``stem``,
-    described by ``templates/figures/<stem>.txt.j2`` (see :class:`FigureSpec`). ValueError
-    for a malformed or repeated stem, no inputs, or an unknown notebook."""
+    """Decorator registering the builder of figure ``stem`` (see :class:`FigureSpec`).
+    ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
     if not STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:

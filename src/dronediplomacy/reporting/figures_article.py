@@ -157,9 +157,8 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
                                      "data/input/conflicts.csv", "data/input/actors.csv"),
           values=lambda d: {"first_year": TIMELINE_FIRST_YEAR, "last_year": TIMELINE_LAST_YEAR})
 def fig_01_timeline():
-    """Figure 1: statements and events, one lane per conflict, wars shaded; undated items
-    listed in a column of their own; the shortest war under a year in a detail panel.
-    ValueError for an item outside the years drawn."""
+    """Figure 1: items per conflict lane, wars shaded, undated items in a column, the shortest
+    war under a year in a detail panel. ValueError for an item outside the years drawn."""
     tables = load_tables()
     items, periods, lanes = timeline_items(tables), war_periods(tables), list(tables.conflicts["conflict_id"])
     x_min, x_max = float(TIMELINE_FIRST_YEAR), float(TIMELINE_LAST_YEAR + 1)
@@ -337,9 +336,8 @@ FIG04_COLUMNS = ("layer", "statement_id", "conflict_id", "speaker", "speaker_sid
           values=lambda d: {"ownership_rule": summaries.ownership_rule(load_codebook()).rule},
           inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
 def fig_04_positioning_map():
-    """Figure 4: each statement's ownership score (y, summaries) against the alignment it
-    presents (x), an arrow from each response to each statement it answers. Statements
-    sharing a position sit side by side (0.3 alignment units apart) in id order."""
+    """Figure 4: ownership score (y) against alignment (x), an arrow from each response to the
+    statement it answers; statements at one position sit 0.3 alignment units apart, by id."""
     tables, codebook, coded = _inputs()
     points = coded.sort_values("statement_id", kind="stable").reset_index(drop=True)
     cell = points.groupby(["alignment_value", "ownership_score"])
@@ -461,9 +459,8 @@ def read_agreement() -> pd.DataFrame:
 
 
 def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
-    """The rows of agreement.csv figure 7 draws, top to bottom: each move, the moves
-    pooled, each other dimension, then those with no statistic. ``status``: estimate,
-    undefined (alpha is 0/0: neither coding varies) or not coded."""
+    """The rows of agreement.csv figure 7 draws, top to bottom: moves, moves pooled, other
+    dimensions, no statistic. ``status``: estimate, undefined (alpha 0/0) or not coded."""
     dims = {d["id"]: i for i, d in enumerate(codebook.dimensions)}
     keep = table[table["row_type"].isin(ROW_TYPES)]
     keep = keep.assign(_t=keep["row_type"] == "not_coded", _d=keep["dimension"].map(dims),
@@ -485,9 +482,8 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
 
 @register("fig-07-agreement", inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
 def fig_07_agreement():
-    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
-    bootstrap 95% intervals and, on the right, the resamples without variation; an
-    undefined alpha is marked as such, never drawn as a value."""
+    """Figure 7: Krippendorff's alpha, dictionary vs hand coding, bootstrap 95% intervals,
+    resamples without variation on the right; an undefined alpha is marked, never drawn."""
     data = agreement_rows(read_agreement(), load_codebook())
     fig, ax = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data))
     est = data[data["status"] == "estimate"]
@@ -543,9 +539,8 @@ def _to(recipient: str) -> str:
 
 
 def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str | None = None):
-    """Grouped bars of armed-UAV deliveries per year (``deliveries``:
-    :func:`sipri.armed_uav_deliveries`), bars including an estimate hatched, wars shaded,
-    a credit line naming the export (``generated``). Returns ``(fig, data)``."""
+    """``(fig, data)``: bars of armed-UAV deliveries per year (:func:`sipri.armed_uav_deliveries`),
+    estimates hatched, wars shaded, a credit line naming the export (``generated``)."""
     series = list(dict.fromkeys(deliveries["recipient"]))
     first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
     fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)
