@@ -279,8 +279,7 @@ def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
 
 @dataclass(frozen=True)
 class WarPeriod:
-    """A war drawn as a shaded period (conflicts.csv, whose validation orders the dates):
-    ``end`` None means still going on."""
+    """A shaded war (conflicts.csv, validated start <= end); ``end`` None: still going on."""
 
     conflict_id: str
     label: str
@@ -288,8 +287,7 @@ class WarPeriod:
     end: date | None = None
 
     def label_with_dates(self) -> str:
-        """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a parenthesis ending
-        the name gives way to the dates."""
+        """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a trailing '(...)' gives way."""
         name = re.sub(r"\s*\([^()]*\)\s*$", "", self.label) or self.label
         start, end = self.start, self.end
         if end is None:
