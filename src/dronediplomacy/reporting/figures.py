@@ -1,15 +1,11 @@
 """The figure set: a registry of builders, saving in three formats, and the manifest.
 
-A builder, registered with :func:`register`, draws with ``style.new_figure`` (one or two
-columns, no title) and returns ``(fig, data)``, ``data`` being exactly what it plots. The
-macros ``caption()`` and ``alt_text()`` of ``templates/figures/<stem>.txt.j2`` describe
-``data`` as read back from its CSV, so they state the numbers plotted. :func:`save`
-checks the figure and writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and
-byte-stably; :func:`write_manifest` writes ``figures/manifest.csv`` from the registry.
-``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
+A builder (:func:`register`) draws with ``style.new_figure`` and returns ``(fig, data)``,
+``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()`` of
+``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
+writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest`
+the manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
 """
-
-from __future__ import annotations
 
 import contextlib
 import io
@@ -96,9 +92,8 @@ def visible_texts(fig: Figure) -> list[Text]:
 
 
 def check_figure(fig: Figure) -> None:
-    """FigureRuleError unless the figure is one or two columns wide (``style.WIDTHS``,
-    within 5%), has no title, no text under ``style.MIN_FONT_SIZE`` and nothing past its
-    edges (``Figure.get_tightbbox``, within one pixel)."""
+    """FigureRuleError unless the figure is one or two columns wide (within 5%), untitled,
+    no text under ``style.MIN_FONT_SIZE`` and nothing past its edges (within one pixel)."""
     width, height = fig.get_size_inches()
     if not any(abs(width - w) <= style.WIDTH_TOLERANCE * w for w in style.WIDTHS):
         raise FigureRuleError(f"figure is {width:.2f} in wide; use style.ONE_COLUMN "
@@ -128,9 +123,8 @@ def check_figure(fig: Figure) -> None:
 
 
 def screen_png(png: Path | str) -> tuple[bytes, float]:
-    """A saved PNG for the screen, and its width in inches: resampled to SCREEN_DPI (box
-    filter) and SCREEN_COLOURS colours without dithering (a third of the size, no visible
-    loss for flat colours and text). Same file, same bytes."""
+    """A saved PNG resampled to SCREEN_DPI (box filter) and SCREEN_COLOURS colours, undithered
+    (a third of the size, no visible loss), and its width in inches. Same file, same bytes."""
     from PIL import Image
 
     with Image.open(png) as image:
@@ -147,10 +141,9 @@ def screen_png(png: Path | str) -> tuple[bytes, float]:
 
 def save_figure(fig: Figure, stem: str, data: pd.DataFrame, *, caption: str, alt_text: str,
                 out_dir: Path | str | None = None) -> SavedFigure:
-    """Check ``fig`` and write ``<stem>.pdf/.svg/.png`` and ``<stem>.csv`` (``data``) to
-    ``out_dir`` (default ``figures/``), caption and alt text in each file's metadata; all
-    four or none. ValueError for a bad stem, an empty description or empty data,
-    FigureRuleError for a figure breaking a rule (nothing written then)."""
+    """Check ``fig``, write ``<stem>.pdf/.svg/.png/.csv`` (the CSV: ``data``) to ``out_dir``
+    (default ``figures/``), all four or none, with caption and alt text as metadata.
+    ValueError for a bad stem, empty texts or data; FigureRuleError for a broken rule."""
     if not STEM_PATTERN.fullmatch(stem):
         raise ValueError(f"stem {stem!r} is not of the form fig-NN-slug (e.g. fig-08-sipri-deliveries)")
     for name, value in (("caption", caption), ("alt_text", alt_text)):
@@ -201,9 +194,8 @@ REGISTRY: dict[str, FigureSpec] = {}
 
 
 def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBOOK, values=None):
-    """Decorator: register the decorated function as the builder of figure ``stem``,
-    described by ``templates/figures/<stem>.txt.j2`` (see :class:`FigureSpec`). ValueError
-    for a malformed or repeated stem, no inputs, or an unknown notebook."""
+    """Decorator registering the builder of figure ``stem`` (see :class:`FigureSpec`).
+    ValueError for a malformed or repeated stem, no inputs, or an unknown notebook."""
     if not STEM_PATTERN.fullmatch(stem) or stem in REGISTRY:
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:
@@ -287,8 +279,7 @@ def note(ax, text: str, xy, dx: float = 0, dy: float = 0, **kw):
 
 @dataclass(frozen=True)
 class WarPeriod:
-    """A war drawn as a shaded period (conflicts.csv, whose validation orders the dates):
-    ``end`` None means still going on."""
+    """A shaded war (conflicts.csv, validated start <= end); ``end`` None: still going on."""
 
     conflict_id: str
     label: str
@@ -296,8 +287,7 @@ class WarPeriod:
     end: date | None = None
 
     def label_with_dates(self) -> str:
-        """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a parenthesis ending
-        the name gives way to the dates."""
+        """'Name (27 Sep–10 Nov 2020)' or 'Name (from 24 Feb 2022)'; a trailing '(...)' gives way."""
         name = re.sub(r"\s*\([^()]*\)\s*$", "", self.label) or self.label
         start, end = self.start, self.end
         if end is None:

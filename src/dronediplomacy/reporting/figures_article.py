@@ -5,8 +5,6 @@ of ``data`` per mark; counts, codes and the ownership score come from
 :mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
 """
 
-from __future__ import annotations
-
 import re
 import textwrap
 from datetime import date, timedelta
@@ -103,11 +101,9 @@ def _wrap(text: str) -> str:
 
 
 def timeline_items(tables: Tables) -> pd.DataFrame:
-    """Every statement and event as a timeline item, lane by lane (conflicts.csv order).
-    ``drawn_as``: point (one day), interval (both bounds), open_end / open_start (one
-    bound known: drawn to the axis edge) or undated (listed beside the lanes).
-    ``x_start``/``x_end``: decimal years of the bounds; ``lane_row``: dated items in time
-    order, then undated ones in id order (a wrapped label takes several rows)."""
+    """Every statement and event, a row each, lane by lane (conflicts.csv order). ``drawn_as``:
+    point, interval, open_end / open_start (one bound known) or undated; ``x_start``/``x_end``:
+    decimal years; ``lane_row``: dated items by time, then undated ones by id (wrapped)."""
     speakers = {a.actor_id: summaries.speaker_label(a.name, a.actor_type) for a in tables.actors.itertuples()}
     st, ev = tables.statements, tables.events
     items = pd.concat([st.assign(kind="statement", item_id=st["statement_id"],
@@ -161,9 +157,8 @@ def _draw_item(ax, item, y: float, x_min: float, x_max: float) -> None:
                                      "data/input/conflicts.csv", "data/input/actors.csv"),
           values=lambda d: {"first_year": TIMELINE_FIRST_YEAR, "last_year": TIMELINE_LAST_YEAR})
 def fig_01_timeline():
-    """Figure 1: statements and events, one lane per conflict, wars shaded; undated items
-    listed in a column of their own; the shortest war under a year in a detail panel.
-    ValueError for an item outside the years drawn."""
+    """Figure 1: items per conflict lane, wars shaded, undated items in a column, the shortest
+    war under a year in a detail panel. ValueError for an item outside the years drawn."""
     tables = load_tables()
     items, periods, lanes = timeline_items(tables), war_periods(tables), list(tables.conflicts["conflict_id"])
     x_min, x_max = float(TIMELINE_FIRST_YEAR), float(TIMELINE_LAST_YEAR + 1)
@@ -341,9 +336,8 @@ FIG04_COLUMNS = ("layer", "statement_id", "conflict_id", "speaker", "speaker_sid
           values=lambda d: {"ownership_rule": summaries.ownership_rule(load_codebook()).rule},
           inputs=(*CODED_INPUTS, "data/input/statement_responses.csv"))
 def fig_04_positioning_map():
-    """Figure 4: each statement's ownership score (y, summaries) against the alignment it
-    presents (x), an arrow from each response to each statement it answers. Statements
-    sharing a position sit side by side (0.3 alignment units apart) in id order."""
+    """Figure 4: ownership score (y) against alignment (x), an arrow from each response to the
+    statement it answers; statements at one position sit 0.3 alignment units apart, by id."""
     tables, codebook, coded = _inputs()
     points = coded.sort_values("statement_id", kind="stable").reset_index(drop=True)
     cell = points.groupby(["alignment_value", "ownership_score"])
@@ -465,9 +459,8 @@ def read_agreement() -> pd.DataFrame:
 
 
 def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
-    """The rows of agreement.csv figure 7 draws, top to bottom: each move, the moves
-    pooled, each other dimension, then those with no statistic. ``status``: estimate,
-    undefined (alpha is 0/0: neither coding varies) or not coded."""
+    """The rows of agreement.csv figure 7 draws, top to bottom: moves, moves pooled, other
+    dimensions, no statistic. ``status``: estimate, undefined (alpha 0/0) or not coded."""
     dims = {d["id"]: i for i, d in enumerate(codebook.dimensions)}
     keep = table[table["row_type"].isin(ROW_TYPES)]
     keep = keep.assign(_t=keep["row_type"] == "not_coded", _d=keep["dimension"].map(dims),
@@ -489,9 +482,8 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
 
 @register("fig-07-agreement", inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
 def fig_07_agreement():
-    """Figure 7: Krippendorff's alpha of the dictionary against the hand coding, with
-    bootstrap 95% intervals and, on the right, the resamples without variation; an
-    undefined alpha is marked as such, never drawn as a value."""
+    """Figure 7: Krippendorff's alpha, dictionary vs hand coding, bootstrap 95% intervals,
+    resamples without variation on the right; an undefined alpha is marked, never drawn."""
     data = agreement_rows(read_agreement(), load_codebook())
     fig, ax = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data))
     est = data[data["status"] == "estimate"]
@@ -547,9 +539,8 @@ def _to(recipient: str) -> str:
 
 
 def plot_sipri_deliveries(deliveries: pd.DataFrame, periods, *, generated: str | None = None):
-    """Grouped bars of armed-UAV deliveries per year (``deliveries``:
-    :func:`sipri.armed_uav_deliveries`), bars including an estimate hatched, wars shaded,
-    a credit line naming the export (``generated``). Returns ``(fig, data)``."""
+    """``(fig, data)``: bars of armed-UAV deliveries per year (:func:`sipri.armed_uav_deliveries`),
+    estimates hatched, wars shaded, a credit line naming the export (``generated``)."""
     series = list(dict.fromkeys(deliveries["recipient"]))
     first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
     fig, ax = style.new_figure(style.TWO_COLUMN, 2.9)

@@ -4,8 +4,6 @@ Each draws a data product of :mod:`dronediplomacy.analysis.inference` as written
 data/derived/ (nothing is recomputed here); figure 11 adds the corpus's coded statements.
 """
 
-from __future__ import annotations
-
 import pandas as pd
 from matplotlib.lines import Line2D
 

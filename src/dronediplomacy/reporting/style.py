@@ -6,8 +6,6 @@ categories never reuse one. Palette and rcParams are data (templates/figures/sty
 applied only inside :func:`figure_style`; importing this module changes no global setting.
 """
 
-from __future__ import annotations
-
 import contextlib
 from pathlib import Path
 from typing import Iterator
@@ -79,10 +77,9 @@ def figure_style() -> Iterator[None]:
 
 
 def new_figure(width: float = ONE_COLUMN, height: float = 2.6, **subplots_kw):
-    """``(fig, axes)`` like ``plt.subplots``: a figure at a print width with constrained
-    layout, not registered with pyplot (never shown twice, never leaks). Call inside
-    :func:`figure_style`; ``subplots_kw`` go to ``Figure.subplots``. ValueError for a
-    width that is neither ONE_COLUMN nor TWO_COLUMN."""
+    """``(fig, axes)`` like ``plt.subplots(**subplots_kw)``, constrained layout, not registered
+    with pyplot (never shown twice); call inside :func:`figure_style`. ``width``: inches,
+    ValueError unless ONE_COLUMN or TWO_COLUMN."""
     if not any(abs(width - w) <= WIDTH_TOLERANCE * w for w in WIDTHS):
         raise ValueError(f"width {width} in is neither ONE_COLUMN ({ONE_COLUMN} in) "
                          f"nor TWO_COLUMN ({TWO_COLUMN} in)")
