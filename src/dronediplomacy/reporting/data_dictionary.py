@@ -3,8 +3,6 @@
 rules in inputs/, byte-identical on every run. ``python -m dronediplomacy.reporting.data_dictionary``
 (re)writes both."""
 
-from __future__ import annotations
-
 import copy
 import csv
 import json
@@ -75,11 +73,5 @@ def write_dictionary(data_dir: Path | str = DATA) -> Path:
     return data_dir / DICTIONARY_PATH.name
 
 
-def main() -> int:
-    """``python -m dronediplomacy.reporting.data_dictionary``: (re)write both files."""
-    print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")

@@ -1,10 +1,7 @@
-"""The comparison told in prose: Markdown from the templates in ``templates/narrative/``,
-filled from the tables, summaries, notebook 03's agreement table and SIPRI. House style (the
-filters below): counts under ten in words, statistics, dates and ids in digits, "undefined"
-for a missing statistic, lists "A, B and C", verbatim quotations then "(st09, ¶6)", a true
-minus sign. Usage: ``facts = narrative.gather()``, then ``narrative.section(facts, key)``."""
-
-from __future__ import annotations
+"""The comparison told in prose: ``templates/narrative/`` filled from the tables, summaries, notebook
+03's agreement table and SIPRI. House style (the filters below): counts under ten in words; statistics,
+dates and ids in digits; "undefined" for a missing statistic; lists "A, B and C"; verbatim quotations
+then "(st09, ¶6)"; a true minus sign. Usage: ``facts = gather()``, then ``section(facts, key)``."""
 
 import base64
 import functools
@@ -48,8 +45,7 @@ UNWRAP = re.compile(r"(?<=[^\n])\n(?=[^\n-])")
 
 def present(value) -> bool:
     """A cell holds something (not None, NaN or blank)."""
-    return value is not None and not (not isinstance(value, str) and pd.isna(value)) \
-        and str(value).strip() != ""
+    return bool(pd.notna(value)) and str(value).strip() != ""
 
 
 def number(n: int) -> str:
@@ -194,8 +190,8 @@ class Facts:
         return env
 
     def render(self, template: str, **values) -> str:
-        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts), line
-        breaks inside a paragraph made spaces. jinja2.UndefinedError for an undefined variable."""
+        """``<template>.md.j2`` filled with ``values`` and ``f`` (these facts), each paragraph on
+        one line. jinja2.UndefinedError for an undefined variable."""
         text = self.env.get_template(f"{template}.md.j2").render(**values)
         return UNWRAP.sub(" ", text).rstrip() + "\n"
 
@@ -227,7 +223,6 @@ class Facts:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
     def wars(self) -> list[str]:
-        """The conflicts that are wars (:func:`summaries.wars`), in table order."""
         return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
@@ -401,8 +396,8 @@ def claims_and_evidence(source=None) -> str:
 
 
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The statements dated (a bound at least) from outside their source: ``direct`` (the
-    date_derivation matches :data:`OUTSIDE_CITATION`), ``through`` (it names one so dated)."""
+    """``(direct, through)``: ids of statements whose date_derivation cites an outside source
+    (:data:`OUTSIDE_CITATION`) or names a statement so dated."""
     derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
     direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
     outside, more = set(), set(direct)
