@@ -197,10 +197,10 @@ class Facts:
 
     def label(self, dimension: str, code: str) -> str:
         """A code's label in a sentence: 'credit claiming', 'co-belligerence' (no number)."""
-        labels = summaries.code_labels(self.codebook, dimension)
-        if code not in labels:
+        label = summaries.code_labels(self.codebook, dimension).get(code)
+        if label is None:
             return str(code).replace("_", " ")
-        return label_in_sentence(re.sub(r"^[+\-\u2212]?\d+\s+", "", labels[code]))
+        return label_in_sentence(re.sub(r"^[+\-\u2212]?\d+\s+", "", label))
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -257,8 +257,7 @@ class Facts:
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
-        made = set(self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"]
-                   .sum())
+        made = set().union(*self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"])
         return [m for m in self.codebook.move_ids if m in made]
 
     def placement(self) -> tuple[list[str], list[str]]:
@@ -276,13 +275,13 @@ class Facts:
     def claims(self) -> list[dict]:
         """Each row of claims.csv with ``evidence`` (statement ids, then event ids, each
         sorted), ``statements`` (the former) and ``conflicts`` (a frozenset)."""
-        t, ev = self.tables, self.tables.claim_evidence
+        t = self.tables
+        ev = t.claim_evidence.sort_values(["evidence_type", "evidence_id"], ascending=[False, True])
         conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                        **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
         out = []
         for claim in t.claims.to_dict("records"):
-            rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
-                ["evidence_type", "evidence_id"], ascending=[False, True])
+            rows = ev[ev["claim_id"] == claim["claim_id"]]
             out.append({**claim, "evidence": list(rows["evidence_id"]),
                         "statements": list(rows.loc[rows["evidence_type"] == "statement", "evidence_id"]),
                         "conflicts": frozenset(conflict_of[e] for e in rows["evidence_id"])})
@@ -304,8 +303,7 @@ def _speakers(tables: Tables) -> pd.DataFrame:
 
 
 def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
-    """The agreement of the rule coding with the hand coding (``coded``); for data/input/,
-    notebook 03's agreement.csv, InputError if it is missing or not what they give."""
+    """The agreement of rule and hand coding (``coded``), for data/input/ checked against agreement.csv."""
     folder = Path(tables.input_dir)
     dictionary = load_dictionary(folder / PATTERNS_PATH.name, codebook=codebook)
     rules = code_statements(tables.statements, dictionary, id_column="statement_id", text_column="text")

@@ -1,9 +1,8 @@
-"""The codebook and the hand coding for QDA programs (ATLAS.ti, MAXQDA, NVivo, QualCoder, …)
-in REFI-QDA's QDA-XML 1.0: ``data/exports/codebook.qdc`` and ``project.qdpx`` (a zip of
-``project.qde`` and one text file per statement), written from ``templates/refi_qda/``.
-Byte-identical on every run: GUIDs are name-based (:func:`guid`), nothing carries a date, and
-zip entries are sorted, stored uncompressed and stamped 1980-01-01. :func:`problems`
-validates against the standard's XSDs in ``data/exports/xsd/`` (see its README)."""
+"""The codebook and hand coding for QDA programs (ATLAS.ti, MAXQDA, NVivo, QualCoder, …) in REFI-QDA's
+QDA-XML 1.0, from ``templates/refi_qda/``: ``data/exports/codebook.qdc`` and ``project.qdpx`` (a zip of
+``project.qde`` and a text file per statement). Byte-identical on every run: name-based GUIDs
+(:func:`guid`), no dates, zip entries sorted, stored uncompressed and stamped 1980-01-01.
+:func:`problems` validates against the standard's XSDs in ``data/exports/xsd/`` (see its README)."""
 
 import io
 import re
@@ -98,8 +97,7 @@ def problems(path: Path | str) -> list[str]:
 
 
 def write_exports() -> list[Path]:
-    """Write codebook.qdc and project.qdpx to data/exports/ atomically (unchanged bytes leave
-    the files untouched); return their paths."""
+    """Write codebook.qdc and project.qdpx to data/exports/ atomically (if changed); their paths."""
     atomic.write_bytes(CODEBOOK_QDC, codebook_qdc())
     atomic.write_bytes(PROJECT_QDPX, project_qdpx())
     return [CODEBOOK_QDC, PROJECT_QDPX]

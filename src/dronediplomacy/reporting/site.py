@@ -1,8 +1,7 @@
-"""The offline website in ``site/``: a page per notebook of ``pipeline.NOTEBOOKS`` (nbconvert's
-lab template without CDN scripts; code hidden on the narrative), JupyterLab's stylesheets
-written once and linked, and an index of notebooks and figures. Every page is checked
-(:func:`off_host_references`) before anything is written atomically; stale pages are removed.
-Usage: ``python -m dronediplomacy.reporting.site``"""
+"""The offline website in ``site/`` (``python -m dronediplomacy.reporting.site``): a page per notebook
+of ``pipeline.NOTEBOOKS`` (nbconvert's lab template without CDN scripts; code hidden on the narrative),
+JupyterLab's stylesheets written once and linked, and an index of notebooks and figures. Every page
+is checked (:func:`off_host_references`) before anything is written atomically; stale pages go."""
 
 import functools
 import html
@@ -122,8 +121,8 @@ def off_host_references(page: str) -> list[str]:
 
 def render_notebook(path: Path, *, narrative: bool | None = None,
                     rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden on the narrative), a function
-    of its bytes, its name and these options alone."""
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes,
+    its name and these options alone."""
     import nbformat
 
     path = Path(path)
