@@ -33,8 +33,7 @@ MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
 CSS_PX_PER_INCH = 120
 LIMITS_TITLE = "What the data can and cannot support"
-#: A web address or a row of the corpus tables cited in a date_derivation: the date rests
-#: (at least in part) on a source outside the one the statement comes from.
+#: A web address or corpus table cited in a date_derivation: the date rests on an outside source.
 OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
