@@ -2,8 +2,6 @@
 the README's findings): ``templates/narrative/beyond.md.j2`` filled from notebook 05's tables in
 data/derived/ and the corpus's own tables, counting and choosing words, computing nothing new."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import numpy as np

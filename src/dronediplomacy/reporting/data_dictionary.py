@@ -1,9 +1,6 @@
 """``data/README.md`` (the data dictionary, from ``templates/data_dictionary.md.j2``) and
-``data/datapackage.json`` (a Frictionless data package), both from ``data/tables.yaml`` and the
-rules in inputs/, byte-identical on every run. ``python -m dronediplomacy.reporting.data_dictionary``
-(re)writes both."""
-
-from __future__ import annotations
+``data/datapackage.json`` (a Frictionless data package) from ``data/tables.yaml`` and the rules in
+inputs/, byte-identical on every run; ``python -m dronediplomacy.reporting.data_dictionary`` writes both."""
 
 import copy
 import csv
@@ -28,11 +25,10 @@ def render_dictionary() -> str:
     """The full text of data/README.md."""
     env = jinja(TEMPLATE.parent, code=lambda name: f"`{name}`",  # cell: text safe in a table cell
                 cell=lambda value: str(value).replace("|", "\\|").replace("\n", " "))
-    rendered = env.get_template(TEMPLATE.name).render(
+    return env.get_template(TEMPLATE.name).render(
         rule=text.RULE, copy_run_words=COPY_RUN_WORDS, cell_rules=CELL_RULES,
         resources=DESCRIPTOR["resources"],
-        checks={name: spec.schema.checks for name, spec in SPECS_BY_NAME.items()})
-    return rendered.rstrip("\n") + "\n"
+        checks={name: spec.schema.checks for name, spec in SPECS_BY_NAME.items()}).rstrip("\n") + "\n"
 
 
 def datapackage(data_dir: Path | str = DATA) -> dict:
@@ -75,11 +71,5 @@ def write_dictionary(data_dir: Path | str = DATA) -> Path:
     return data_dir / DICTIONARY_PATH.name
 
 
-def main() -> int:
-    """``python -m dronediplomacy.reporting.data_dictionary``: (re)write both files."""
-    print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    print(f"wrote {relative(write_dictionary())} and {relative(PACKAGE_PATH)}")

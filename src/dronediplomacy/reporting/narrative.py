@@ -1,10 +1,7 @@
-"""The comparison told in prose: Markdown from the templates in ``templates/narrative/``,
-filled from the tables, summaries, notebook 03's agreement table and SIPRI. House style (the
-filters below): counts under ten in words, statistics, dates and ids in digits, "undefined"
-for a missing statistic, lists "A, B and C", verbatim quotations then "(st09, ¶6)", a true
-minus sign. Usage: ``facts = narrative.gather()``, then ``narrative.section(facts, key)``."""
-
-from __future__ import annotations
+"""The comparison told in prose: ``templates/narrative/`` filled from the tables, summaries, notebook
+03's agreement table and SIPRI. House style (the filters below): counts under ten in words; statistics,
+dates and ids in digits; "undefined" for a missing statistic; lists "A, B and C"; verbatim quotations
+then "(st09, ¶6)"; a true minus sign. Usage: ``facts = gather()``, then ``section(facts, key)``."""
 
 import base64
 import functools
@@ -36,8 +33,7 @@ MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
 CSS_PX_PER_INCH = 120
 LIMITS_TITLE = "What the data can and cannot support"
-#: A web address or a row of the corpus tables cited in a date_derivation: the date rests
-#: (at least in part) on a source outside the one the statement comes from.
+#: A web address or corpus table cited in a date_derivation: the date rests on an outside source.
 OUTSIDE_CITATION = re.compile(r"https?://|\bcorpus_\w+\.csv\b")
 
 WORDS = yaml.safe_load((TEMPLATES / "words.yaml").read_text(encoding="utf-8"))
@@ -48,8 +44,7 @@ UNWRAP = re.compile(r"(?<=[^\n])\n(?=[^\n-])")
 
 def present(value) -> bool:
     """A cell holds something (not None, NaN or blank)."""
-    return value is not None and not (not isinstance(value, str) and pd.isna(value)) \
-        and str(value).strip() != ""
+    return bool(pd.notna(value)) and str(value).strip() != ""
 
 
 def number(n: int) -> str:
@@ -194,17 +189,17 @@ class Facts:
         return env
 
     def render(self, template: str, **values) -> str:
-        """The template ``<name>.md.j2`` filled with ``values`` (and ``f``, these facts), line
-        breaks inside a paragraph made spaces. jinja2.UndefinedError for an undefined variable."""
+        """``<template>.md.j2`` filled with ``values`` and ``f`` (these facts), each paragraph on
+        one line. jinja2.UndefinedError for an undefined variable."""
         text = self.env.get_template(f"{template}.md.j2").render(**values)
         return UNWRAP.sub(" ", text).rstrip() + "\n"
 
     def label(self, dimension: str, code: str) -> str:
         """A code's label in a sentence: 'credit claiming', 'co-belligerence' (no number)."""
-        labels = summaries.code_labels(self.codebook, dimension)
-        if code not in labels:
+        label = summaries.code_labels(self.codebook, dimension).get(code)
+        if label is None:
             return str(code).replace("_", " ")
-        return label_in_sentence(re.sub(r"^[+\-\u2212]?\d+\s+", "", labels[code]))
+        return label_in_sentence(re.sub(r"^[+\-\u2212]?\d+\s+", "", label))
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -227,7 +222,6 @@ class Facts:
         return summaries.conflict_short(conflict_id, self.conflict(conflict_id)["name"])
 
     def wars(self) -> list[str]:
-        """The conflicts that are wars (:func:`summaries.wars`), in table order."""
         return list(self.war_rows["conflict_id"])
 
     def outside(self) -> list[str]:
@@ -262,8 +256,7 @@ class Facts:
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
-        made = set(self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"]
-                   .sum())
+        made = set().union(*self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"])
         return [m for m in self.codebook.move_ids if m in made]
 
     def placement(self) -> tuple[list[str], list[str]]:
@@ -281,13 +274,13 @@ class Facts:
     def claims(self) -> list[dict]:
         """Each row of claims.csv with ``evidence`` (statement ids, then event ids, each
         sorted), ``statements`` (the former) and ``conflicts`` (a frozenset)."""
-        t, ev = self.tables, self.tables.claim_evidence
+        t = self.tables
+        ev = t.claim_evidence.sort_values(["evidence_type", "evidence_id"], ascending=[False, True])
         conflict_of = {**dict(zip(t.statements["statement_id"], t.statements["conflict_id"])),
                        **dict(zip(t.events["event_id"], t.events["conflict_id"]))}
         out = []
         for claim in t.claims.to_dict("records"):
-            rows = ev[ev["claim_id"] == claim["claim_id"]].sort_values(
-                ["evidence_type", "evidence_id"], ascending=[False, True])
+            rows = ev[ev["claim_id"] == claim["claim_id"]]
             out.append({**claim, "evidence": list(rows["evidence_id"]),
                         "statements": list(rows.loc[rows["evidence_type"] == "statement", "evidence_id"]),
                         "conflicts": frozenset(conflict_of[e] for e in rows["evidence_id"])})
@@ -309,8 +302,7 @@ def _speakers(tables: Tables) -> pd.DataFrame:
 
 
 def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
-    """The agreement of the rule coding with the hand coding (``coded``); for data/input/,
-    notebook 03's agreement.csv, InputError if it is missing or not what they give."""
+    """The agreement of rule and hand coding (``coded``), for data/input/ checked against agreement.csv."""
     folder = Path(tables.input_dir)
     dictionary = load_dictionary(folder / PATTERNS_PATH.name, codebook=codebook)
     rules = code_statements(tables.statements, dictionary, id_column="statement_id", text_column="text")
@@ -401,8 +393,8 @@ def claims_and_evidence(source=None) -> str:
 
 
 def dated_outside(statements: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The statements dated (a bound at least) from outside their source: ``direct`` (the
-    date_derivation matches :data:`OUTSIDE_CITATION`), ``through`` (it names one so dated)."""
+    """``(direct, through)``: ids of statements whose date_derivation cites an outside source
+    (:data:`OUTSIDE_CITATION`) or names a statement so dated."""
     derivation = dict(zip(statements["statement_id"], statements["date_derivation"].fillna("")))
     direct = [i for i, text in derivation.items() if OUTSIDE_CITATION.search(text)]
     outside, more = set(), set(direct)

@@ -1,8 +1,6 @@
 """The README's generated blocks, between marker comments, from ``templates/readme/``:
 rewritten by the build and checked by tests/test_readme.py, so they cannot drift."""
 
-from __future__ import annotations
-
 import json
 import re
 from fnmatch import fnmatch

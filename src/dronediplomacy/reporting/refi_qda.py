@@ -1,11 +1,8 @@
-"""The codebook and the hand coding for QDA programs (ATLAS.ti, MAXQDA, NVivo, QualCoder, …)
-in REFI-QDA's QDA-XML 1.0: ``data/exports/codebook.qdc`` and ``project.qdpx`` (a zip of
-``project.qde`` and one text file per statement), written from ``templates/refi_qda/``.
-Byte-identical on every run: GUIDs are name-based (:func:`guid`), nothing carries a date, and
-zip entries are sorted, stored uncompressed and stamped 1980-01-01. :func:`problems`
-validates against the standard's XSDs in ``data/exports/xsd/`` (see its README)."""
-
-from __future__ import annotations
+"""The codebook and hand coding for QDA programs (ATLAS.ti, MAXQDA, NVivo, QualCoder, …) in REFI-QDA's
+QDA-XML 1.0, from ``templates/refi_qda/``: ``data/exports/codebook.qdc`` and ``project.qdpx`` (a zip of
+``project.qde`` and a text file per statement). Byte-identical on every run: name-based GUIDs
+(:func:`guid`), no dates, zip entries sorted, stored uncompressed and stamped 1980-01-01.
+:func:`problems` validates against the standard's XSDs in ``data/exports/xsd/`` (see its README)."""
 
 import io
 import re
@@ -82,32 +79,25 @@ def project_qdpx(tables: Tables | None = None, codebook: Codebook | None = None,
     return buffer.getvalue()
 
 
-def schema(kind: str) -> etree.XMLSchema:
-    """The standard's XSD for ``kind`` ('codebook' or 'project') from ``data/exports/xsd/``.
-    The codebook XSD's only copy found (QualCoder's) has hyphens turned into U+2010 and some
-    spaces before attribute names lost: both are repaired here, nothing else."""
-    if kind == "project":
-        return etree.XMLSchema(etree.parse(str(XSD / "Project-mrt2019.xsd")))
-    text = (XSD / "Codebook.xsd").read_text(encoding="utf-8").replace("\u2010", "-")
-    text = re.sub(r'(<xsd:\w+|")(?=(?:name|type|base|value|minOccurs)=)', r"\1 ", text)
-    return etree.XMLSchema(etree.fromstring(text.encode("utf-8")))
-
-
 def problems(path: Path | str) -> list[str]:
-    """The XSD validation errors of a .qdc or .qdpx file (empty when it is valid)."""
+    """The errors of a .qdc or .qdpx file against the standard's XSDs in ``data/exports/xsd/``
+    (empty when it is valid). The codebook XSD's only copy found (QualCoder's) has hyphens turned
+    into U+2010 and some spaces before attribute names lost: both are repaired here, nothing else."""
     path = Path(path)
     if path.suffix == ".qdpx":
         with zipfile.ZipFile(path) as archive:
-            data, kind = archive.read("project.qde"), "project"
+            data = archive.read("project.qde")
+        xsd = etree.XMLSchema(etree.parse(str(XSD / "Project-mrt2019.xsd")))
     else:
-        data, kind = path.read_bytes(), "codebook"
-    xsd = schema(kind)
+        data = path.read_bytes()
+        text = (XSD / "Codebook.xsd").read_text(encoding="utf-8").replace("\u2010", "-")
+        text = re.sub(r'(<xsd:\w+|")(?=(?:name|type|base|value|minOccurs)=)', r"\1 ", text)
+        xsd = etree.XMLSchema(etree.fromstring(text.encode("utf-8")))
     return [] if xsd.validate(etree.fromstring(data)) else [str(e) for e in xsd.error_log]
 
 
 def write_exports() -> list[Path]:
-    """Write codebook.qdc and project.qdpx to data/exports/ atomically (unchanged bytes leave
-    the files untouched); return their paths."""
+    """Write codebook.qdc and project.qdpx to data/exports/ atomically (if changed); their paths."""
     atomic.write_bytes(CODEBOOK_QDC, codebook_qdc())
     atomic.write_bytes(PROJECT_QDPX, project_qdpx())
     return [CODEBOOK_QDC, PROJECT_QDPX]

@@ -1,10 +1,7 @@
-"""The offline website in ``site/``: a page per notebook of ``pipeline.NOTEBOOKS`` (nbconvert's
-lab template without CDN scripts; code hidden on the narrative), JupyterLab's stylesheets
-written once and linked, and an index of notebooks and figures. Every page is checked
-(:func:`off_host_references`) before anything is written atomically; stale pages are removed.
-Usage: ``python -m dronediplomacy.reporting.site``"""
-
-from __future__ import annotations
+"""The offline website in ``site/`` (``python -m dronediplomacy.reporting.site``): a page per notebook
+of ``pipeline.NOTEBOOKS`` (nbconvert's lab template without CDN scripts; code hidden on the narrative),
+JupyterLab's stylesheets written once and linked, and an index of notebooks and figures. Every page
+is checked (:func:`off_host_references`) before anything is written atomically; stale pages go."""
 
 import functools
 import html
@@ -22,12 +19,8 @@ from dronediplomacy.reporting.narrative import jinja
 
 #: The narrative notebook (prose for readers who do not read code).
 NARRATIVE_PREFIX = "06-"
-INDEX = "index.html"
-#: Formats of a figure; the first image found is shown on the index.
+#: Formats of a figure; the first image found is shown on the index, then the PDF is offered.
 IMAGE_FORMATS = ("png", "svg")
-OTHER_FORMATS = ("pdf",)
-DEFAULT_TITLE = "Notebooks and figures"
-
 TEMPLATES = Path(__file__).parent / "templates" / "site"
 
 #: JupyterLab's stylesheets the lab template would inline into every page: site file -> source.
@@ -37,10 +30,6 @@ SHARED_CSS = {"jupyterlab-index.css": "static/index.css",
 
 class OfflineError(RuntimeError):
     """A rendered page would make the browser contact another host."""
-
-
-def is_narrative(name: str) -> bool:
-    return name.startswith(NARRATIVE_PREFIX)
 
 
 def page_name(notebook_name: str) -> str:
@@ -132,13 +121,13 @@ def off_host_references(page: str) -> list[str]:
 
 def render_notebook(path: Path, *, narrative: bool | None = None,
                     rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden on the narrative), a function
-    of its bytes, its name and these options alone."""
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes,
+    its name and these options alone."""
     import nbformat
 
     path = Path(path)
     nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
-    exporter = _exporter(is_narrative(path.name) if narrative is None else narrative)
+    exporter = _exporter(path.name.startswith(NARRATIVE_PREFIX) if narrative is None else narrative)
     # Only the name: nbconvert's from_filename would add the folder and modification date.
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
     return _relink_notebooks(_link_shared_css(body), set(rendered)).rstrip("\n") + "\n"
@@ -154,7 +143,7 @@ def _figure(row: dict[str, str], figures_href: str, pages: dict[str, str], manif
     """A manifest row with ``files`` (format -> URL), ``data_href`` and ``page``. InputError
     naming the row and column if a file it names does not exist."""
     stem, folder = row["stem"], manifest.parent
-    formats = [f for f in IMAGE_FORMATS + OTHER_FORMATS if (folder / f"{stem}.{f}").is_file()]
+    formats = [f for f in (*IMAGE_FORMATS, "pdf") if (folder / f"{stem}.{f}").is_file()]
     if not set(formats) & set(IMAGE_FORMATS):
         raise InputError(manifest, f"figure {stem!r} has no file "
                          f"{' or '.join(f'{stem}.{f}' for f in IMAGE_FORMATS)} beside the manifest.",
@@ -180,8 +169,8 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figure
                                            if readme.is_file() else []) if line.startswith("# ")]
     env = jinja(TEMPLATES, h=html.escape, href=_href, stem=lambda name: Path(name).stem)
     return env.get_template("site-index.html.j2").render(
-        title=titles[0] if titles else DEFAULT_TITLE, pages=pages,
-        narrative=next((name for name in pages if is_narrative(name)), None),
+        title=titles[0] if titles else "Notebooks and figures", pages=pages,
+        narrative=next((name for name in pages if name.startswith(NARRATIVE_PREFIX)), None),
         purposes={nb.name: nb.purpose for nb in pipeline.NOTEBOOKS},
         manifest_href=_href(figures_href, manifest.name),
         figures=[_figure(row, figures_href, pages, manifest, root, line)
@@ -200,7 +189,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
     contents = shared_css() if present else {}
     contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
                      for name in present})
-    contents[INDEX] = render_index(pages, read_manifest(manifest, missing_ok=True),
+    contents["index.html"] = render_index(pages, read_manifest(manifest, missing_ok=True),
                                    figures_href=figures_href, manifest=manifest, root=site_dir.parent)
     for page, text in contents.items():
         problems = ([f"url({a or b!r})" for a, b in CSS_URL.findall(text) if off_host(a or b)]
@@ -224,12 +213,7 @@ def render_site(notebooks_dir: Path | None = None, site_dir: Path | None = None,
     return [site_dir / page for page in contents]
 
 
-def main(argv: list[str] | None = None) -> int:
+if __name__ == "__main__":
     written = [p for p in render_site() if p.suffix == ".html"]
     print(f"site: {len(written) - 1} notebook page(s) and the index in "
           f"{paths.relative(paths.SITE)}/", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
