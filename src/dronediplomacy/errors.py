@@ -19,11 +19,8 @@ class InputError(Exception):
         self.column = column
         self.problem = problem
         self.fix = fix
-        where = [self.file]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column}")
+        where = [self.file] + [f"{label} {value}" for label, value in (("row", row), ("column", column))
+                               if value is not None]
         message = ", ".join(where) + f": {problem}"
         if fix:
             # "...: the problem. Fix: what to do": a full stop between the two sentences.

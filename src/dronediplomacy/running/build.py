@@ -4,9 +4,17 @@ the data dictionary and data package, the REFI-QDA exports and the README's gene
 
 import sys
 
-from dronediplomacy.errors import InputError
-from dronediplomacy.reporting import data_dictionary, readme, refi_qda, site
-from dronediplomacy.running import runner
+from dronediplomacy.running import INTERRUPTED
+
+try:  # seconds of imports: a Ctrl-C meanwhile ends with the runner's line, not a traceback
+    from dronediplomacy.errors import InputError
+    from dronediplomacy.reporting import data_dictionary, readme, refi_qda, site
+    from dronediplomacy.running import runner
+except KeyboardInterrupt:
+    if __name__ != "__main__":
+        raise
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(130)
 
 
 def main(argv: list[str] | None = None) -> int:
