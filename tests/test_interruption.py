@@ -1,8 +1,6 @@
 """Nothing lost: a run stopped half-way (Ctrl-C, a killed kernel) leaves every committed
 output byte-identical and no temporary file behind, and says what happened."""
 
-from __future__ import annotations
-
 import json
 import os
 import signal

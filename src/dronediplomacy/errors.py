@@ -4,11 +4,9 @@ from pathlib import Path
 
 
 class InputError(Exception):
-    """Bad input, reported as one line: ``file, row R, column C: problem. Fix: ...``.
-
-    ``row`` is an id or a line number (as the reader would find it in the file);
-    ``column`` is a column name or a YAML key.
-    """
+    """Bad input, reported as one line: ``file, row R, column C: problem. Fix: ...``; ``row`` is
+    an id or a line number (as the reader would find it in the file), ``column`` a column name
+    or a YAML key."""
 
     def __init__(self, file: str | Path, problem: str, *, row: object = None,
                  column: str | None = None, fix: str | None = None) -> None:

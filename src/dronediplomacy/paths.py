@@ -1,7 +1,6 @@
-"""Where things are, every path derived from the repository root: found from this file (a
-clone or an editable install), so notebooks run the same from the runner, pytest and JupyterLab
-opened at any folder; a copy installed by ``pip install .`` finds it from the working directory.
-"""
+"""Where things are, every path derived from the repository root: found from this file (a clone
+or an editable install), so notebooks run the same from the runner, pytest and JupyterLab opened
+at any folder; a copy installed by ``pip install .`` finds it from the working directory."""
 
 import os
 from pathlib import Path

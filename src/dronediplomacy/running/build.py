@@ -1,6 +1,6 @@
-"""Reproduce everything (``python3 repro.py run`` calls this): the notebooks, in order; then
-the data dictionary and data package, the REFI-QDA exports and the README's generated blocks
-(some list what the notebooks wrote); then the site, from the executed notebooks."""
+"""Reproduce everything (``python3 repro.py run``): the notebooks in order; then the data
+dictionary and package, REFI-QDA exports and README blocks (some list what the notebooks wrote);
+then the site, from the executed notebooks."""
 
 import sys
 
@@ -19,7 +19,7 @@ except KeyboardInterrupt:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the notebooks named by ``argv`` (default: all), then the indexes and the site.
-    Returns the process exit status: 0, or 1 after printing one message."""
+    Returns the exit status: the runner's if not 0, else 0, or 1 if the site failed (one line)."""
     status = runner.main(argv)
     if status != 0:
         return status
