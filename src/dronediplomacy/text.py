@@ -4,8 +4,8 @@ The coder, the verification of quotations and anchors and the detection of dupli
 compare text after :func:`normalise`, so a verified quotation is coded exactly as the words it
 verified, whatever characters a web page, editor or spreadsheet used. Apostrophes are replaced
 before NFKC, which would turn the acute accent ´ into a space and a combining accent. Turkish
-İ and ı fold to ``i`` (Python leaves ``i`` plus a combining dot for İ), so "KIRAN" and "Kiran"
-compare equal; other diacritics stay (``ş`` is not ``s``): a spelling difference is a difference.
+İ and ı fold to ``i`` (Python leaves ``i`` plus a combining dot for İ), so "Kıran" and "Kiran",
+or "TÜRKİYE" and "Türkiye", compare equal. Other diacritics stay: in a name, ``ş`` is not ``s``.
 """
 
 import re
