@@ -146,12 +146,14 @@ sys.meta_path.insert(0, _Paused())
 """
 
 
-@pytest.mark.parametrize("command", ["runner", "build"])
+@pytest.mark.parametrize("command", [["-m", "dronediplomacy.running.runner"],
+                                     ["-m", "dronediplomacy.running.build"],
+                                     [str(paths.ROOT / "repro.py"), "run"]], ids=["runner", "build", "repro"])
 def test_ctrl_c_while_the_command_imports_says_one_line(tmp_path, command):
     """No traceback from a Ctrl-C in the first seconds either (notebook 99 does not exist:
     nothing could run or be written had the imports finished)."""
     (tmp_path / "sitecustomize.py").write_text(PAUSE_IN_IMPORTS, encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", f"dronediplomacy.running.{command}", "99"],
+    process = subprocess.Popen([sys.executable, *command, "99"],
                                env=environment(paths.ROOT, pythonpath=(tmp_path,)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
