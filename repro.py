@@ -190,7 +190,14 @@ def ensure_environment() -> None:
 
 def run_in_venv(args) -> int:
     environment = {**os.environ, **PINNED_ENVIRONMENT}
-    return subprocess.run([str(venv_python()), *args], cwd=ROOT, env=environment).returncode
+    child = subprocess.Popen([str(venv_python()), *args], cwd=ROOT, env=environment)
+    # A terminal's Ctrl-C reaches the child too, which stops cleanly and says so in one line:
+    # wait for it (no traceback here, no kill). Ignored only now: the child must not inherit it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv) -> int:

@@ -3,8 +3,6 @@ No module of a stage imports a module of a later stage (DESIGN.md, "Architecture
 modules at the package's top (paths, errors, atomic, text, pipeline) import no stage at all.
 Checked by reading the source, so code paths the tests never run are covered too."""
 
-from __future__ import annotations
-
 import ast
 from pathlib import Path
 

@@ -10,8 +10,6 @@ another folder, under LC_ALL=C and TZ=Asia/Tokyo, and must reproduce every commi
 output byte for byte.
 """
 
-from __future__ import annotations
-
 import ast
 import json
 import socket

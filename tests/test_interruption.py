@@ -1,8 +1,6 @@
 """Nothing lost: a run stopped half-way (Ctrl-C, a killed kernel) leaves every committed
 output byte-identical and no temporary file behind, and says what happened."""
 
-from __future__ import annotations
-
 import json
 import os
 import signal
@@ -16,13 +14,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dronediplomacy import pipeline
-from dronediplomacy.running import runner
+from dronediplomacy import paths, pipeline
+from dronediplomacy.running import INTERRUPTED, runner
 from sandbox import environment, make_sandbox, processes_marked, snapshot
 
 pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
 
-INTERRUPTED = "03-code-statements.ipynb"
+STOPPED_NOTEBOOK = "03-code-statements.ipynb"
 
 
 RUNNING = "test: notebook 03 is half-way through writing a file"
@@ -63,7 +61,7 @@ def prepare_notebook(path: Path) -> None:
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
 def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
     sandbox = make_sandbox(tmp_path / "repo", outputs=True)
-    prepare_notebook(sandbox / "notebooks" / INTERRUPTED)
+    prepare_notebook(sandbox / "notebooks" / STOPPED_NOTEBOOK)
     before = snapshot(sandbox)
     marker = uuid.uuid4().hex
     # The real pipeline (what `python3 repro.py run` calls), on notebooks 02 to 04, in its own
@@ -91,7 +89,7 @@ def test_ctrl_c_midway_changes_no_output_and_leaves_no_temporary_file(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
     reader.join(timeout=10)
     stderr = "".join(lines)
-    assert "runner: interrupted; notebooks not yet finished were left as they were." in stderr
+    assert INTERRUPTED in stderr
     assert "Traceback" not in stderr, stderr
     assert "done  02-" in stderr and "done  03-" not in stderr  # stopped after 02, inside 03
     # no kernel left running (and writing) behind
@@ -128,3 +126,42 @@ def test_a_killed_kernel_is_reported_and_changes_nothing(tmp_path, monkeypatch, 
             "memory) while running it") in err
     assert "Traceback" not in err
     assert snapshot(tmp_path) == before
+
+
+IMPORTING = "test: the command is importing nbformat"
+
+#: A sitecustomize.py making the import of nbformat (one of the commands' seconds of imports)
+#: say so and wait: Ctrl-C then arrives during the imports, whatever the machine's speed.
+PAUSE_IN_IMPORTS = f"""\
+import os, sys, time
+
+class _Paused:
+    def find_spec(self, name, path=None, target=None):
+        if name == "nbformat":
+            os.write(2, b"{IMPORTING}\\n")
+            time.sleep(120)
+        return None
+
+sys.meta_path.insert(0, _Paused())
+"""
+
+
+@pytest.mark.parametrize("command", [["-m", "dronediplomacy.running.runner"],
+                                     ["-m", "dronediplomacy.running.build"],
+                                     [str(paths.ROOT / "repro.py"), "run"]], ids=["runner", "build", "repro"])
+def test_ctrl_c_while_the_command_imports_says_one_line(tmp_path, command):
+    """No traceback from a Ctrl-C in the first seconds either (notebook 99 does not exist:
+    nothing could run or be written had the imports finished)."""
+    (tmp_path / "sitecustomize.py").write_text(PAUSE_IN_IMPORTS, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, *command, "99"],
+                               env=environment(paths.ROOT, pythonpath=(tmp_path,)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        assert process.stderr.readline() == IMPORTING + "\n"
+        os.killpg(process.pid, signal.SIGINT)
+        assert process.wait(timeout=60) == 130
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.stderr.read() == INTERRUPTED + "\n"

@@ -15,8 +15,6 @@ configuration nor this test leaves anything in the repository or the home folder
 Autosave is off in those settings. Requests to other hosts are aborted.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import re

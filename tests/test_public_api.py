@@ -17,8 +17,6 @@ Dunder names (``__file__``) are public by convention; :data:`DOCUMENTED` lists t
 underscore names the Python documentation itself makes public.
 """
 
-from __future__ import annotations
-
 import ast
 import re
 from pathlib import Path

@@ -86,14 +86,13 @@ def test_each_notebook_runs_in_a_fresh_kernel_that_never_outlives_the_run(
         nbformat.write(new_notebook(cells=[new_code_cell(source)]), tmp_path / name)
     monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path)
     notebooks = [pipeline.Notebook(name, "test", (), ()) for name in names]
-    written = []
+    before = {name: (tmp_path / name).read_bytes() for name in names}
     if fails:
         with pytest.raises(runner.NotebookFailed, match="00-a.ipynb: cell 1 failed"):
-            runner.run(notebooks, on_written=written.append)
-        assert written == []
+            runner.run(notebooks)
+        assert {name: (tmp_path / name).read_bytes() for name in names} == before  # none written
     else:
-        runner.run(notebooks, on_written=written.append)
-        assert written == [tmp_path / name for name in names]
+        runner.run(notebooks)
         pids = [nbformat.read(tmp_path / name, as_version=4).cells[0].outputs[0]["data"]["text/plain"]
                 for name in names]
         assert len(set(pids)) == 2  # one kernel per notebook

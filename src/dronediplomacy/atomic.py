@@ -1,9 +1,5 @@
-"""Atomic writes: write to a temporary file beside the target, then rename.
-
-An interrupted or failed run therefore never leaves a half-written output: the
-target holds either its old bytes or its new ones. Writing identical bytes leaves
-the file untouched (no mtime churn).
-"""
+"""Atomic writes: to a temporary file beside the target, then renamed, so an interrupted or
+failed run never leaves a half-written output. Identical bytes leave the file untouched."""
 
 import contextlib
 import os
@@ -14,11 +10,8 @@ from typing import Iterator
 
 @contextlib.contextmanager
 def atomic_path(target: Path | str) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; rename it onto target on success.
-
-    For writers that want a file name (``savefig``, ``to_csv``). On any exception
-    the temporary file is removed and the target is unchanged.
-    """
+    """Yield a temporary path in the target's folder (for writers that want a file name, such
+    as ``savefig``), renamed onto target on success; on any exception removed, target unchanged."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # named .<target name>.<8 random characters>.tmp<target suffix> (see remove_leftovers)
@@ -36,10 +29,9 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 
 def remove_leftovers(folder: Path | str, since: float) -> None:
-    """Remove the temporary files of atomic writes in ``folder`` modified at or after
-    ``since`` (a ``time.time()``). A writer removes its own on any exception, but a process
-    killed outright (a kernel, by the out-of-memory killer, say) cannot: whoever ran it calls
-    this afterwards. The targets themselves were never touched."""
+    """Remove the temporary files of atomic writes in ``folder`` modified at or after ``since``
+    (a ``time.time()``): those of a process killed outright (a kernel, by the out-of-memory
+    killer, say), which could not remove its own. The targets themselves were never touched."""
     for path in Path(folder).glob(".*.????????.tmp*"):
         if path.stat().st_mtime >= since:
             path.unlink(missing_ok=True)

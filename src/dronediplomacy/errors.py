@@ -4,11 +4,9 @@ from pathlib import Path
 
 
 class InputError(Exception):
-    """Bad input, reported as one line: ``file, row R, column C: problem. Fix: ...``.
-
-    ``row`` is an id or a line number (as the reader would find it in the file);
-    ``column`` is a column name or a YAML key.
-    """
+    """Bad input, reported as one line: ``file, row R, column C: problem. Fix: ...``; ``row`` is
+    an id or a line number (as the reader would find it in the file), ``column`` a column name
+    or a YAML key."""
 
     def __init__(self, file: str | Path, problem: str, *, row: object = None,
                  column: str | None = None, fix: str | None = None) -> None:
@@ -19,11 +17,8 @@ class InputError(Exception):
         self.column = column
         self.problem = problem
         self.fix = fix
-        where = [self.file]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column}")
+        where = [self.file] + [f"{label} {value}" for label, value in (("row", row), ("column", column))
+                               if value is not None]
         message = ", ".join(where) + f": {problem}"
         if fix:
             # "...: the problem. Fix: what to do": a full stop between the two sentences.

@@ -1,10 +1,6 @@
-"""Where things are. Every path is derived from the repository root.
-
-The root is found from this file's location (a clone, or an editable install), so notebooks
-run the same from the runner, from pytest and from JupyterLab opened at any folder. A copy
-installed into site-packages (``pip install .``) finds the clone from the working directory
-instead: the notebooks, run from ``notebooks/``, and any command run inside the clone.
-"""
+"""Where things are, every path derived from the repository root: found from this file (a clone
+or an editable install), so notebooks run the same from the runner, pytest and JupyterLab opened
+at any folder; a copy installed by ``pip install .`` finds it from the working directory."""
 
 import os
 from pathlib import Path
@@ -31,9 +27,8 @@ DATA_DERIVED = DATA / "derived"
 FIGURES = ROOT / "figures"
 SITE = ROOT / "site"
 
-#: Environment variable naming the folder that holds the source texts (one file per
-#: row of ``data/input/sources.csv``, column ``text_file``). The texts are inputs the
-#: repository does not contain; see README, "The source text".
+#: Environment variable naming the folder of the source texts (``text_file`` of each row of
+#: data/input/sources.csv), inputs the repository does not contain: README, "The source text".
 SOURCES_DIR_ENV = "DRONE_SOURCES_DIR"
 
 

@@ -1,6 +1,5 @@
-"""The notebook order, read from ``pipeline.yaml`` beside this file (written there and nowhere
-else): the runner executes the notebooks in this order; the README's notebook table and the
-site's index are generated from it."""
+"""The notebook order, written in ``pipeline.yaml`` beside this file and nowhere else: the
+runner follows it; the README's notebook table and the site's index are generated from it."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,6 @@ class Notebook:
     writes: tuple[str, ...]
 
 
-PIPELINE_YAML = Path(__file__).with_name("pipeline.yaml")
 KEYS = ("name", "purpose", "reads", "writes")
 
 
@@ -36,7 +34,7 @@ def read_pipeline(path: Path) -> tuple[Notebook, ...]:
     return tuple(Notebook(e["name"], e["purpose"], tuple(e["reads"]), tuple(e["writes"])) for e in entries)
 
 
-NOTEBOOKS: tuple[Notebook, ...] = read_pipeline(PIPELINE_YAML)
+NOTEBOOKS: tuple[Notebook, ...] = read_pipeline(Path(__file__).with_name("pipeline.yaml"))
 
 
 def names() -> list[str]:

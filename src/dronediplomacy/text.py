@@ -1,14 +1,11 @@
-"""The one text normalisation: everything that compares or codes text uses :func:`normalise`.
+"""The one text normalisation, :data:`RULE` (printed in the data dictionary).
 
-The coder, the verification of quotations and anchors against their sources, and the
-detection of duplicate quotations all compare text after this function, so a quotation
-that passes verification is coded exactly as the words it verified, whatever characters a
-web page, an editor or a spreadsheet used for them. The rule is :data:`RULE` (printed in the
-data dictionary). Apostrophe variants are replaced before NFKC, which would turn the acute
-accent ´ into a space and a combining accent. Turkish İ and ı both fold to ``i`` (Python's
-own folding leaves ``i`` plus a combining dot for İ), so "Kıran", "KIRAN" and "Kiran", or
-"TÜRKİYE" and "Türkiye", compare equal. Diacritics otherwise stay (``ş`` is not ``s``): a
-spelling difference in a name is a difference.
+The coder, the verification of quotations and anchors and the detection of duplicates all
+compare text after :func:`normalise`, so a verified quotation is coded exactly as the words it
+verified, whatever characters a web page, editor or spreadsheet used. Apostrophes are replaced
+before NFKC, which would turn the acute accent ´ into a space and a combining accent. Turkish
+İ and ı fold to ``i`` (Python leaves ``i`` plus a combining dot for İ), so "Kıran" and "Kiran",
+or "TÜRKİYE" and "Türkiye", compare equal. Other diacritics stay: in a name, ``ş`` is not ``s``.
 """
 
 import re
@@ -31,12 +28,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """``text`` under :data:`RULE`: the form in which texts are compared and coded.
-
-    Takes and returns ``str``; idempotent (``normalise(normalise(t)) == normalise(t)``).
-    Raises TypeError for anything but a string, so a date or number read from YAML or CSV
-    never slips through as text.
-    """
+    """``text`` (a ``str``) under :data:`RULE`, as texts are compared and coded; idempotent.
+    TypeError for anything but a ``str``, so a date or number read from YAML or CSV never
+    slips through as text."""
     if not isinstance(text, str):
         raise TypeError(f"normalise() takes text (str), not {type(text).__name__}: {text!r}")
     text = unicodedata.normalize("NFKC", text.translate(_TABLE))
@@ -47,10 +41,9 @@ def normalise(text: str) -> str:
 
 
 def invisible_or_unusual(text: str) -> list[tuple[int, str]]:
-    """Characters a hand-edited table must not contain, as (position, Unicode name):
+    """Characters a hand-edited table must not contain, as (position, Unicode name), [] if none:
     invisible ones, no-break and other non-ASCII spaces, and decomposed accents (a combining
-    mark that composes with the letter before it: the table should hold the composed letter).
-    [] when the cell is canonical. The input validation reports them with file, row, column."""
+    mark that composes with the letter before it: the table should hold the composed letter)."""
     found = []
     for position, char in enumerate(text):
         decomposed = unicodedata.combining(char) and not unicodedata.is_normalized(

@@ -1,17 +1,25 @@
-"""Reproduce everything (``python3 repro.py run`` calls this): the notebooks, in order; then
-the data dictionary and data package, the REFI-QDA exports and the README's generated blocks
-(some list what the notebooks wrote); then the site, from the executed notebooks."""
+"""Reproduce everything (``python3 repro.py run``): the notebooks in order; then the data
+dictionary and package, REFI-QDA exports and README blocks (some list what the notebooks wrote);
+then the site, from the executed notebooks."""
 
 import sys
 
-from dronediplomacy.errors import InputError
-from dronediplomacy.reporting import data_dictionary, readme, refi_qda, site
-from dronediplomacy.running import runner
+from dronediplomacy.running import INTERRUPTED
+
+try:  # seconds of imports: a Ctrl-C meanwhile ends with the runner's line, not a traceback
+    from dronediplomacy.errors import InputError
+    from dronediplomacy.reporting import data_dictionary, readme, refi_qda, site
+    from dronediplomacy.running import runner
+except KeyboardInterrupt:
+    if __name__ != "__main__":
+        raise
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(130)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the notebooks named by ``argv`` (default: all), then the indexes and the site.
-    Returns the process exit status: 0, or 1 after printing one message."""
+    Returns the exit status: the runner's if not 0, else 0, or 1 if the site failed (one line)."""
     status = runner.main(argv)
     if status != 0:
         return status

@@ -36,11 +36,8 @@ def _installed(name: str) -> str:
 
 
 def stack_versions() -> pd.DataFrame:
-    """The direct dependencies: locked version, installed version, and whether they match.
-
-    Raises RuntimeError naming the mismatches: a notebook run in an environment that
-    differs from the lock is not a reproduction.
-    """
+    """The direct dependencies (and python first): locked and installed version. RuntimeError
+    naming the mismatches: a run in an environment that differs from the lock reproduces nothing."""
     locked = locked_versions()
     table = pd.DataFrame([{"package": name, "locked": locked.get(name, "not locked"),
                            "installed": _installed(name)} for name in direct_requirements()])
@@ -72,11 +69,8 @@ def python_row(version: tuple[int, int] | None = None) -> dict[str, str]:
 
 
 def expected_sources() -> pd.DataFrame:
-    """Each source text the data expect: its file name and sha256, as the sources table says.
-
-    This is read from the data, never from the file on this machine, so the notebook's
-    output is the same whether or not the text is present.
-    """
+    """Each source text the data expect: file name and sha256 from the sources table (never
+    from the file on this machine, so notebook 00 shows the same whether or not it is present)."""
     from dronediplomacy.inputs.tables import load_tables
 
     sources = load_tables().sources

@@ -1,11 +1,9 @@
-"""Execute the notebooks in the order written in ``pipeline.NOTEBOOKS``.
+"""Execute the notebooks in the order of ``pipeline.NOTEBOOKS``.
 
-Each notebook runs in-process with nbclient, in a fresh kernel, with its folder as
-the working directory. A notebook is written back (atomically) only when every
-cell succeeded, after removing what varies between runs (execution timestamps,
-interpreter patch versions, random cell ids). The first failing cell stops the
-run with one message naming the notebook, the cell and the error.
-``python -m dronediplomacy.running.runner --help`` says how to choose notebooks.
+Each runs with nbclient in a fresh kernel, in its own folder, and is written back (atomically)
+only when every cell succeeded, without what varies between runs (execution timestamps,
+interpreter patch versions, random cell ids). The first failing cell stops the run with one
+message naming notebook, cell and error. ``python -m dronediplomacy.running.runner --help``.
 """
 
 import argparse
@@ -16,22 +14,29 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
-import zmq
-from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
-from jupyter_core.utils import ensure_async
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, DeadKernelError
-from tqdm import tqdm
+from dronediplomacy.running import INTERRUPTED
 
-from dronediplomacy import atomic, paths, pipeline
+try:  # seconds of imports: run as a command, a Ctrl-C meanwhile ends with the same line
+    import nbformat
+    import zmq
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+    from jupyter_core.utils import ensure_async
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from tqdm import tqdm
+
+    from dronediplomacy import atomic, paths, pipeline
+except KeyboardInterrupt:
+    if __name__ != "__main__":
+        raise
+    print(INTERRUPTED, file=sys.stderr)
+    sys.exit(130)
 
 #: The project's own kernel: this interpreter, whatever kernels the Jupyter path offers.
 KERNEL_NAME = "dronediplomacy"
 KERNEL_DISPLAY_NAME = "Python (dronediplomacy)"
-#: Environment every kernel starts with, so set iteration order, time zone and
-#: locale-dependent formatting do not depend on the machine.
+#: Every kernel's environment: set order, time zone and locale formatting not the machine's.
 KERNEL_ENVIRONMENT = {"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8",
                       "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 CELL_TIMEOUT_SECONDS = 600
@@ -89,12 +94,10 @@ class _ProjectKernelSpecs(KernelSpecManager):
 
 
 class _Execution:
-    """One notebook run by nbclient on a thread of its own, so that the main thread keeps
-    Ctrl-C (and SIGTERM) to itself: nbclient installs no signal handler off the main thread,
-    and a Ctrl-C stops the run the way Jupyter's interrupt button does. The running cell
-    gets a KeyboardInterrupt (its ``finally`` blocks, such as the atomic writer's clean-up,
-    run), no further cell starts, and the kernel is shut down as after any run. A kernel
-    still starting runs no cell."""
+    """One notebook run by nbclient on a thread of its own, so that the main thread keeps Ctrl-C
+    and SIGTERM (nbclient installs no signal handler off the main thread). Ctrl-C acts as
+    Jupyter's interrupt button: the running cell gets a KeyboardInterrupt (its ``finally``
+    blocks, such as the atomic writer's clean-up, run); no further cell starts."""
 
     def __init__(self, nb, folder: Path) -> None:
         self.cell = -1              # the cell being executed: where a failure happened
@@ -102,10 +105,9 @@ class _Execution:
         self.stopping = False
         self.error: BaseException | None = None
         self.done = threading.Event()
-        encryption = "required" if zmq.has("curve") else "disabled"
-        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME,
-                                          kernel_spec_manager=_ProjectKernelSpecs(),
-                                          transport_encryption=encryption)
+        self.manager = AsyncKernelManager(
+            kernel_name=KERNEL_NAME, kernel_spec_manager=_ProjectKernelSpecs(),
+            transport_encryption="required" if zmq.has("curve") else "disabled")
         self.client = NotebookClient(
             nb, km=self.manager, timeout=CELL_TIMEOUT_SECONDS, record_timing=False,
             # stopped at once after its last reply: a polite shutdown request raced the
@@ -166,22 +168,19 @@ def execute(path: Path) -> str:
     run.wait()
     if run.stopping:
         raise KeyboardInterrupt
-    if isinstance(run.error, CellExecutionError):
-        raise NotebookFailed(f"{path.name}: cell {run.cell + 1} failed: "
-                             f"{run.error.ename}: {run.error.evalue}") from None
-    if isinstance(run.error, DeadKernelError):
-        raise NotebookFailed(f"{path.name}: cell {run.cell + 1} failed: the kernel "
-                             "died (killed, or out of memory) while running it") from None
+    if isinstance(run.error, (CellExecutionError, DeadKernelError)):
+        why = (f"{run.error.ename}: {run.error.evalue}" if isinstance(run.error, CellExecutionError)
+               else "the kernel died (killed, or out of memory) while running it")
+        raise NotebookFailed(f"{path.name}: cell {run.cell + 1} failed: {why}") from None
     if run.error is not None:
         raise run.error
     normalise(nb)
     return nbformat.writes(nb) + "\n"
 
 
-def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr, on_written=None) -> None:
+def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr) -> None:
     """Execute ``notebooks`` in order, writing each one only after it succeeded, with a
-    progress bar on ``stream``. ``on_written(path)``, if given, is called after each
-    notebook is written. Raises NotebookFailed or KeyboardInterrupt as :func:`execute`."""
+    progress bar on ``stream``. Raises NotebookFailed or KeyboardInterrupt as :func:`execute`."""
     started = time.perf_counter()
     bar = tqdm(notebooks, unit="nb", file=stream, leave=False, dynamic_ncols=True,
                disable=None)  # a live bar on a terminal; plain lines in CI logs
@@ -200,8 +199,6 @@ def run(notebooks: list[pipeline.Notebook], *, stream=sys.stderr, on_written=Non
             raise
         atomic.write_text(path, text)
         bar.write(f"  done  {notebook.name}  {time.perf_counter() - t0:5.1f} s", file=stream)
-        if on_written is not None:
-            on_written(path)
     bar.close()
     print(f"runner: {len(notebooks)} notebook(s) in {time.perf_counter() - started:.1f} s",
           file=stream)
@@ -224,8 +221,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("runner: interrupted; notebooks not yet finished were left as they were.",
-              file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, terminate)
