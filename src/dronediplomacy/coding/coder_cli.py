@@ -5,8 +5,6 @@ column per move, named_agent, alignment (-2..2) and the evidence behind each cod
 exit status 1 and one message naming file, row (line) and column, and how to save the file.
 """
 
-from __future__ import annotations
-
 import argparse
 import sys
 from pathlib import Path

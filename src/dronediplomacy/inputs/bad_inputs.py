@@ -3,8 +3,6 @@ the inputs can get wrong, each case a test in tests/test_bad_inputs.py and a row
 "What happens with bad input", and every message the readers answer with (:func:`input_error`).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from types import SimpleNamespace
 

@@ -2,8 +2,6 @@
 spreadsheets write (see :func:`read_records`; CRLF, quoted cells spanning lines, spaces around
 cells), refuse what would corrupt data with one InputError naming file, row and column."""
 
-from __future__ import annotations
-
 import codecs
 import csv
 import io

@@ -2,8 +2,6 @@
 descriptor cannot state: cell lengths (``CELL_RULES``), dates, sections and other row rules
 (``ROW_RULES``). Their messages are in bad_inputs.yaml; rules across tables are in tables.py."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from dataclasses import dataclass

@@ -4,8 +4,6 @@ is read by position), a header line starting with ``HEADER_START``, then one CSV
 delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text.
 """
 
-from __future__ import annotations
-
 import csv
 import re
 from pathlib import Path

@@ -3,8 +3,6 @@
 saved by Excel gives the frames of a clean one), typed by the schemas, then checked by the
 rules across tables (``CROSS_TABLE_CHECKS``; their messages are in bad_inputs.yaml)."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator

@@ -3,8 +3,6 @@
 one is skipped with one line saying so) and the corpus's excerpts. Text is compared through
 ``text.normalise`` (data/README.md states the rules); a mismatch raises one InputError."""
 
-from __future__ import annotations
-
 import hashlib
 import os
 import re
