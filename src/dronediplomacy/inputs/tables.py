@@ -1,7 +1,6 @@
-"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle:
-``load_tables().statements`` is a DataFrame. Cells are read as stripped strings (so a file
-saved by Excel gives the frames of a clean one), typed by the schemas, then checked by the
-rules across tables (``CROSS_TABLE_CHECKS``; their messages are in bad_inputs.yaml)."""
+"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle of DataFrames.
+Cells are read as stripped strings (a file saved by Excel gives the frames of a clean one), typed
+by the schemas, then checked by the rules across tables (``CROSS_TABLE_CHECKS``)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,9 +62,7 @@ class Tables:
 
     def find_row(self, row_id: str) -> tuple[str, pd.Series]:
         """The table name and row holding ``row_id`` (an id of any table with ids)."""
-        for spec in TABLE_SPECS:
-            if spec.id_column is None:
-                continue
+        for spec in (spec for spec in TABLE_SPECS if spec.id_column):
             frame = self.frame(spec.name)
             match = frame[frame[spec.id_column] == row_id]
             if not match.empty:
