@@ -179,6 +179,7 @@ def test_free_text_columns_are_ours_and_exclude_copied_fields():
     ("interval", None, None, False),
     ("unknown", None, None, True),
     ("unknown", "2020-01-01", None, False),
+    ("day", "2020-13-01", "2020-09-27", True),   # malformed: left to the column's date check
 ])
 def test_date_precision_must_fit_the_interval(precision, earliest, latest, ok):
     assert precision_fits(precision, earliest, latest) is ok

@@ -2,10 +2,7 @@
 statements with the rule-based coder. INPUT: a table with at least the columns id and text, as
 spreadsheets save it (read by ``csvfile.read_records``). OUTPUT (written atomically): id, one 0/1
 column per move, named_agent, alignment (-2..2) and the evidence behind each code. Bad input:
-exit status 1 and one message naming file, row (line) and column, and how to save the file.
-"""
-
-from __future__ import annotations
+exit status 1 and one message naming file, row (line) and column, and how to save the file."""
 
 import argparse
 import sys

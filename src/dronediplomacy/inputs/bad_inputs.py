@@ -1,9 +1,6 @@
 """The catalogue of bad inputs (``bad_inputs.yaml`` beside this module): what a person editing
 the inputs can get wrong, each case a test in tests/test_bad_inputs.py and a row of the README's
-"What happens with bad input", and every message the readers answer with (:func:`input_error`).
-"""
-
-from __future__ import annotations
+"What happens with bad input", and every message the readers answer with (:func:`input_error`)."""
 
 from pathlib import Path
 from types import SimpleNamespace

@@ -2,8 +2,6 @@
 spreadsheets write (see :func:`read_records`; CRLF, quoted cells spanning lines, spaces around
 cells), refuse what would corrupt data with one InputError naming file, row and column."""
 
-from __future__ import annotations
-
 import codecs
 import csv
 import io
@@ -27,12 +25,11 @@ def raise_all(errors: Sequence[InputError]) -> None:
     MAX_REPORTED). Does nothing when there are none."""
     if not errors:
         return
-    first, others = errors[0], [f"  {e}" for e in errors[1:MAX_REPORTED]]
-    if len(errors) > MAX_REPORTED:
-        others.append(f"  ... and {len(errors) - MAX_REPORTED} more")
+    others = [f"  {e}" for e in errors[1:MAX_REPORTED]]
+    others += [f"  ... and {len(errors) - MAX_REPORTED} more"] if len(errors) > MAX_REPORTED else []
     if others:
-        first.args = (f"{first}\n{len(errors) - 1} more problem(s):\n" + "\n".join(others),)
-    raise first
+        errors[0].args = (f"{errors[0]}\n{len(errors) - 1} more problem(s):\n" + "\n".join(others),)
+    raise errors[0]
 
 
 @dataclass(frozen=True)

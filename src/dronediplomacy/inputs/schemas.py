@@ -2,8 +2,6 @@
 descriptor cannot state: cell lengths (``CELL_RULES``), dates, sections and other row rules
 (``ROW_RULES``). Their messages are in bad_inputs.yaml; rules across tables are in tables.py."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -59,11 +57,13 @@ def is_calendar_date(value: object) -> bool:
 def precision_fits(precision: str, earliest: object, latest: object) -> bool:
     """Does ``precision`` fit the dates? day: earliest == latest; month: the first to the last
     day of one month; year: 1 January to 31 December; interval: at least one date; unknown:
-    none. Missing dates are None or NaN."""
+    none. Missing dates are None or NaN; a malformed date fits (its column check reports it)."""
     given = [d for d in (earliest, latest) if isinstance(d, str)]
+    if not all(map(is_calendar_date, given)):
+        return True
     if precision in ("unknown", "interval"):
         return bool(given) == (precision == "interval")
-    if not (is_calendar_date(earliest) and is_calendar_date(latest)):
+    if len(given) < 2:
         return False
     first, last = dt.date.fromisoformat(earliest), dt.date.fromisoformat(latest)
     month_end = (last + dt.timedelta(days=1)).day == 1
@@ -105,16 +105,10 @@ def _ordered(first: str, last: str) -> bool:
     return not (is_calendar_date(first) and is_calendar_date(last)) or first <= last
 
 
-def _precision_ok(precision: str, earliest: object, latest: object) -> bool:
-    """precision_fits, unless a date is malformed (its column check reports that)."""
-    return any(isinstance(d, str) and not is_calendar_date(d) for d in (earliest, latest)) \
-        or precision_fits(precision, earliest, latest)
-
-
 DATE_ROW_RULES = [
     _check(_rowwise(_ordered, "date_earliest", "date_latest"), "dates reversed",
            column="date_latest"),
-    _check(_rowwise(_precision_ok, "date_precision", "date_earliest", "date_latest",
+    _check(_rowwise(precision_fits, "date_precision", "date_earliest", "date_latest",
                     skip_missing=False), "precision misfit", column="date_precision"),
 ]
 
@@ -157,10 +151,9 @@ _DTYPES = {"string": str, "date": str, "integer": "Int64", "number": "Float64"}
 
 
 def build_schema(resource: dict) -> pa.DataFrameSchema:
-    """The pandera schema of a resource: each field typed (integer and number coerced from
-    text, a date a YYYY-MM-DD string), its constraints and CELL_RULES as column checks,
-    ROW_RULES, ``rowRules`` and (with date_precision) DATE_ROW_RULES as frame checks, a
-    composite primaryKey unique together."""
+    """The pandera schema of a resource: each field typed (integer and number coerced from text, a date a
+    YYYY-MM-DD string), its constraints and CELL_RULES as column checks, ROW_RULES, ``rowRules`` and
+    (with date_precision) DATE_ROW_RULES as frame checks, a composite primaryKey unique together."""
     columns = {}
     for field in resource["schema"]["fields"]:
         rules, checks = field.get("constraints", {}), []

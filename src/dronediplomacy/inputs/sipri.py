@@ -1,10 +1,7 @@
 """Parser of SIPRI Arms Transfers Database trade-register exports (data/raw/README.md), and the
 armed-UAV series. An export: a free-text preamble (some lines hold a ``;`` mid-line, so the file
 is read by position), a header line starting with ``HEADER_START``, then one CSV line per
-delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text.
-"""
-
-from __future__ import annotations
+delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text."""
 
 import csv
 import re

@@ -1,9 +1,6 @@
-"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle:
-``load_tables().statements`` is a DataFrame. Cells are read as stripped strings (so a file
-saved by Excel gives the frames of a clean one), typed by the schemas, then checked by the
-rules across tables (``CROSS_TABLE_CHECKS``; their messages are in bad_inputs.yaml)."""
-
-from __future__ import annotations
+"""Load the hand-written tables in ``data/input/`` into one validated, frozen bundle of DataFrames.
+Cells are read as stripped strings (a file saved by Excel gives the frames of a clean one), typed
+by the schemas, then checked by the rules across tables (``CROSS_TABLE_CHECKS``)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +62,7 @@ class Tables:
 
     def find_row(self, row_id: str) -> tuple[str, pd.Series]:
         """The table name and row holding ``row_id`` (an id of any table with ids)."""
-        for spec in TABLE_SPECS:
-            if spec.id_column is None:
-                continue
+        for spec in (spec for spec in TABLE_SPECS if spec.id_column):
             frame = self.frame(spec.name)
             match = frame[frame[spec.id_column] == row_id]
             if not match.empty:
@@ -88,11 +83,9 @@ class Tables:
 
 
 def load_tables(input_dir: Path | str = DATA_INPUT) -> Tables:
-    """Read, validate and cross-check every input table; return them as one frozen bundle.
-
-    Raises InputError (one message: file, row, column, fix) on the first table with problems,
-    or listing the problems across tables. Reads only; writes nothing.
-    """
+    """Read, validate and cross-check every input table into one frozen bundle; writes nothing.
+    InputError (file, row, column, fix) for the first table with problems, or listing the
+    problems across tables."""
     input_dir, frames, row_names = Path(input_dir), {}, {}
     for spec in TABLE_SPECS:
         path, columns = input_dir / spec.file, tuple(spec.schema.columns)
@@ -134,9 +127,8 @@ def check_references(tables: Tables) -> list[InputError]:
 
 
 def check_paragraphs_in_range(tables: Tables) -> list[InputError]:
-    """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus
-    has none (it cites its page instead). A source_id that is not in sources.csv is left to
-    check_references."""
+    """A row of an article has a paragraph in 1..sources.paragraph_count; a row of a corpus has none (it
+    cites its page instead). A source_id that is not in sources.csv is left to check_references."""
     kinds, counts = (tables.sources.set_index("source_id")[c] for c in ("kind", "paragraph_count"))
 
     def outside(row: dict) -> dict | None:

@@ -3,8 +3,6 @@
 one is skipped with one line saying so) and the corpus's excerpts. Text is compared through
 ``text.normalise`` (data/README.md states the rules); a mismatch raises one InputError."""
 
-from __future__ import annotations
-
 import hashlib
 import os
 import re
@@ -128,10 +126,9 @@ def check_text(tables: Tables, text: SourceText) -> list[InputError]:
 
 
 def check_corpus(tables: Tables) -> list[InputError]:
-    """The statement corpus against its own excerpts (no source text needed): every quotation
-    occurs in its excerpt; no quotation is kept twice, and no two share NEAR_DUPLICATE_WORDS
-    consecutive words (keep one, log the other page as a duplicate); every statement is in
-    the development or the test set."""
+    """The corpus against its own excerpts (no source text needed): each quotation occurs in its
+    excerpt; no two quotations are equal or share NEAR_DUPLICATE_WORDS consecutive words (keep
+    one, log the other page as a duplicate); each statement is in the development or test set."""
     first_with: dict[tuple, str] = {}
 
     def repeated(row: dict) -> dict | None:  # called in file order: it remembers earlier rows
