@@ -279,9 +279,8 @@ def _count_figure(count, column: str, height: float, xlabel: str):
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
-    data = (count(coded, codebook, conflicts).groupby(["conflict_id", column, "speaker_side"], sort=False)
-            .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
-                sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
+    # the figure pools the sources
+    data = count(coded.assign(source_id=""), codebook, conflicts).drop(columns="source_id")
     data.insert(2, "label", data[column].map(labels))
     data["speaker_side_label"] = data["speaker_side"].map(side_labels)
     fig, axes = style.new_figure(style.TWO_COLUMN, height, ncols=len(conflicts), sharey=True,

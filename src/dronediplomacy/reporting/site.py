@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from dronediplomacy import atomic, paths, pipeline
 from dronediplomacy.errors import InputError
-from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
+from dronediplomacy.reporting.figures import read_manifest
 from dronediplomacy.reporting.narrative import jinja
 
 #: The narrative notebook (prose for readers who do not read code).
