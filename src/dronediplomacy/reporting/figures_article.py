@@ -33,13 +33,11 @@ CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
 
 
 def _inputs():
-    """The tables, the codebook and the coded statements."""
     tables, codebook = load_tables(), load_codebook()
     return tables, codebook, summaries.coded_statements(tables, codebook)
 
 
 def _conflicts(tables: Tables, ids: pd.Series) -> list[str]:
-    """The conflicts among ``ids``, in the order of conflicts.csv."""
     return [c for c in tables.conflicts["conflict_id"] if c in set(ids)]
 
 

@@ -54,7 +54,6 @@ def shared_css() -> dict[str, str]:
 
 
 def _link_shared_css(body: str) -> str:
-    """Each stylesheet of :data:`SHARED_CSS` linked instead of inlined."""
     for name, css in shared_css().items():
         inlined = f'<style type="text/css">\n{css}</style>'  # as nbconvert's include_css writes it
         if body.count(inlined) != 1:
