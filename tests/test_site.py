@@ -7,8 +7,6 @@ not depend on the state of the real notebooks. The last tests check the committe
 tests/test_browser.py opens the committed pages in Chromium.
 """
 
-from __future__ import annotations
-
 import base64
 import csv
 import os
