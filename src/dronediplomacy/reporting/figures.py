@@ -1,11 +1,8 @@
-"""The figure set: a registry of builders, saving in three formats, and the manifest.
-
-A builder (:func:`register`) draws with ``style.new_figure`` and returns ``(fig, data)``,
-``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()`` of
-``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
-writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest`
-the manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
-"""
+"""The figure set. A builder (:func:`register`) draws with ``style.new_figure`` and returns
+``(fig, data)``, ``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()``
+of ``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
+writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest` the
+manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures."""
 
 import contextlib
 import io

@@ -1,9 +1,7 @@
-"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context.
-
-Each builder (see :mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, one row
-of ``data`` per mark; counts, codes and the ownership score come from
-:mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
-"""
+"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context. Each builder
+(:mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, a row of ``data`` per mark; counts,
+codes and the ownership score come from :mod:`dronediplomacy.analysis.summaries`, the agreement
+from data/derived/agreement.csv."""
 
 import re
 import textwrap

@@ -1,8 +1,6 @@
-"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus.
-
-Each draws a data product of :mod:`dronediplomacy.analysis.inference` as written to
-data/derived/ (nothing is recomputed here); figure 11 adds the corpus's coded statements.
-"""
+"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus. Each draws
+a data product of :mod:`dronediplomacy.analysis.inference` as written to data/derived/ (nothing
+is recomputed here); figure 11 adds the corpus's coded statements."""
 
 import pandas as pd
 from matplotlib.lines import Line2D
