@@ -33,9 +33,8 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: The captions and alt texts: :func:`narrative.environment` (its filters; undefined names an
-#: error) with its "A, B and C" join as ``listing`` (``join`` is Jinja2's own), ``short`` (a
-#: conflict's short name) and ``groups`` (a DataFrame's groups in order, as ``(key, rows)``).
+#: Captions and alt texts: :func:`narrative.environment` (undefined is an error), its "A, B and C"
+#: join as ``listing`` (``join`` is Jinja2's), ``short`` and ``groups`` (``(key, rows)`` in order).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
 TEXTS = narrative.environment(TEMPLATES)
 TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,

@@ -45,7 +45,6 @@ def _colour_ticks(ticks, conflicts) -> None:
 
 
 def _dot(label: str, filled: str | None = None, edge: str = style.NEUTRAL, marker="o") -> Line2D:
-    """A legend key: a marker, filled with ``filled`` (None: white)."""
     return Line2D([], [], marker=marker, linestyle="none", markersize=5, markeredgewidth=1.3,
                   markerfacecolor=filled or "white", markeredgecolor=edge, label=label)
 
