@@ -18,8 +18,6 @@ The site is rendered by ``python3 repro.py run`` (``dronediplomacy.reporting.sit
 tests/test_site.py checks it is complete and offline without a browser.
 """
 
-from __future__ import annotations
-
 import contextlib
 import functools
 import json

@@ -1,8 +1,6 @@
 """Figures for papers: byte-stable files, print sizes, embedded fonts, readable text,
 the rules save_figure enforces, and a manifest generated from the registry."""
 
-from __future__ import annotations
-
 import io
 import os
 import re

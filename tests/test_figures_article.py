@@ -4,8 +4,6 @@ summaries hold. Checked as relations between a figure's own data frame and its i
 Generic rules (width, fonts, clipping, the CSV on disk, the manifest): tests/test_figures.py.
 """
 
-from __future__ import annotations
-
 import math
 
 import numpy as np

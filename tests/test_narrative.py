@@ -7,8 +7,6 @@ Which rows they change, and what the prose must then say, is read from the table
 researcher adding a statement, a source or a codebook revision turns none of them red.
 """
 
-from __future__ import annotations
-
 import re
 import shutil
 from pathlib import Path

@@ -3,8 +3,6 @@ stable GUIDs, identical bytes on reruns, and every statement, hand code and rati
 over. Built on the constructed fixture of tests/exchange_fixture.py, except the check that the
 committed exports are current."""
 
-from __future__ import annotations
-
 import io
 import zipfile
 

@@ -7,8 +7,6 @@ not depend on the state of the real notebooks. The last tests check the committe
 tests/test_browser.py opens the committed pages in Chromium.
 """
 
-from __future__ import annotations
-
 import base64
 import csv
 import os
@@ -27,6 +25,7 @@ from nbformat.v4 import (new_code_cell, new_markdown_cell, new_notebook, new_out
 from dronediplomacy import paths
 from dronediplomacy import pipeline
 from dronediplomacy.reporting import site
+from dronediplomacy.reporting.figures import MANIFEST_COLUMNS
 
 NAMES = pipeline.names()
 NARRATIVE = next(n for n in NAMES if n.startswith("06-"))
@@ -92,7 +91,7 @@ def tree(tmp_path):
         (figures / f"{row['stem']}.pdf").write_bytes(b"%PDF-1.4\n")
         (figures / f"{row['stem']}.csv").write_text("a,b\n1,2\n")
     with (figures / "manifest.csv").open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=site.MANIFEST_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(FIGURES)
     return tmp_path

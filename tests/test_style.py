@@ -1,7 +1,5 @@
 """The figure style: one fixed, colour-blind-safe colour per conflict; pinned rcParams."""
 
-from __future__ import annotations
-
 import itertools
 from pathlib import Path
 

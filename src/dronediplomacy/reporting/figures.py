@@ -1,11 +1,8 @@
-"""The figure set: a registry of builders, saving in three formats, and the manifest.
-
-A builder (:func:`register`) draws with ``style.new_figure`` and returns ``(fig, data)``,
-``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()`` of
-``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
-writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest`
-the manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures.
-"""
+"""The figure set. A builder (:func:`register`) draws with ``style.new_figure`` and returns
+``(fig, data)``, ``data`` being exactly what it plots; the macros ``caption()`` and ``alt_text()``
+of ``templates/figures/<stem>.txt.j2`` describe ``data`` as read back from its CSV. :func:`save`
+writes ``figures/<stem>.{pdf,svg,png,csv}`` atomically and byte-stably, :func:`write_manifest` the
+manifest; ``python -m dronediplomacy.reporting.figures [stem ...]`` rebuilds figures."""
 
 import contextlib
 import io
@@ -36,9 +33,8 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: The captions and alt texts: :func:`narrative.environment` (its filters; undefined names an
-#: error) with its "A, B and C" join as ``listing`` (``join`` is Jinja2's own), ``short`` (a
-#: conflict's short name) and ``groups`` (a DataFrame's groups in order, as ``(key, rows)``).
+#: Captions and alt texts: :func:`narrative.environment` (undefined is an error), its "A, B and C"
+#: join as ``listing`` (``join`` is Jinja2's), ``short`` and ``groups`` (``(key, rows)`` in order).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
 TEXTS = narrative.environment(TEMPLATES)
 TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,

@@ -1,9 +1,7 @@
-"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context.
-
-Each builder (see :mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, one row
-of ``data`` per mark; counts, codes and the ownership score come from
-:mod:`dronediplomacy.analysis.summaries`, the agreement from data/derived/agreement.csv.
-"""
+"""Figures 1-8 (notebook 04): the article's tables, the coding and the SIPRI context. Each builder
+(:mod:`dronediplomacy.reporting.figures`) returns ``(fig, data)``, a row of ``data`` per mark; counts,
+codes and the ownership score come from :mod:`dronediplomacy.analysis.summaries`, the agreement
+from data/derived/agreement.csv."""
 
 import re
 import textwrap
@@ -33,13 +31,11 @@ CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
 
 
 def _inputs():
-    """The tables, the codebook and the coded statements."""
     tables, codebook = load_tables(), load_codebook()
     return tables, codebook, summaries.coded_statements(tables, codebook)
 
 
 def _conflicts(tables: Tables, ids: pd.Series) -> list[str]:
-    """The conflicts among ``ids``, in the order of conflicts.csv."""
     return [c for c in tables.conflicts["conflict_id"] if c in set(ids)]
 
 
@@ -49,7 +45,6 @@ def _colour_ticks(ticks, conflicts) -> None:
 
 
 def _dot(label: str, filled: str | None = None, edge: str = style.NEUTRAL, marker="o") -> Line2D:
-    """A legend key: a marker, filled with ``filled`` (None: white)."""
     return Line2D([], [], marker=marker, linestyle="none", markersize=5, markeredgewidth=1.3,
                   markerfacecolor=filled or "white", markeredgecolor=edge, label=label)
 
@@ -279,9 +274,8 @@ def _count_figure(count, column: str, height: float, xlabel: str):
     sides = codebook.code_ids("speaker_side")
     colours, side_labels = dict(zip(sides, style.OTHER_COLOURS)), code_labels(codebook, "speaker_side")
     labels = code_labels(codebook, "accountability_move" if column == "move" else column)
-    data = (count(coded, codebook, conflicts).groupby(["conflict_id", column, "speaker_side"], sort=False)
-            .agg(count=("count", "sum"), statement_ids=("statement_ids", lambda s: "; ".join(
-                sorted(i for ids in s for i in ids.split("; ") if i)))).reset_index())
+    # the figure pools the sources
+    data = count(coded.assign(source_id=""), codebook, conflicts).drop(columns="source_id")
     data.insert(2, "label", data[column].map(labels))
     data["speaker_side_label"] = data["speaker_side"].map(side_labels)
     fig, axes = style.new_figure(style.TWO_COLUMN, height, ncols=len(conflicts), sharey=True,

@@ -1,14 +1,12 @@
-"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus.
-
-Each draws a data product of :mod:`dronediplomacy.analysis.inference` as written to
-data/derived/ (nothing is recomputed here); figure 11 adds the corpus's coded statements.
-"""
+"""Figures 9-11 (notebook 05): the article's contrast tested on the statement corpus. Each draws
+a data product of :mod:`dronediplomacy.analysis.inference` as written to data/derived/ (nothing
+is recomputed here); figure 11 adds the corpus's coded statements."""
 
 import pandas as pd
 from matplotlib.lines import Line2D
 
 from dronediplomacy import paths
-from dronediplomacy.analysis import summaries
+from dronediplomacy.analysis import inference, summaries
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.inputs.tables import load_tables
@@ -109,8 +107,7 @@ def fig_11_article_in_corpus():
     article = _derived("article_vs_corpus")
     wars, measures = list(dict.fromkeys(article["conflict_id"])), list(dict.fromkeys(article["measure"]))
     rows = []
-    for cid in wars:
-        mine = corpus[(corpus["conflict_id"] == cid) & (corpus["speaker_side"] == TURKISH_SIDE)]
+    for cid, mine in zip(wars, inference.turkish(corpus, wars)):
         for m in measures:
             rows += [{"layer": "corpus", "conflict_id": cid, "measure": m, "value": v, "count": n,
                       "statement_id": ""} for v, n in mine[m].astype(int).value_counts().sort_index().items()]

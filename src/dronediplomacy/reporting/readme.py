@@ -20,7 +20,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "readme"
 
 
 def _render(block: str, **values) -> str:
-    """The template ``<block>.md.j2`` filled with ``values``, without a final newline."""
     env = narrative.jinja(TEMPLATES, code=lambda text: f"`{text}`")
     return env.get_template(f"{block}.md.j2").render(**values).rstrip("\n")
 
@@ -31,7 +30,6 @@ def notebook_table() -> str:
 
 
 def _writer_of(relative_path: str) -> str:
-    """The notebook whose ``writes`` names ``relative_path`` (patterns allowed)."""
     for nb in pipeline.NOTEBOOKS:
         if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
             return nb.name

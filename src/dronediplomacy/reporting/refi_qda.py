@@ -38,7 +38,6 @@ def guid(*parts: str) -> str:
 
 
 def _render(template: str, codebook: Codebook, **values) -> bytes:
-    """The XML template ``templates/refi_qda/<template>.j2`` filled in, as UTF-8 bytes."""
     # Escaped as lxml serialises: text escapes & < > (and CR); attributes also " and whitespace.
     env = jinja(TEMPLATES, x=lambda text: escape(str(text), {"\r": "&#13;"}),
                 a=lambda text: escape(str(text), ATTRIBUTE_ENTITIES))

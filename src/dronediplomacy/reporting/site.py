@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from dronediplomacy import atomic, paths, pipeline
 from dronediplomacy.errors import InputError
-from dronediplomacy.reporting.figures import MANIFEST_COLUMNS, read_manifest  # noqa: F401
+from dronediplomacy.reporting.figures import read_manifest
 from dronediplomacy.reporting.narrative import jinja
 
 #: The narrative notebook (prose for readers who do not read code).
@@ -54,7 +54,6 @@ def shared_css() -> dict[str, str]:
 
 
 def _link_shared_css(body: str) -> str:
-    """Each stylesheet of :data:`SHARED_CSS` linked instead of inlined."""
     for name, css in shared_css().items():
         inlined = f'<style type="text/css">\n{css}</style>'  # as nbconvert's include_css writes it
         if body.count(inlined) != 1:

@@ -1,10 +1,8 @@
 """Figure style: the Okabe–Ito palette, print sizes in inches, font sizes in points on paper.
-
-The palette (Okabe and Ito, *Color Universal Design*, 2008) stays distinguishable under the
-common colour-vision deficiencies: one colour per conflict id in every figure, other
-categories never reuse one. Palette and rcParams are data (templates/figures/style.yaml),
-applied only inside :func:`figure_style`; importing this module changes no global setting.
-"""
+The palette (Okabe and Ito, *Color Universal Design*, 2008) stays distinguishable under the common
+colour-vision deficiencies: one colour per conflict id in every figure, other categories never
+reuse one. Palette and rcParams are data (templates/figures/style.yaml), applied only inside
+:func:`figure_style`; importing this module changes no global setting."""
 
 import contextlib
 from pathlib import Path
