@@ -166,12 +166,13 @@ def code_statements(statements: pd.DataFrame, dictionary: Dictionary | None = No
     ``evidence`` (:func:`evidence_text`). Missing text is coded as empty text; identical texts once."""
     dictionary = dictionary or load_dictionary()
     row_to_text, texts = pd.factorize(statements[text_column].fillna("").astype(str))
-    results = [code_text(text, dictionary) for text in texts]
-    coded = pd.DataFrame([codes for codes, _ in results],
-                         columns=[*dictionary.move_ids, "named_agent", "alignment"])
-    coded = coded.astype({column: "int64" for column in coded.columns if column != "named_agent"})
-    if evidence:
-        coded["evidence"] = [evidence_text(found) for _, found in results]
+    records = []  # plain tuples: a million dicts with their evidence would double the memory
+    for text in texts:
+        codes, found = code_text(text, dictionary)
+        records.append((*codes.values(), evidence_text(found)) if evidence else tuple(codes.values()))
+    columns = [*dictionary.move_ids, "named_agent", "alignment", *(["evidence"] if evidence else [])]
+    coded = pd.DataFrame.from_records(records, columns=columns, nrows=len(texts))
+    coded = coded.astype({column: "int64" for column in columns if column not in ("named_agent", "evidence")})
     coded = coded.take(row_to_text).reset_index(drop=True)
     coded.insert(0, id_column, statements[id_column].to_numpy())
     coded["named_agent"] = coded["named_agent"].astype(str)
