@@ -185,6 +185,11 @@ def _(ws):
     set_cell(ws.path("statements.csv"), "st01", "date_latest", "2020-01-01")
 
 
+@breaks("table-war-ends-before-start")
+def _(ws):
+    set_cell(ws.path("conflicts.csv"), "nk2020", "date_end", "2020-01-01")
+
+
 @breaks("table-paragraph-outside-source")
 def _(ws):
     set_cell(ws.path("claims.csv"), "cl01", "paragraph", "99")
