@@ -148,6 +148,9 @@ def ensure_environment() -> None:
     missing_venv = venv_problem()
     if missing_venv is not None:
         fail(missing_venv)
+    if VENV.exists() and Path(sys.prefix).resolve() == VENV.resolve():  # would delete itself
+        fail(".venv is missing packages or older than requirements.lock, and this Python runs from "
+             "it: run 'deactivate' (or use the machine's python3), then rerun.")
     if VENV.exists():
         print("repro: .venv is missing packages or older than requirements.lock; rebuilding it.",
               file=sys.stderr)

@@ -55,7 +55,7 @@ def test_unknown_top_level_keys_are_kept_for_extensions(files):
      "smith2024"),
     ("    value: -1\n", "    value: 3\n", "codes", "increasing"),
     ("    value: -1\n", "", "value", "lacks 'value'"),
-    ("    value: -1\n", "    value: -1.0\n", "value", "whole number"),
+    ("    value: -1\n", "    value: -1.5\n", "value", "whole number"),
     ("  - derived\n", "  - derived\n  - hand\n", "coded_by", "not also coded"),
     ("  derived_from: The speaker's country.\n", "", "derived_from", "lacks 'derived_from'"),
     ("  why_not_coded_by_the_dictionary: It needs the answered text.\n", "",
@@ -70,6 +70,13 @@ def test_bad_codebook_is_rejected_naming_line_and_key(files, old, new, column, p
     assert "codebook.yaml" in str(error.value) and error.value.row and error.value.fix
     if column:
         assert error.value.column == column
+
+
+def test_a_whole_number_written_with_a_zero_fraction_is_read_as_that_number(files):
+    # JSON Schema (draft 6 on) reads 3.0 as the integer 3; the codebook hands out an int.
+    mutated(files["codebook"], "    value: -1\n", "    value: -1.0\n")
+    values = cb.load_codebook(files["codebook"]).ordinal_values("alignment")
+    assert min(values.values()) == -1 and all(type(v) is int for v in values.values())
 
 
 def test_yaml_words_and_dates_stay_the_text_typed(files):

@@ -13,6 +13,8 @@ DELIBERATE_EXCEPTIONS = {
     "python",  # conda pins the interpreter; pip gets it from the machine (repro.py checks 3.11-3.13)
     "pip",     # needed by conda to install the project itself (the `pip: [-e .]` entry)
 }
+# conda-forge names that differ from the pip name
+CONDA_NAMES = {"python-fastjsonschema": "fastjsonschema"}
 
 
 def conda_dependencies() -> dict[str, str]:
@@ -20,7 +22,8 @@ def conda_dependencies() -> dict[str, str]:
     body = text.split("dependencies:", 1)[1]
     found = {}
     for match in re.finditer(r"^  - ([A-Za-z0-9_.\-]+)(?:=([^\s#]+))?\s*$", body, re.M):
-        found[match.group(1).lower()] = match.group(2) or ""
+        name = match.group(1).lower()
+        found[CONDA_NAMES.get(name, name)] = match.group(2) or ""
     return found
 
 
@@ -276,6 +279,17 @@ def test_no_package_index_is_one_line_and_leaves_no_half_built_venv(tmp_path):
     assert "package index is not reachable" in line and ".venv-setup.log" in line
     assert not (folder / ".venv").exists()
     assert "six==1.17.0" in (folder / ".venv-setup.log").read_text(encoding="utf-8")
+
+
+def test_a_stale_venv_is_not_rebuilt_from_the_python_inside_it(tmp_path):
+    # `source .venv/bin/activate` and then a new lock: deleting .venv would delete this Python
+    folder = repro_copy(tmp_path / "clone", TINY_LOCK)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / ".venv")], check=True)
+    result = subprocess.run([str(folder / ".venv" / "bin" / "python"), "repro.py", "run"], cwd=folder,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert "deactivate" in line and (folder / ".venv" / "bin" / "python").exists()
 
 
 @pytest.mark.parametrize("output, expected", [

@@ -106,7 +106,8 @@ def ownership_rule(codebook: Codebook) -> OwnershipRule:
         raise fail(path, block, "weights", f"ownership_score: no weight for "
                    f"{', '.join(missing)}.", "give each new move a weight (0 if it does not bear on "
                    "ownership) and say so in the rule.", f"ownership_score.weights.{missing[0]}")
-    return OwnershipRule(" ".join(block["rule"].split()), dict(weights), frozenset(only))
+    return OwnershipRule(" ".join(block["rule"].split()), {m: int(w) for m, w in weights.items()},
+                         frozenset(only))
 
 
 # --------------------------------------------------------------------------- per statement

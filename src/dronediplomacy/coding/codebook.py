@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
+import fastjsonschema
 import pandas as pd
 import yaml
 
@@ -31,10 +31,17 @@ REQUIRED_REFERENCES = tuple(_data_file("codebook")["properties"]["references"]["
 #: (words in the parser's problem, or "unclosed" for an open quote or bracket) -> the fix.
 SYNTAX_FIXES = _data_file("yaml_syntax_fixes")
 
-# Draft 2020-12, but a whole number is an int: YAML's 3.0 is not a token count.
-_Validator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator, type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: type(value) is int))
+@functools.cache
+def _validator(name: str):
+    return fastjsonschema.compile(_data_file(name))
+
+
+def _valid(schema: dict, value) -> bool:
+    try:
+        fastjsonschema.validate(schema, value)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
 
 
 def _describe(value) -> str:
@@ -44,35 +51,37 @@ def _describe(value) -> str:
     return f"{kind} {value!r}"[:80]
 
 
-def _problem(path: Path, data: dict, error: jsonschema.ValidationError) -> InputError:
+def _problem(path: Path, data: dict, error: fastjsonschema.JsonSchemaValueException) -> InputError:
     """One schema error as InputError: the value's key path (a list item by its id, else its
     number), its line, and the column (the keys below the nearest list item)."""
     where, column, container, key, value = "", "", None, None, data
-    for key in error.path:
+    for key in error.path[1:]:  # "data", then keys and list indices, as text
+        key = int(key) if isinstance(value, list) else key
         container, value = value, value[key]
         if isinstance(key, int):
             where += f"[{value.get('id', key + 1) if isinstance(value, dict) else key + 1}]"
             column = "" if isinstance(value, dict) else column
         else:
             where, column = f"{where}.{key}".lstrip("."), f"{column}.{key}".lstrip(".")
-    schema, name = error.schema, where or "the file"
-    if error.validator == "required":
-        missing = next(k for k in error.validator_value if k not in value)
+    schema, name = error.definition, where or "the file"
+    if error.rule == "required":
+        missing = next(k for k in schema["required"] if k not in value)
         fix = schema.get("fix", "add '{key}:' with its value.").format(key=missing)
         return fail(path, value, None, f"{name} lacks {missing!r}.", fix, f"{column}.{missing}".lstrip("."))
-    if error.validator == "additionalProperties":
+    if error.rule == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         unknown = next(k for k in value if k not in known)
         note = f"; {schema['note']}." if "note" in schema else "."
         return fail(path, value, unknown, f"{name}: unknown key {unknown!r}{note}",
                     f"remove it, or fix its name (allowed: {', '.join(known)}).",
                     f"{column}.{unknown}".lstrip("."))
-    if "propertyNames" in error.relative_schema_path:  # a key, not a value, is wrong
-        container, key, value = value, error.instance, error.instance
-        name, column = f"{where}.{key}".lstrip("."), f"{column}.{key}".lstrip(".")
+    if error.rule == "propertyNames":  # a key, not a value, is wrong
+        schema = schema["propertyNames"]
+        container, key = value, next(k for k in value if not _valid(schema, k))
+        value, name, column = key, f"{where}.{key}".lstrip("."), f"{column}.{key}".lstrip(".")
     typed = str(value).lower() if isinstance(value, bool) else str(value)
     fix = schema.get("fix", f"write {schema['description']}.")
-    if isinstance(value, (bool, int, float)) and _Validator(schema).is_valid(typed):
+    if isinstance(value, (bool, int, float)) and _valid(schema, typed):
         fix = f'write the value in quotes: "{typed}".'  # right as text: quote it
     return fail(path, container, key, f"{name} must be {schema['description']}, not {_describe(value)}.",
                 fix, column)
@@ -80,11 +89,13 @@ def _problem(path: Path, data: dict, error: jsonschema.ValidationError) -> Input
 
 def check(path: Path, data: dict, schema: str) -> None:
     """InputError (file, line, key, fix) at the first place where ``data`` (from
-    :func:`load_yaml_strictly`) departs from the JSON Schema ``schemas/{schema}.yaml``; a
-    schema's ``description`` says what a value must be, its optional ``fix`` what to write."""
-    error = next(_Validator(_data_file(schema)).iter_errors(data), None)
-    if error is not None:
-        raise _problem(path, data, error)
+    :func:`load_yaml_strictly`) departs from the JSON Schema ``schemas/{schema}.yaml`` (draft 7,
+    checked by fastjsonschema); a schema's ``description`` says what a value must be, its
+    optional ``fix`` what to write."""
+    try:
+        _validator(schema)(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise _problem(path, data, error) from None
 
 
 # ---------------------------------------------------------------- strict YAML

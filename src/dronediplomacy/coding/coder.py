@@ -245,7 +245,7 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     # (the start of the match); the gaps may not cross clause punctuation (, ; : . ! ?).
     negators = "|".join(f"(?:{n})" for n in sources(negation, "negators", "negation"))
     gap = r"[^\w,;:.!?]+"
-    scope = re.compile(rf"\b(?:{negators})\b(?:{gap}\w+){{0,{negation['window_tokens'] - 1}}}?"
+    scope = re.compile(rf"\b(?:{negators})\b(?:{gap}\w+){{0,{int(negation['window_tokens']) - 1}}}?"
                        rf"{gap}\Z")
     rules = [rule("accountability_move", code, moves[code], f"accountability_move.{code}")
              for code in codebook.move_ids]
