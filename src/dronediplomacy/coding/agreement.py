@@ -54,8 +54,16 @@ def bootstrap_alpha(hand, rules, level: str, value_domain,
     """(low, high, skipped): the percentile interval (:data:`INTERVAL`) of :func:`alpha` over
     ``resamples`` (resample x statement row indices into ``hand``/``rules``), and how many
     resamples had no variation (alpha undefined) and were skipped; NaN, NaN if none had any."""
-    hand, rules = np.asarray(hand), np.asarray(rules)
-    values = np.array([alpha(hand[rows], rules[rows], level, value_domain) for rows in resamples])
+    # Counted once: per statement and cell, how many of the two codings gave each value
+    # (statements x cells x values); a resample hands its statements' counts to krippendorff.
+    cells = np.stack([np.reshape(hand, (len(hand), -1)), np.reshape(rules, (len(rules), -1))], axis=-1)
+    counts = (cells[..., np.newaxis] == np.asarray(value_domain)).sum(axis=2)
+    values = np.full(len(resamples), math.nan)
+    for index, rows in enumerate(resamples):
+        units = counts[rows].reshape(-1, len(value_domain))
+        if len(rows) > 1 and np.count_nonzero(units.sum(axis=0)) > 1:  # else undefined, as in alpha()
+            values[index] = krippendorff.alpha(value_counts=units, value_domain=value_domain,
+                                               level_of_measurement=level)
     defined = values[~np.isnan(values)]
     if not defined.size:
         return math.nan, math.nan, len(values)
