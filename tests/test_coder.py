@@ -149,6 +149,15 @@ def test_bad_dictionary_is_rejected_naming_file_line_and_key(files, old, new, pr
     assert "coder_patterns.yaml" in str(error.value) and error.value.row and error.value.fix
 
 
+def test_a_window_written_with_a_zero_fraction_is_the_same_window(files):
+    book = cb.load_codebook(files["codebook"])
+    plain = coder.load_dictionary(files["patterns"], book).negation
+    text = files["patterns"].read_text(encoding="utf-8")
+    files["patterns"].write_text(text.replace("window_tokens: 3\n", "window_tokens: 3.0\n"),
+                                 encoding="utf-8")
+    assert coder.load_dictionary(files["patterns"], book).negation.pattern == plain.pattern
+
+
 # --------------------------------------------------------------------------- one normalisation
 # The inputs of issue 15 that coded differently from their plain form before the coder
 # used dronediplomacy.text.normalise; each is coded like its plain form now.

@@ -69,6 +69,17 @@ def test_changing_a_weight_in_the_codebook_changes_the_score(tmp_path, inputs):
     assert (changed.loc[with_move, "ownership_score"] != coded.loc[with_move, "ownership_score"]).all()
 
 
+def test_a_weight_written_with_a_zero_fraction_is_read_as_a_whole_number(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "codebook.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    move = next(iter(data["ownership_score"]["weights"]))
+    data["ownership_score"]["weights"][move] = 2.0
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    weights = summaries.ownership_rule(load_codebook(path)).weights
+    assert weights[move] == 2 and all(type(w) is int for w in weights.values())
+
+
 def test_a_move_without_a_weight_is_an_error_naming_the_key(tmp_path):
     folder = _copy(tmp_path)
     path = folder / "codebook.yaml"
