@@ -51,10 +51,9 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     (and, given ``allowed``, no others); ``id_column`` names rows in messages; ``canonical``:
     every cell canonical (``text.invisible_or_unusual``); ``casefold``: header names compared
     case-insensitively. The encoding comes from the byte order mark, the separator is the one
-    whose header names the required columns (else the most frequent). A database export (SIPRI's)
-    is read line by line: the header is the first line starting with ``header_starts`` (the
-    free-text preamble before it is skipped; line numbers stay the file's), ``line_end`` ends
-    every line and is removed. Raises InputError."""
+    whose header names the required columns (else the most frequent). ``header_starts``: the
+    header is the first line starting so (a preamble before it is skipped); ``line_end``: a text
+    ending every line, removed (SIPRI's ';'). Line numbers are the file's. Raises InputError."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -66,7 +65,7 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     lines = [line.rstrip().removesuffix(line_end) if line_end else line
              for line in data.decode(encoding, "replace").splitlines()] or [""]
     skip = next((i for i, line in enumerate(lines) if line.startswith(header_starts)), None)
-    if skip is None:  # lines before the header: a preamble
+    if skip is None:  # skip: how many lines (a preamble) precede the header
         raise input_error("no header line", path, start=header_starts)
 
     def names(cells: list[str]) -> list[str]:
