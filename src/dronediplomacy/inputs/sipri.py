@@ -91,8 +91,7 @@ def armed_uav_deliveries(frame: pd.DataFrame,
     if not (frame["Supplier"] == supplier).any():
         raise ValueError(f"no rows with Supplier {supplier!r}; suppliers in the export: "
                          f"{', '.join(sorted(frame['Supplier'].unique()))}")
-    unknown = [name for name in recipients if name not in set(frame["Recipient"])]
-    if unknown:
+    if unknown := [name for name in recipients if name not in set(frame["Recipient"])]:
         raise ValueError(f"recipient(s) {unknown} never appear in the export: check the "
                          "spelling against its Recipient column")
     uav = frame[(frame["Supplier"] == supplier) & (frame["Description"] == ARMED_UAV)]
