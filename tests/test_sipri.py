@@ -190,7 +190,7 @@ GOOD = row(70001, "Ukraine", "armed UAV", 5, "Yes", 2025)
     (row(70002, "Ukraine", "armed UAV", 5, "Yes", 2025).replace(",2025,No,New", ",,No,New"),
      "Delivery year", "is empty; expected a whole number"),
     (row(70002, "Ukraine", "armed UAV", 5, "Yes", 2025).replace(",New,2.4,", ",New,2,4,"),
-     "Local production", "fields"),
+     "(after Local production)", "fields"),
     (row(70002, "Ukraine", "armed UAV", 5, "Yes", 2025).replace(",New,2.4,2.4,", ",New,"),
      "TIV delivery values", "fields"),
     (row(70002, "Ukraine", "armed UAV", 5, "Yes", 2025).replace(",12,No;", ",n/a,No;"),
@@ -207,7 +207,6 @@ def test_a_malformed_row_names_file_line_and_column(tmp_path, bad, column, words
     assert error.column == column
     message = str(error)
     assert message.startswith("bad.csv, row 11, column ")
-    assert f"line {bad_line}" in message
     assert words in message
     assert "Fix:" in message
 
@@ -242,11 +241,11 @@ def test_not_utf8(tmp_path):
     with pytest.raises(InputError) as caught:
         sipri.read_trade_register(path)
     assert caught.value.row == 10
-    assert "not UTF-8" in str(caught.value)
+    assert "not valid UTF-8" in str(caught.value)
 
 
 def test_missing_file_is_an_input_error(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="file not found"):
         sipri.read_trade_register(tmp_path / "absent.csv")
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from dronediplomacy import atomic, paths
 from dronediplomacy.coding.codings import speaker_sides
 from dronediplomacy.inputs.schemas import SPECS_BY_NAME
-from dronediplomacy.inputs.tables import Tables, load_tables
+from dronediplomacy.inputs.tables import load_tables
 
 SEED = 20261130          # the date the split was drawn
 DEVELOPMENT_SHARE = 2 / 3
@@ -40,12 +40,6 @@ def stratified_split(ids: pd.Series, strata: pd.Series, *, seed: int = SEED,
                                                                          ignore_index=True)
 
 
-def corpus_strata(tables: Tables) -> pd.Series:
-    """conflict/speaker side of each corpus statement, aligned with tables.corpus_statements."""
-    corpus = tables.corpus_statements
-    return corpus["conflict_id"] + "/" + corpus["statement_id"].map(speaker_sides(tables, corpus))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Draw the split and write data/input/corpus_split.csv (``--redraw`` to replace it)."""
     if SPLIT_PATH.exists() and "--redraw" not in (sys.argv[1:] if argv is None else argv):
@@ -56,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     if not SPLIT_PATH.exists():
         atomic.write_text(SPLIT_PATH, "statement_id,set\n")  # loading needs the file
     tables = load_tables()
-    atomic.write_csv(SPLIT_PATH, stratified_split(tables.corpus_statements["statement_id"],
-                                                  corpus_strata(tables)))
+    corpus = tables.corpus_statements
+    strata = corpus["conflict_id"] + "/" + corpus["statement_id"].map(speaker_sides(tables, corpus))
+    atomic.write_csv(SPLIT_PATH, stratified_split(corpus["statement_id"], strata))
     return 0
 
 

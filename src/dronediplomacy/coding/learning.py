@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -67,7 +68,7 @@ class Model:
     vectorizer: CountVectorizer
     classifiers: dict  # target -> LogisticRegression, or the constant value
 
-    def features(self, texts) -> "np.ndarray":
+    def features(self, texts) -> csr_matrix:
         """The binary n-gram matrix (texts x vocabulary) of ``texts``, normalised."""
         return self.vectorizer.transform([normalise(t) for t in texts])
 

@@ -45,12 +45,15 @@ class Record:
 
 def read_records(path: Path | str, required: tuple[str, ...], *,
                  allowed: tuple[str, ...] | None = None, id_column: str | None = None,
-                 canonical: bool = False, casefold: bool = False) -> tuple[list[str], list[Record]]:
+                 canonical: bool = False, casefold: bool = False, header_starts: str = "",
+                 line_end: str = "") -> tuple[list[str], list[Record]]:
     """The header and records (blank lines skipped) of a CSV file with the ``required`` columns
     (and, given ``allowed``, no others); ``id_column`` names rows in messages; ``canonical``:
     every cell canonical (``text.invisible_or_unusual``); ``casefold``: header names compared
     case-insensitively. The encoding comes from the byte order mark, the separator is the one
-    whose header names the required columns (else the most frequent). Raises InputError."""
+    whose header names the required columns (else the most frequent). ``header_starts``: the
+    header is the first line starting so (a preamble before it is skipped); ``line_end``: a text
+    ending every line, removed (SIPRI's ';'). Line numbers are the file's. Raises InputError."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -59,15 +62,19 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
         raise input_error(key, path, row=1, column=required[0], reason=error.strerror) from None
     encoding, described = next((BOMS[bom] for bom in BOMS if data.startswith(bom)),
                                ("utf-8", "UTF-8"))
-    lines = data.decode(encoding, "replace").splitlines() or [""]
+    lines = [line.rstrip().removesuffix(line_end) if line_end else line
+             for line in data.decode(encoding, "replace").splitlines()] or [""]
+    skip = next((i for i, line in enumerate(lines) if line.startswith(header_starts)), None)
+    if skip is None:  # skip: how many lines (a preamble) precede the header
+        raise input_error("no header line", path, start=header_starts)
 
     def names(cells: list[str]) -> list[str]:
         return [name.strip().casefold() if casefold else name.strip() for name in cells]
 
     def header_with(separator: str) -> list[str]:
-        return names(next(csv.reader([lines[0]], delimiter=separator), []))
+        return names(next(csv.reader([lines[skip]], delimiter=separator), []))
     separator = max(SEPARATORS, key=lambda sep: (set(required) <= set(header_with(sep)),
-                                                 lines[0].count(sep)))
+                                                 lines[skip].count(sep)))
     seems = f"the file seems to be {SEPARATORS[separator]}-separated {described}"
     try:
         text = data.decode(encoding)
@@ -77,26 +84,28 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
         cells = next(csv.reader([lines[line - 1]], delimiter=separator), [])
         bad = next((i for i, cell in enumerate(cells) if "\ufffd" in cell), len(header))
         row = Record(line, dict(zip(header, map(str.strip, cells)))).name(id_column)
-        raise input_error("not decodable", path, row=row, column="(header)" if line == 1 else
-                          header[bad] if bad < len(header) else None, encoding=described,
-                          byte=data[error.start], offset=error.start,
+        raise input_error("not decodable", path, row=row, column="(header)" if line == skip + 1
+                          else header[bad] if skip < line and bad < len(header) else None,
+                          encoding=described, byte=data[error.start], offset=error.start,
                           separator=SEPARATORS[separator]) from None
     if not text.strip():
         raise input_error("empty file", path, row=1, column=required[0],
                           columns=", ".join(required), header=",".join(required))
+    if skip or line_end:  # read line by line, from the header on
+        text = "\n".join(lines[skip:])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    start, records = 1, []
+    start, records = skip + 1, []
     try:
         header = names(next(reader))
         wrong = [("column twice", n) for i, n in enumerate(header) if n in header[:i]]
         wrong += [("column missing", n) for n in required if n not in header]
         wrong += [("column unknown", n) for n in header if allowed and n not in allowed]
         if wrong:
-            raise input_error(wrong[0][0], path, row=1, column=wrong[0][1], seems=seems,
+            raise input_error(wrong[0][0], path, row=skip + 1, column=wrong[0][1], seems=seems,
                               header=", ".join(map(repr, header)), allowed=", ".join(allowed or ()))
-        start = reader.line_num + 1
+        start = skip + reader.line_num + 1
         for cells in reader:
-            line, start = start, reader.line_num + 1
+            line, start = start, skip + reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line
             if len(cells) != len(header):

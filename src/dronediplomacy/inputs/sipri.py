@@ -1,9 +1,8 @@
 """Parser of SIPRI Arms Transfers Database trade-register exports (data/raw/README.md), and the
-armed-UAV series. An export: a free-text preamble (some lines hold a ``;`` mid-line, so the file
-is read by position), a header line starting with ``HEADER_START``, then one CSV line per
-delivery row ending in ``;``. Column types come from data/tables.yaml; extra columns stay text."""
+armed-UAV series. An export: a free-text preamble, a header line starting with ``HEADER_START``,
+then one CSV line per delivery row ending in ``;`` (read by ``csvfile.read_records``). Column
+types come from data/tables.yaml; extra columns stay text."""
 
-import csv
 import re
 from pathlib import Path
 from typing import Sequence
@@ -11,6 +10,7 @@ from typing import Sequence
 import pandas as pd
 
 from dronediplomacy.inputs.bad_inputs import input_error
+from dronediplomacy.inputs.csvfile import read_records
 from dronediplomacy.inputs.schemas import RESOURCES
 
 HEADER_START = "SIPRI AT Database ID"
@@ -18,15 +18,6 @@ HEADER_START = "SIPRI AT Database ID"
 FIELDS = {f["name"].rstrip(";"): f for f in RESOURCES["sipri_trade_register_turkiye"]["schema"]["fields"]}
 ARMED_UAV = "armed UAV"  # SIPRI's "Description" of an armed drone
 ALL_RECIPIENTS = "All recipients"
-
-
-def _split(path: Path, number: int, line: str) -> list[str]:
-    """One line as a CSV record, its final ';' (and whitespace) removed."""
-    try:
-        records = list(csv.reader([line.rstrip().removesuffix(";")], strict=True))
-    except csv.Error as exc:
-        raise input_error("sipri bad line", path, row=number, line=number, reason=exc) from None
-    return [cell.strip() for cell in records[0]]
 
 
 #: A field's kind -> (parser raising KeyError or ValueError, what it expects, dtype if optional).
@@ -60,35 +51,12 @@ def read_trade_register(path: Path | str) -> pd.DataFrame:
     ``year_range`` (the query's (first, last), not the data's, or None). Accepts a BOM and
     CRLF. Raises InputError naming file, line and column for anything it cannot read."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise input_error("sipri unreadable", path, reason=exc.strerror) from None
-    try:
-        lines = raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise input_error("sipri not utf8", path, row=line, line=line, byte=raw[exc.start]) from None
-    start = next((i for i, line in enumerate(lines) if line.startswith(HEADER_START)), None)
-    if start is None:
-        raise input_error("sipri no header", path, start=HEADER_START)
-    header = _split(path, start + 1, lines[start])
-    missing = [name for name in FIELDS if name not in header]
-    twice = sorted({name for name in header if header.count(name) > 1})
-    if missing or twice:
-        raise input_error("sipri columns missing" if missing else "sipri columns twice", path,
-                          row=start + 1, column=(missing or twice)[0], line=start + 1,
-                          columns=", ".join(map(repr, missing)) if missing else twice)
-    rows = {number: _split(path, number, line)  # line number -> cells
-            for number, line in enumerate(lines[start + 1:], start=start + 2) if line.strip()}
-    for number, cells in rows.items():
-        if len(cells) != len(header):  # name the first column without a value, or the last
-            raise input_error("sipri field count", path, row=number, line=number,
-                              column=header[min(len(cells), len(header) - 1)], cells=len(cells),
-                              columns=len(header))
-    frame = pd.DataFrame({name: _typed(path, name, [r[i] for r in rows.values()], list(rows))
-                          for i, name in enumerate(header)}, index=pd.Index(list(rows), name="line"))
-    preamble = "\n".join(lines[:start])
+    header, records = read_records(path, tuple(FIELDS), header_starts=HEADER_START, line_end=";")
+    lines = [record.line for record in records]
+    frame = pd.DataFrame({name: _typed(path, name, [r.values[name] for r in records], lines)
+                          for name in header}, index=pd.Index(lines, name="line"))
+    # the preamble: the lines before the header (read_records has checked the file)
+    preamble = path.read_text(encoding="utf-8-sig", errors="replace").split(HEADER_START)[0]
     generated = re.search(r"^Data generated:\s*(.+?);?\s*$", preamble, re.MULTILINE)
     years = re.search(r"year range '(\d{4})' to '(\d{4})'", preamble)
     frame.attrs.update(source_file=path.name, generated=generated and generated.group(1).strip(),
@@ -123,8 +91,7 @@ def armed_uav_deliveries(frame: pd.DataFrame,
     if not (frame["Supplier"] == supplier).any():
         raise ValueError(f"no rows with Supplier {supplier!r}; suppliers in the export: "
                          f"{', '.join(sorted(frame['Supplier'].unique()))}")
-    unknown = [name for name in recipients if name not in set(frame["Recipient"])]
-    if unknown:
+    if unknown := [name for name in recipients if name not in set(frame["Recipient"])]:
         raise ValueError(f"recipient(s) {unknown} never appear in the export: check the "
                          "spelling against its Recipient column")
     uav = frame[(frame["Supplier"] == supplier) & (frame["Description"] == ARMED_UAV)]
