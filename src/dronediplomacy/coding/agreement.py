@@ -37,16 +37,28 @@ def prose(template: str, **values) -> str:
     return " ".join(TEMPLATES.get_template(f"{template}.txt.j2").render(**values).split())
 
 
-def alpha(hand, rules, level: str, value_domain) -> float:
-    """Krippendorff's alpha of two codings of the same statements (equal-length numeric
-    codes; 2-D arrays, statements x variables, pool the variables, each cell a unit); NaN
-    with fewer than two statements or no variation."""
-    # a single value in both codings together (no variation) makes alpha 0/0
-    if np.shape(hand)[0] < 2 or np.unique(np.concatenate([np.ravel(hand), np.ravel(rules)])).size < 2:
+def _counts(hand, rules, value_domain) -> np.ndarray:
+    """Statements x cells x values: how many of the two codings gave each value to each cell."""
+    cells = np.stack([np.reshape(hand, (len(hand), -1)), np.reshape(rules, (len(rules), -1))], axis=-1)
+    if not np.isin(cells, value_domain).all():
+        raise ValueError(f"a coding holds out-of-domain values (the domain is {list(value_domain)})")
+    return (cells[..., np.newaxis] == np.asarray(value_domain)).sum(axis=2)
+
+
+def _alpha(counts: np.ndarray, level: str, value_domain) -> float:
+    units = counts.reshape(-1, len(value_domain))
+    if len(counts) < 2 or np.count_nonzero(units.sum(axis=0)) < 2:  # too few, or one value: 0/0
         return math.nan
-    data = np.vstack([np.ravel(hand), np.ravel(rules)]).astype(float)
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement=level,
-                                    value_domain=list(value_domain)))
+    return float(krippendorff.alpha(value_counts=units, value_domain=value_domain,
+                                    level_of_measurement=level))
+
+
+def alpha(hand, rules, level: str, value_domain) -> float:
+    """Krippendorff's alpha (``krippendorff.alpha``) of two codings of the same statements
+    (equal-length numeric codes; 2-D arrays, statements x variables, pool the variables, each
+    cell a unit); NaN with fewer than two statements or no variation; ValueError for a value
+    outside ``value_domain``."""
+    return _alpha(_counts(hand, rules, value_domain), level, value_domain)
 
 
 def bootstrap_alpha(hand, rules, level: str, value_domain,
@@ -54,16 +66,8 @@ def bootstrap_alpha(hand, rules, level: str, value_domain,
     """(low, high, skipped): the percentile interval (:data:`INTERVAL`) of :func:`alpha` over
     ``resamples`` (resample x statement row indices into ``hand``/``rules``), and how many
     resamples had no variation (alpha undefined) and were skipped; NaN, NaN if none had any."""
-    # Counted once: per statement and cell, how many of the two codings gave each value
-    # (statements x cells x values); a resample hands its statements' counts to krippendorff.
-    cells = np.stack([np.reshape(hand, (len(hand), -1)), np.reshape(rules, (len(rules), -1))], axis=-1)
-    counts = (cells[..., np.newaxis] == np.asarray(value_domain)).sum(axis=2)
-    values = np.full(len(resamples), math.nan)
-    for index, rows in enumerate(resamples):
-        units = counts[rows].reshape(-1, len(value_domain))
-        if len(rows) > 1 and np.count_nonzero(units.sum(axis=0)) > 1:  # else undefined, as in alpha()
-            values[index] = krippendorff.alpha(value_counts=units, value_domain=value_domain,
-                                               level_of_measurement=level)
+    counts = _counts(hand, rules, value_domain)  # once: a resample picks statements' rows
+    values = np.array([_alpha(counts[rows], level, value_domain) for rows in resamples])
     defined = values[~np.isnan(values)]
     if not defined.size:
         return math.nan, math.nan, len(values)
