@@ -175,6 +175,13 @@ def test_bootstrap_is_undefined_for_a_single_unit_as_alpha_is():
     assert math.isnan(low) and math.isnan(high) and skipped == 3
 
 
+def test_alpha_takes_the_domain_as_any_iterable_of_values():
+    # notebook 07 passes codebook.ordinal_values(...).values(), a view, not a list
+    domain = {"a": -1, "b": 0, "c": 1}.values()
+    assert agreement.alpha([-1, 0, 1, 1], [-1, 0, 1, 0], "ordinal", domain) == pytest.approx(
+        agreement.alpha([-1, 0, 1, 1], [-1, 0, 1, 0], "ordinal", [-1, 0, 1]))
+
+
 def test_alpha_refuses_values_outside_the_domain():
     with pytest.raises(ValueError, match="out-of-domain"):
         agreement.alpha([0, 1, 2], [0, 1, 1], "nominal", [0, 1])

@@ -40,16 +40,16 @@ def prose(template: str, **values) -> str:
 def _counts(hand, rules, value_domain) -> np.ndarray:
     """Statements x cells x values: how many of the two codings gave each value to each cell."""
     cells = np.stack([np.reshape(hand, (len(hand), -1)), np.reshape(rules, (len(rules), -1))], axis=-1)
-    if not np.isin(cells, value_domain).all():
+    if not np.isin(cells, list(value_domain)).all():
         raise ValueError(f"a coding holds out-of-domain values (the domain is {list(value_domain)})")
-    return (cells[..., np.newaxis] == np.asarray(value_domain)).sum(axis=2)
+    return (cells[..., np.newaxis] == np.array(list(value_domain))).sum(axis=2)
 
 
 def _alpha(counts: np.ndarray, level: str, value_domain) -> float:
     units = counts.reshape(-1, len(value_domain))
     if len(counts) < 2 or np.count_nonzero(units.sum(axis=0)) < 2:  # too few, or one value: 0/0
         return math.nan
-    return float(krippendorff.alpha(value_counts=units, value_domain=value_domain,
+    return float(krippendorff.alpha(value_counts=units, value_domain=list(value_domain),
                                     level_of_measurement=level))
 
 
