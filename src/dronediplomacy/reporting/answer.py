@@ -10,7 +10,7 @@ import pandas as pd
 from dronediplomacy import paths
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy.reporting.narrative import environment, label_in_sentence
+from dronediplomacy.reporting.narrative import environment, label_in_sentence, read_derived
 
 TITLE = "Does the article's contrast hold beyond its own quotations?"
 ALPHA = 0.05
@@ -37,12 +37,9 @@ def tally(family: pd.DataFrame) -> dict:
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the tables in ``derived`` and the corpus's in ``input_dir``.
-    FileNotFoundError (naming notebook 05, which writes them) if a product is missing."""
-    read = {}
-    for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
-        if not (derived / f"{name}.csv").is_file():
-            raise FileNotFoundError(f"{derived / name}.csv is missing: run notebooks/05-test-the-argument.ipynb")
-        read[name] = pd.read_csv(derived / f"{name}.csv", keep_default_na=False, na_values=[""])
+    InputError (naming notebook 05, which writes them) if a product is missing."""
+    read = {name: read_derived(name, derived)
+            for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison")}
     codebook = load_codebook(input_dir / "codebook.yaml")
     labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
     inf = read["inference"].merge(read["sensitivity"], on=["source", "coding", "headline"], how="left")

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable
 
@@ -17,7 +18,7 @@ import jinja2
 import pandas as pd
 import yaml
 
-from dronediplomacy import paths
+from dronediplomacy import paths, pipeline
 from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
@@ -25,10 +26,10 @@ from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codeboo
 from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.schemas import CLAIM_TYPES, MODES
 from dronediplomacy.inputs.tables import Tables, load_tables
 
-AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
 CSS_PX_PER_INCH = 120
@@ -301,6 +302,24 @@ def _speakers(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def writer_of(relative_path: str) -> str:
+    """The notebook (pipeline.yaml) that writes ``relative_path`` (e.g. data/derived/agreement.csv)."""
+    for nb in pipeline.NOTEBOOKS:
+        if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
+            return nb.name
+    raise RuntimeError(f"no notebook in pipeline.yaml writes {relative_path}")
+
+
+def read_derived(name: str, folder: Path | str | None = None) -> pd.DataFrame:
+    """The table ``<name>.csv`` a notebook wrote to ``folder`` (default data/derived/), empty cells
+    missing, other text as written. InputError naming the notebook to run if it is missing."""
+    path = Path(folder or paths.DATA_DERIVED) / f"{name}.csv"
+    if not path.is_file():
+        notebook = writer_of(f"data/derived/{name}.csv")
+        raise input_error("derived missing", path, notebook=notebook, number=notebook[:2])
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
 def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
     """The agreement of rule and hand coding (``coded``), for data/input/ checked against agreement.csv."""
     folder = Path(tables.input_dir)
@@ -311,13 +330,10 @@ def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.Da
     fresh = agreement_stats.agreement_table(hand, rules, codebook)
     if folder.resolve() != paths.DATA_INPUT.resolve():
         return fresh
-    fix = "rerun notebook 03 (python -m dronediplomacy.running.runner 03)."
-    if not AGREEMENT_CSV.is_file():
-        raise InputError(AGREEMENT_CSV, "is missing: the narrative reads the agreement from it.", fix=fix)
-    if AGREEMENT_CSV.read_text(encoding="utf-8") != fresh.to_csv(index=False, lineterminator="\n"):
-        raise InputError(AGREEMENT_CSV, "differs from the agreement computed from the current "
-                         "statements, hand coding, codebook and dictionary (it is stale).", fix=fix)
-    return pd.read_csv(AGREEMENT_CSV, keep_default_na=False, na_values=[""])
+    table, path = read_derived("agreement"), paths.DATA_DERIVED / "agreement.csv"
+    if path.read_text(encoding="utf-8") != fresh.to_csv(index=False, lineterminator="\n"):
+        raise input_error("agreement stale", path)
+    return table
 
 
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
