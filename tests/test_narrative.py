@@ -169,8 +169,8 @@ def test_changing_a_speaker_changes_the_text(tmp_path, base):
     changed = narrative.gather(folder, agreement_table=base.agreement)
 
     war = row["conflict_id"]
-    short = changed.statements.set_index("statement_id").loc[answered, "speaker_short"]
-    assert f"{answered} ({md(row['speaker_short'])})" in narrative.war(base, war)
+    short = changed.statements.set_index("statement_id").loc[answered, "speaker"]
+    assert f"{answered} ({md(row['speaker'])})" in narrative.war(base, war)
     assert f"{answered} ({md(short)})" in narrative.war(changed, war)
     assert md(re.sub(r"\s*\([^()]*\)", "", other.name).strip()) in narrative.introduction(changed)
 

@@ -297,7 +297,6 @@ def _speakers(tables: Tables) -> pd.DataFrame:
         elif role:
             titled = f"{a['name']} ({lower_first(role)})"
         rows.append({"actor_id": actor_id, "speaker_bare": re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip(),
-                     "speaker_short": summaries.speaker_label(a["name"], a["actor_type"]),
                      "speaker_titled": titled, "speaker_country": a["country"]})
     return pd.DataFrame(rows)
 
