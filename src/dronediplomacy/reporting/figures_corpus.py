@@ -10,6 +10,7 @@ from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflic
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.reporting import style
+from dronediplomacy.reporting.answer import headline_label
 from dronediplomacy.reporting.figures import note, register
 from dronediplomacy.reporting.narrative import read_derived
 
@@ -54,19 +55,12 @@ def fig_09_corpus_move_profile():
     return fig, data
 
 
-def _headline_label(headline: str, labels: dict) -> str:
-    dimension, code = headline.split(":")
-    return "Mean alignment (−2..+2)" if dimension == "alignment" else (
-        labels[code] if dimension == "accountability_move" else f"Agent named: {labels[code]}")
-
-
 @register("fig-10-effects", notebook=NOTEBOOK, inputs=("data/derived/inference.csv",))
 def fig_10_effects():
     """Figure 10: a forest plot, shares above, mean alignment below (its own scale)."""
     codebook = load_codebook()
-    labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
     data = read_derived("inference")
-    data = data.assign(label=data["headline"].map(lambda h: _headline_label(h, labels)))[
+    data = data.assign(label=data["headline"].map(lambda h: headline_label(h, codebook, "figure")))[
         ["source", "coding", "headline", "label", "difference", "ci_low", "ci_high", "p", "p_holm"]]
     heads = list(dict.fromkeys(data["headline"]))
     shares = [h for h in heads if not h.startswith("alignment")]
