@@ -20,7 +20,7 @@ import yaml
 
 from dronediplomacy import paths, pipeline
 from dronediplomacy.analysis import summaries
-from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
+from dronediplomacy.analysis.comparison import column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
 from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
@@ -309,14 +309,15 @@ def writer_of(relative_path: str) -> str:
     raise RuntimeError(f"no notebook in pipeline.yaml writes {relative_path}")
 
 
-def read_derived(name: str, folder: Path | str | None = None) -> pd.DataFrame:
+def read_derived(name: str, folder: Path | str | None = None, **read_csv) -> pd.DataFrame:
     """The table ``<name>.csv`` a notebook wrote to ``folder`` (default data/derived/), empty cells
-    missing, other text as written. InputError naming the notebook to run if it is missing."""
+    missing, other text as written (unless ``read_csv`` says otherwise). InputError naming the
+    notebook to run if it is missing."""
     path = Path(folder or paths.DATA_DERIVED) / f"{name}.csv"
     if not path.is_file():
         notebook = writer_of(f"data/derived/{name}.csv")
         raise input_error("derived missing", path, notebook=notebook, number=notebook[:2])
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return pd.read_csv(path, **{"keep_default_na": False, "na_values": [""], **read_csv})
 
 
 def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
@@ -477,13 +478,10 @@ def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
         width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")
 
 
-def comparison_styled(path: Path | str = COMPARISON_CSV):
+def comparison_styled():
     """Notebook 04's comparison table (a row per point, a column per war) as a pandas Styler,
     cells escaped, with a fixed id (the same HTML on every run). InputError if it is missing."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_derived("comparison", dtype=str, na_values=None)  # every cell as written
     table = table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
     return (table.style.format(escape="html").set_uuid("comparison")
             .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})
