@@ -257,8 +257,8 @@ class Facts:
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
-        made = set().union(*self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"])
-        return [m for m in self.codebook.move_ids if m in made]
+        made = self.statements.set_index("statement_id").loc[list(statement_ids), self.codebook.move_ids].any()
+        return list(made.index[made])
 
     def placement(self) -> tuple[list[str], list[str]]:
         """The war statements dated before their war began, and those not placeable."""
@@ -346,7 +346,6 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
     coded = summaries.coded_statements(tables, codebook)
     statements = (tables.statements.drop(columns=["source_id", "conflict_id", "actor_id"])
                   .merge(coded, on="statement_id").merge(_speakers(tables), on="actor_id", how="left"))
-    statements["move_list"] = [tuple(m.split("; ")) if m else () for m in statements["moves"]]
     export = sipri.read_trade_register(sipri_csv)
     deliveries, per_war = summaries.war_deliveries(tables, export)
     agreement = agreement_table if agreement_table is not None else _agreement(tables, codebook, coded)
