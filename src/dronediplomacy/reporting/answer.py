@@ -12,7 +12,6 @@ from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflic
 from dronediplomacy.coding.codebook import Codebook, load_codebook
 from dronediplomacy.reporting.narrative import WORDS, environment, label_in_sentence, read_derived
 
-TITLE = "Does the article's contrast hold beyond its own quotations?"
 ALPHA = 0.05
 
 
@@ -58,8 +57,8 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
-    return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
-            "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
+    return {"alpha": ALPHA, "article": family[("article", "hand")], "corpus": family[("corpus", "hand")],
+            "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
             "position": position, "contests": contests, "turkish": TURKISH_SIDE,
             "statements": pd.read_csv(input_dir / "corpus_statements.csv", dtype=str),

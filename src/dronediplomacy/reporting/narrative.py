@@ -316,7 +316,7 @@ def read_derived(name: str, folder: Path | str | None = None, **read_csv) -> pd.
     path = Path(folder or paths.DATA_DERIVED) / f"{name}.csv"
     if not path.is_file():
         notebook = writer_of(f"data/derived/{name}.csv")
-        raise input_error("derived missing", path, notebook=notebook, number=notebook[:2])
+        raise input_error("output missing", path, notebook=notebook, number=notebook[:2])
     return pd.read_csv(path, **{"keep_default_na": False, "na_values": [""], **read_csv})
 
 
