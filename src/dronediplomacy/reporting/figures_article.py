@@ -112,9 +112,8 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
         drawn_as=np.select([early.isna() & late.isna(), early.isna(), late.isna(), early == late],
                            ["undated", "open_start", "open_end", "point"], "interval"))
     lane = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
-    undated = items["drawn_as"] == "undated"
-    items = items.assign(_lane=lane, _undated=undated, _s=items["x_start"].fillna(-np.inf),
-                         _e=items["x_end"].fillna(np.inf)).sort_values(
+    items = items.assign(_lane=lane, _undated=items["drawn_as"] == "undated",
+                         _s=items["x_start"].fillna(-np.inf), _e=items["x_end"].fillna(np.inf)).sort_values(
         ["_lane", "_undated", "_s", "_e", "item_id"], kind="stable")
     lines = items["label"].map(lambda t: _wrap(t).count("\n") + 1).where(items["_undated"], 1)
     items["lane_row"] = lines.groupby([items["_lane"], items["_undated"]]).cumsum() - lines

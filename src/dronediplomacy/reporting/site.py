@@ -163,12 +163,10 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figure
                  manifest: Path, root: Path) -> str:
     """``site/index.html`` (templates/site/site-index.html.j2): the notebooks in order
     (``pages``: notebook name -> page file name), then every figure of the manifest."""
-    readme = paths.ROOT / "README.md"
-    titles = [line[2:].strip() for line in (readme.read_text(encoding="utf-8").splitlines()
-                                           if readme.is_file() else []) if line.startswith("# ")]
+    title = re.search(r"^# (.+)", (paths.ROOT / "README.md").read_text(encoding="utf-8"), re.M)
     env = jinja(TEMPLATES, h=html.escape, href=_href, stem=lambda name: Path(name).stem)
     return env.get_template("site-index.html.j2").render(
-        title=titles[0] if titles else "Notebooks and figures", pages=pages,
+        title=title[1].strip() if title else "Notebooks and figures", pages=pages,
         narrative=next((name for name in pages if name.startswith(NARRATIVE_PREFIX)), None),
         purposes={nb.name: nb.purpose for nb in pipeline.NOTEBOOKS},
         manifest_href=_href(figures_href, manifest.name),
