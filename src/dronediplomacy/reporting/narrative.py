@@ -257,8 +257,8 @@ class Facts:
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
-        made = self.statements.set_index("statement_id").loc[list(statement_ids), self.codebook.move_ids].any()
-        return list(made.index[made])
+        made = self.statements.set_index("statement_id").loc[list(statement_ids), self.codebook.move_ids]
+        return [m for m in self.codebook.move_ids if made[m].any()]
 
     def placement(self) -> tuple[list[str], list[str]]:
         """The war statements dated before their war began, and those not placeable."""
@@ -462,16 +462,15 @@ def document(source=None) -> str:
     return "\n".join(section(facts, key) for key in sections(facts))
 
 
-def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
+def figure_html(stem: str) -> str:
     """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
     as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
     from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
-    manifest = Path(manifest)
-    row = next((r for r in read_manifest(manifest) if r["stem"] == stem), None)
+    row = next((r for r in read_manifest(MANIFEST_CSV) if r["stem"] == stem), None)
     if row is None:
-        raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
-    png, inches = screen_png(manifest.parent / f"{stem}.png")
+        raise InputError(MANIFEST_CSV, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
+    png, inches = screen_png(MANIFEST_CSV.parent / f"{stem}.png")
     return environment().get_template("figure.html.j2").render(
         row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
         width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")

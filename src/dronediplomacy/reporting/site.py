@@ -118,18 +118,16 @@ def off_host_references(page: str) -> list[str]:
     return found
 
 
-def render_notebook(path: Path, *, narrative: bool | None = None,
-                    rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes,
-    its name and these options alone."""
+def render_notebook(path: Path, rendered: set[str]) -> str:
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes
+    and its name alone; links to the notebooks in ``rendered`` (names) lead to their pages."""
     import nbformat
 
-    path = Path(path)
     nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
-    exporter = _exporter(path.name.startswith(NARRATIVE_PREFIX) if narrative is None else narrative)
+    exporter = _exporter(path.name.startswith(NARRATIVE_PREFIX))
     # Only the name: nbconvert's from_filename would add the folder and modification date.
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    return _relink_notebooks(_link_shared_css(body), set(rendered)).rstrip("\n") + "\n"
+    return _relink_notebooks(_link_shared_css(body), rendered).rstrip("\n") + "\n"
 
 
 def _href(*parts: str) -> str:
@@ -184,7 +182,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
     present = [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
     pages = {name: page_name(name) for name in present}
     contents = shared_css() if present else {}
-    contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
+    contents.update({pages[name]: render_notebook(notebooks_dir / name, set(present))
                      for name in present})
     contents["index.html"] = render_index(pages, read_manifest(manifest, missing_ok=True),
                                    figures_href=figures_href, manifest=manifest, root=site_dir.parent)
