@@ -192,7 +192,7 @@ def test_agreement_rows_order_and_classify(codebook):
 
 
 def test_fig07_shows_an_undefined_alpha_as_undefined_not_as_a_value(monkeypatch):
-    monkeypatch.setattr(fa, "read_agreement", lambda: AGREEMENT)
+    monkeypatch.setattr(fa, "read_derived", lambda name: AGREEMENT)
     fig, data = figures.spec("fig-07-agreement").build()
     ax = fig.axes[0]
     undefined = data.loc[data["status"] == "undefined", "row"]
@@ -208,10 +208,11 @@ def test_fig07_shows_an_undefined_alpha_as_undefined_not_as_a_value(monkeypatch)
     assert "Alpha is undefined for 1 (credit claiming)" in alt
 
 
-def test_read_agreement_names_the_fix_when_missing(monkeypatch, tmp_path):
+def test_fig07_names_the_notebook_to_run_when_the_agreement_is_missing(monkeypatch, tmp_path):
     from dronediplomacy import paths
     from dronediplomacy.errors import InputError
 
-    monkeypatch.setattr(paths, "ROOT", tmp_path)
-    with pytest.raises(InputError, match="run notebook 03"):
-        fa.read_agreement()
+    monkeypatch.setattr(paths, "DATA_DERIVED", tmp_path)
+    with pytest.raises(InputError, match=r"agreement\.csv: is missing\. Fix: run notebooks/03-code-"
+                       r"statements\.ipynb \(python -m dronediplomacy\.running\.runner 03\)"):
+        figures.spec("fig-07-agreement").build()

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dronediplomacy.analysis import inference
+from dronediplomacy.errors import InputError
 from dronediplomacy.reporting import answer
 
 WARS = ("a", "b")
@@ -64,5 +65,5 @@ def test_leave_one_out_on_three_statements_gives_the_range_by_hand():
 
 
 def test_answer_names_the_notebook_when_its_tables_are_missing(tmp_path):
-    with pytest.raises(FileNotFoundError, match="05-test-the-argument"):
+    with pytest.raises(InputError, match=r"inference\.csv: is missing\. Fix: run notebooks/05-test-the-arg"):
         answer.facts(tmp_path)

@@ -169,8 +169,8 @@ def test_changing_a_speaker_changes_the_text(tmp_path, base):
     changed = narrative.gather(folder, agreement_table=base.agreement)
 
     war = row["conflict_id"]
-    short = changed.statements.set_index("statement_id").loc[answered, "speaker_short"]
-    assert f"{answered} ({md(row['speaker_short'])})" in narrative.war(base, war)
+    short = changed.statements.set_index("statement_id").loc[answered, "speaker"]
+    assert f"{answered} ({md(row['speaker'])})" in narrative.war(base, war)
     assert f"{answered} ({md(short)})" in narrative.war(changed, war)
     assert md(re.sub(r"\s*\([^()]*\)", "", other.name).strip()) in narrative.introduction(changed)
 
@@ -334,8 +334,8 @@ def test_a_stale_or_missing_agreement_table_stops_the_narrative(tmp_path, monkey
     from dronediplomacy.errors import InputError
 
     copy = tmp_path / "agreement.csv"
-    shutil.copy(narrative.AGREEMENT_CSV, copy)
-    monkeypatch.setattr(narrative, "AGREEMENT_CSV", copy)
+    shutil.copy(paths.DATA_DERIVED / "agreement.csv", copy)
+    monkeypatch.setattr(paths, "DATA_DERIVED", tmp_path)
     facts = narrative.gather()  # the committed table is current
     assert facts.agreement.equals(pd.read_csv(copy, keep_default_na=False, na_values=[""]))
     table = pd.read_csv(copy, dtype=str, keep_default_na=False)
@@ -345,7 +345,7 @@ def test_a_stale_or_missing_agreement_table_stops_the_narrative(tmp_path, monkey
     with pytest.raises(InputError, match=r"agreement\.csv.*stale.*rerun notebook 03"):
         narrative.gather()
     copy.unlink()
-    with pytest.raises(InputError, match=r"agreement\.csv.*is missing"):
+    with pytest.raises(InputError, match=r"agreement\.csv.*is missing.*run notebooks/03-code-statements"):
         narrative.gather()
 
 

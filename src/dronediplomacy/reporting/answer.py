@@ -9,18 +9,19 @@ import pandas as pd
 
 from dronediplomacy import paths
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
-from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy.reporting.narrative import environment, label_in_sentence
+from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.reporting.narrative import WORDS, environment, label_in_sentence, read_derived
 
-TITLE = "Does the article's contrast hold beyond its own quotations?"
 ALPHA = 0.05
 
 
-def _label(headline: str, labels: dict) -> str:
+def headline_label(headline: str, codebook: Codebook, form: str = "prose") -> str:
+    """A headline of notebook 05 ('accountability_move:credit_claiming') named as ``form``
+    ('figure' or 'prose') says in templates/narrative/words.yaml (``headlines``)."""
     dimension, code = headline.split(":")
-    return ("mean alignment" if dimension == "alignment" else
-            label_in_sentence(labels[code]) if dimension == "accountability_move"
-            else f"naming the {label_in_sentence(labels[code])} as the agent")
+    label = code_labels(codebook, dimension).get(code, "")
+    label = label_in_sentence(label) if form == "prose" else label
+    return WORDS["headlines"][form][dimension].format(label=label)
 
 
 def tally(family: pd.DataFrame) -> dict:
@@ -37,16 +38,12 @@ def tally(family: pd.DataFrame) -> dict:
 
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the tables in ``derived`` and the corpus's in ``input_dir``.
-    FileNotFoundError (naming notebook 05, which writes them) if a product is missing."""
-    read = {}
-    for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison"):
-        if not (derived / f"{name}.csv").is_file():
-            raise FileNotFoundError(f"{derived / name}.csv is missing: run notebooks/05-test-the-argument.ipynb")
-        read[name] = pd.read_csv(derived / f"{name}.csv", keep_default_na=False, na_values=[""])
+    InputError (naming notebook 05, which writes them) if a product is missing."""
+    read = {name: read_derived(name, derived)
+            for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison")}
     codebook = load_codebook(input_dir / "codebook.yaml")
-    labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
     inf = read["inference"].merge(read["sensitivity"], on=["source", "coding", "headline"], how="left")
-    inf["label"] = inf["headline"].map(lambda h: _label(h, labels))
+    inf["label"] = inf["headline"].map(lambda h: headline_label(h, codebook))
     inf["agrees"] = np.sign(inf["difference"]) == inf["article_direction"]
     inf["excludes_zero"] = (inf["ci_low"] > 0) | (inf["ci_high"] < 0)
     inf["robust"] = ((np.sign(inf["drop_statement_min"]) == np.sign(inf["drop_statement_max"]))
@@ -60,8 +57,8 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
     stance = read["corpus_comparison"]
     contests = stance[(stance["source"] == "corpus") & (stance["dimension"] == "stance")
                       & (stance["code"] == "contests") & (stance["count"] > 0)]
-    return {"title": TITLE, "alpha": ALPHA, "article": family[("article", "hand")],
-            "corpus": family[("corpus", "hand")], "rules": family[("corpus", "rules")],
+    return {"alpha": ALPHA, "article": family[("article", "hand")], "corpus": family[("corpus", "hand")],
+            "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
             "position": position, "contests": contests, "turkish": TURKISH_SIDE,
             "statements": pd.read_csv(input_dir / "corpus_statements.csv", dtype=str),

@@ -22,6 +22,7 @@ from matplotlib.text import Text
 from dronediplomacy import atomic, paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.errors import InputError
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.reporting import narrative, style
 from dronediplomacy import pipeline
 
@@ -251,8 +252,7 @@ def read_manifest(manifest: Path | str, missing_ok: bool = False) -> list[dict[s
     if not manifest.is_file():
         if missing_ok:
             return []
-        raise InputError(manifest, "is missing.", fix="run notebook 04 (python -m "
-                         "dronediplomacy.running.runner 04), which writes the figures and it.")
+        raise input_error("output missing", manifest, notebook=DEFAULT_NOTEBOOK, number=DEFAULT_NOTEBOOK[:2])
     rows = pd.read_csv(manifest, dtype=str, keep_default_na=False).map(str.strip)
     missing = [c for c in MANIFEST_COLUMNS if c not in rows.columns]
     if missing:

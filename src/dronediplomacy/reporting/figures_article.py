@@ -12,19 +12,17 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from dronediplomacy import paths
 from dronediplomacy.analysis import summaries
 from dronediplomacy.analysis.comparison import signed
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
-from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
 from dronediplomacy.inputs.schemas import CLAIM_TYPES
 from dronediplomacy.inputs.tables import Tables, load_tables
 from dronediplomacy.reporting import style
 from dronediplomacy.reporting.figures import (decimal_year, note, register, shade_wars, war_handles,
                                               war_periods, war_rows, year_after)
-from dronediplomacy.reporting.narrative import capitalise
+from dronediplomacy.reporting.narrative import capitalise, read_derived
 
 CODED_INPUTS = ("data/input/hand_coding.csv", "data/input/codebook.yaml",
                 "data/input/statements.csv", "data/input/actors.csv", "data/input/conflicts.csv")
@@ -114,9 +112,8 @@ def timeline_items(tables: Tables) -> pd.DataFrame:
         drawn_as=np.select([early.isna() & late.isna(), early.isna(), late.isna(), early == late],
                            ["undated", "open_start", "open_end", "point"], "interval"))
     lane = items["conflict_id"].map({c: i for i, c in enumerate(tables.conflicts["conflict_id"])})
-    undated = items["drawn_as"] == "undated"
-    items = items.assign(_lane=lane, _undated=undated, _s=items["x_start"].fillna(-np.inf),
-                         _e=items["x_end"].fillna(np.inf)).sort_values(
+    items = items.assign(_lane=lane, _undated=items["drawn_as"] == "undated",
+                         _s=items["x_start"].fillna(-np.inf), _e=items["x_end"].fillna(np.inf)).sort_values(
         ["_lane", "_undated", "_s", "_e", "item_id"], kind="stable")
     lines = items["label"].map(lambda t: _wrap(t).count("\n") + 1).where(items["_undated"], 1)
     items["lane_row"] = lines.groupby([items["_lane"], items["_undated"]]).cumsum() - lines
@@ -440,16 +437,6 @@ FIG07_COLUMNS = ("row", "dimension", "row_type", "code", "label", "status", "alp
                  "resamples_without_variation", "percent_agreement", "alpha_note")
 UNDEFINED_LABEL = "undefined: no variation"
 ROW_TYPES = ("binary_code", "pooled_moves", "dimension", "not_coded")
-AGREEMENT_CSV = "data/derived/agreement.csv"
-
-
-def read_agreement() -> pd.DataFrame:
-    """data/derived/agreement.csv (notebook 03); InputError naming the fix if missing."""
-    path = paths.ROOT / AGREEMENT_CSV
-    if not path.is_file():
-        raise InputError(path, "is missing: figure 7 reads the agreement from it.",
-                         fix="run notebook 03 (python -m dronediplomacy.running.runner 03).")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
 def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
@@ -474,11 +461,11 @@ def agreement_rows(table: pd.DataFrame, codebook) -> pd.DataFrame:
         {c: "Int64" for c in ("n_statements", "bootstrap_resamples", "resamples_without_variation")})
 
 
-@register("fig-07-agreement", inputs=(AGREEMENT_CSV, "data/input/codebook.yaml"))
+@register("fig-07-agreement", inputs=("data/derived/agreement.csv", "data/input/codebook.yaml"))
 def fig_07_agreement():
     """Figure 7: Krippendorff's alpha, dictionary vs hand coding, bootstrap 95% intervals,
     resamples without variation on the right; an undefined alpha is marked, never drawn."""
-    data = agreement_rows(read_agreement(), load_codebook())
+    data = agreement_rows(read_derived("agreement"), load_codebook())
     fig, ax = style.new_figure(style.TWO_COLUMN, 0.75 + 0.17 * len(data))
     est = data[data["status"] == "estimate"]
     lo = min(-0.25, float(np.floor(min(est["alpha_ci_low"].min(), est["alpha"].min()) * 10) / 10 - 0.05)

@@ -5,13 +5,14 @@ is recomputed here); figure 11 adds the corpus's coded statements."""
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from dronediplomacy import paths
 from dronediplomacy.analysis import inference, summaries
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import load_codebook
 from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.reporting import style
+from dronediplomacy.reporting.answer import headline_label
 from dronediplomacy.reporting.figures import note, register
+from dronediplomacy.reporting.narrative import read_derived
 
 NOTEBOOK = "05-test-the-argument.ipynb"
 SOURCES = {"article": "the article", "corpus": "the corpus"}
@@ -19,10 +20,6 @@ SOURCES = {"article": "the article", "corpus": "the corpus"}
 MARKERS = {("article", "hand"): ("o", "Article, hand coding", False),
            ("corpus", "hand"): ("o", "Corpus, hand coding", True),
            ("corpus", "rules"): ("D", "Corpus, automated coder", True)}
-
-
-def _derived(name: str) -> pd.DataFrame:
-    return pd.read_csv(paths.DATA_DERIVED / f"{name}.csv", keep_default_na=False, na_values=[""])
 
 
 def _war_label(ax, cid: str, x: float, y: float, **kw) -> None:
@@ -35,7 +32,7 @@ def _war_label(ax, cid: str, x: float, y: float, **kw) -> None:
 def fig_09_corpus_move_profile():
     """Figure 9: per source a panel, per move a pair of bars (one per war, its colour)."""
     labels = code_labels(load_codebook(), "accountability_move")
-    data = _derived("corpus_comparison")
+    data = read_derived("corpus_comparison")
     data = data[(data["speaker_side"] == TURKISH_SIDE) & (data["dimension"] == "accountability_move")]
     data = data.assign(label=data["code"].map(labels))[
         ["source", "conflict_id", "code", "label", "count", "n", "share"]].reset_index(drop=True)
@@ -58,19 +55,12 @@ def fig_09_corpus_move_profile():
     return fig, data
 
 
-def _headline_label(headline: str, labels: dict) -> str:
-    dimension, code = headline.split(":")
-    return "Mean alignment (−2..+2)" if dimension == "alignment" else (
-        labels[code] if dimension == "accountability_move" else f"Agent named: {labels[code]}")
-
-
 @register("fig-10-effects", notebook=NOTEBOOK, inputs=("data/derived/inference.csv",))
 def fig_10_effects():
     """Figure 10: a forest plot, shares above, mean alignment below (its own scale)."""
     codebook = load_codebook()
-    labels = {**code_labels(codebook, "accountability_move"), **code_labels(codebook, "named_agent")}
-    data = _derived("inference")
-    data = data.assign(label=data["headline"].map(lambda h: _headline_label(h, labels)))[
+    data = read_derived("inference")
+    data = data.assign(label=data["headline"].map(lambda h: headline_label(h, codebook, "figure")))[
         ["source", "coding", "headline", "label", "difference", "ci_low", "ci_high", "p", "p_holm"]]
     heads = list(dict.fromkeys(data["headline"]))
     shares = [h for h in heads if not h.startswith("alignment")]
@@ -104,7 +94,7 @@ def fig_11_article_in_corpus():
     """Figure 11: a panel per war (columns) and measure (rows): the corpus's counts per value
     as bars, the article's statements as dots stacked above their value."""
     corpus = summaries.coded_statements(load_tables(), load_codebook(), corpus=True)
-    article = _derived("article_vs_corpus")
+    article = read_derived("article_vs_corpus")
     wars, measures = list(dict.fromkeys(article["conflict_id"])), list(dict.fromkeys(article["measure"]))
     rows = []
     for cid, mine in zip(wars, inference.turkish(corpus, wars)):

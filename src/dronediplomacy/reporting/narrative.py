@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Iterable
 
@@ -17,18 +18,18 @@ import jinja2
 import pandas as pd
 import yaml
 
-from dronediplomacy import paths
+from dronediplomacy import paths, pipeline
 from dronediplomacy.analysis import summaries
-from dronediplomacy.analysis.comparison import COMPARISON_CSV, column_titles, signed as _signed
+from dronediplomacy.analysis.comparison import column_titles, signed as _signed
 from dronediplomacy.coding import agreement as agreement_stats
 from dronediplomacy.coding.codebook import CODEBOOK_PATH, Codebook, load_codebook
 from dronediplomacy.coding.coder import PATTERNS_PATH, code_statements, load_dictionary
 from dronediplomacy.errors import InputError
 from dronediplomacy.inputs import sipri
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.inputs.schemas import CLAIM_TYPES, MODES
 from dronediplomacy.inputs.tables import Tables, load_tables
 
-AGREEMENT_CSV = paths.DATA_DERIVED / "agreement.csv"
 MANIFEST_CSV = paths.FIGURES / "manifest.csv"
 TEMPLATES = Path(__file__).parent / "templates" / "narrative"
 CSS_PX_PER_INCH = 120
@@ -256,8 +257,8 @@ class Facts:
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
-        made = set().union(*self.statements.set_index("statement_id").loc[list(statement_ids), "move_list"])
-        return [m for m in self.codebook.move_ids if m in made]
+        made = self.statements.set_index("statement_id").loc[list(statement_ids), self.codebook.move_ids]
+        return [m for m in self.codebook.move_ids if made[m].any()]
 
     def placement(self) -> tuple[list[str], list[str]]:
         """The war statements dated before their war began, and those not placeable."""
@@ -296,9 +297,27 @@ def _speakers(tables: Tables) -> pd.DataFrame:
         elif role:
             titled = f"{a['name']} ({lower_first(role)})"
         rows.append({"actor_id": actor_id, "speaker_bare": re.sub(r"\s*\([^()]*\)", "", str(a["name"])).strip(),
-                     "speaker_short": summaries.speaker_label(a["name"], a["actor_type"]),
                      "speaker_titled": titled, "speaker_country": a["country"]})
     return pd.DataFrame(rows)
+
+
+def writer_of(relative_path: str) -> str:
+    """The notebook (pipeline.yaml) that writes ``relative_path`` (e.g. data/derived/agreement.csv)."""
+    for nb in pipeline.NOTEBOOKS:
+        if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
+            return nb.name
+    raise RuntimeError(f"no notebook in pipeline.yaml writes {relative_path}")
+
+
+def read_derived(name: str, folder: Path | str | None = None, **read_csv) -> pd.DataFrame:
+    """The table ``<name>.csv`` a notebook wrote to ``folder`` (default data/derived/), empty cells
+    missing, other text as written (unless ``read_csv`` says otherwise). InputError naming the
+    notebook to run if it is missing."""
+    path = Path(folder or paths.DATA_DERIVED) / f"{name}.csv"
+    if not path.is_file():
+        notebook = writer_of(f"data/derived/{name}.csv")
+        raise input_error("output missing", path, notebook=notebook, number=notebook[:2])
+    return pd.read_csv(path, **{"keep_default_na": False, "na_values": [""], **read_csv})
 
 
 def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.DataFrame:
@@ -311,13 +330,10 @@ def _agreement(tables: Tables, codebook: Codebook, coded: pd.DataFrame) -> pd.Da
     fresh = agreement_stats.agreement_table(hand, rules, codebook)
     if folder.resolve() != paths.DATA_INPUT.resolve():
         return fresh
-    fix = "rerun notebook 03 (python -m dronediplomacy.running.runner 03)."
-    if not AGREEMENT_CSV.is_file():
-        raise InputError(AGREEMENT_CSV, "is missing: the narrative reads the agreement from it.", fix=fix)
-    if AGREEMENT_CSV.read_text(encoding="utf-8") != fresh.to_csv(index=False, lineterminator="\n"):
-        raise InputError(AGREEMENT_CSV, "differs from the agreement computed from the current "
-                         "statements, hand coding, codebook and dictionary (it is stale).", fix=fix)
-    return pd.read_csv(AGREEMENT_CSV, keep_default_na=False, na_values=[""])
+    table, path = read_derived("agreement"), paths.DATA_DERIVED / "agreement.csv"
+    if path.read_text(encoding="utf-8") != fresh.to_csv(index=False, lineterminator="\n"):
+        raise input_error("agreement stale", path)
+    return table
 
 
 def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.DataFrame | None = None,
@@ -330,7 +346,6 @@ def gather(source: Tables | Path | str | None = None, *, agreement_table: pd.Dat
     coded = summaries.coded_statements(tables, codebook)
     statements = (tables.statements.drop(columns=["source_id", "conflict_id", "actor_id"])
                   .merge(coded, on="statement_id").merge(_speakers(tables), on="actor_id", how="left"))
-    statements["move_list"] = [tuple(m.split("; ")) if m else () for m in statements["moves"]]
     export = sipri.read_trade_register(sipri_csv)
     deliveries, per_war = summaries.war_deliveries(tables, export)
     agreement = agreement_table if agreement_table is not None else _agreement(tables, codebook, coded)
@@ -447,28 +462,24 @@ def document(source=None) -> str:
     return "\n".join(section(facts, key) for key in sections(facts))
 
 
-def figure_html(stem: str, manifest: Path | str = MANIFEST_CSV) -> str:
+def figure_html(stem: str) -> str:
     """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
     as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
     from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
 
-    manifest = Path(manifest)
-    row = next((r for r in read_manifest(manifest) if r["stem"] == stem), None)
+    row = next((r for r in read_manifest(MANIFEST_CSV) if r["stem"] == stem), None)
     if row is None:
-        raise InputError(manifest, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
-    png, inches = screen_png(manifest.parent / f"{stem}.png")
+        raise InputError(MANIFEST_CSV, f"has no figure {stem!r}.", fix="run notebook 04, which writes it.")
+    png, inches = screen_png(MANIFEST_CSV.parent / f"{stem}.png")
     return environment().get_template("figure.html.j2").render(
         row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
         width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")
 
 
-def comparison_styled(path: Path | str = COMPARISON_CSV):
+def comparison_styled():
     """Notebook 04's comparison table (a row per point, a column per war) as a pandas Styler,
     cells escaped, with a fixed id (the same HTML on every run). InputError if it is missing."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "is missing.", fix="run notebook 04 (python -m dronediplomacy.running.runner 04).")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = read_derived("comparison", dtype=str, na_values=None)  # every cell as written
     table = table.drop(columns="point").rename(columns=column_titles()).set_index("label").rename_axis(None)
     return (table.style.format(escape="html").set_uuid("comparison")
             .set_properties(**{"text-align": "left", "vertical-align": "top", "white-space": "normal"})

@@ -3,7 +3,6 @@ rewritten by the build and checked by tests/test_readme.py, so they cannot drift
 
 import json
 import re
-from fnmatch import fnmatch
 from pathlib import Path
 
 import pandas as pd
@@ -29,13 +28,6 @@ def notebook_table() -> str:
     return _render("notebooks", notebooks=pipeline.NOTEBOOKS)
 
 
-def _writer_of(relative_path: str) -> str:
-    for nb in pipeline.NOTEBOOKS:
-        if any(fnmatch(relative_path, pattern) for pattern in nb.writes):
-            return nb.name
-    raise RuntimeError(f"{relative_path} is on disk but no notebook in pipeline.yaml writes it")
-
-
 def _rows(path) -> int:
     return len(pd.read_csv(path, dtype=str, keep_default_na=False))
 
@@ -47,7 +39,7 @@ def data_products() -> str:
     hand = [(name, _rows(paths.DATA_INPUT / name))
             for name in ("hand_coding.csv", "corpus_hand_coding.csv", "second_coding.csv")
             if (paths.DATA_INPUT / name).is_file()]
-    derived = [(paths.relative(path), _rows(path), _writer_of(paths.relative(path)))
+    derived = [(paths.relative(path), _rows(path), narrative.writer_of(paths.relative(path)))
                for path in sorted(paths.DATA_DERIVED.glob("*.csv"))]
     return _render("data-products", inputs=inputs, hand=hand, derived=derived,
                    raw=[paths.relative(path) for path in sorted(paths.DATA_RAW.glob("*.csv"))])
@@ -56,9 +48,7 @@ def data_products() -> str:
 def run_times() -> str:
     """The run times the README states, from the last benchmark run
     (``benchmarks/results.json``, written by ``python3 benchmarks/run.py``)."""
-    if not BENCHMARK_RESULTS.is_file():
-        return "**Run times**: not measured yet (run `python3 benchmarks/run.py`)."
-    runs = json.loads(BENCHMARK_RESULTS.read_text(encoding="utf-8"))
+    runs = json.loads(BENCHMARK_RESULTS.read_text(encoding="utf-8")) if BENCHMARK_RESULTS.is_file() else {}
     checks = [float(x) for run in runs.values() for key in ("CPU check at start", "CPU check at end")
               for x in re.findall(r"\d+\.\d+", run["machine"].get(key, ""))]
     return _render("run-times", runs=runs, quickest=min(checks, default=float("nan")),

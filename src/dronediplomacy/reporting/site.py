@@ -118,18 +118,16 @@ def off_host_references(page: str) -> list[str]:
     return found
 
 
-def render_notebook(path: Path, *, narrative: bool | None = None,
-                    rendered: set[str] = frozenset()) -> str:
-    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes,
-    its name and these options alone."""
+def render_notebook(path: Path, rendered: set[str]) -> str:
+    """The HTML page of the notebook at ``path`` (code hidden on the narrative), from its bytes
+    and its name alone; links to the notebooks in ``rendered`` (names) lead to their pages."""
     import nbformat
 
-    path = Path(path)
     nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
-    exporter = _exporter(path.name.startswith(NARRATIVE_PREFIX) if narrative is None else narrative)
+    exporter = _exporter(path.name.startswith(NARRATIVE_PREFIX))
     # Only the name: nbconvert's from_filename would add the folder and modification date.
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-    return _relink_notebooks(_link_shared_css(body), set(rendered)).rstrip("\n") + "\n"
+    return _relink_notebooks(_link_shared_css(body), rendered).rstrip("\n") + "\n"
 
 
 def _href(*parts: str) -> str:
@@ -163,12 +161,10 @@ def render_index(pages: dict[str, str], figures: list[dict[str, str]], *, figure
                  manifest: Path, root: Path) -> str:
     """``site/index.html`` (templates/site/site-index.html.j2): the notebooks in order
     (``pages``: notebook name -> page file name), then every figure of the manifest."""
-    readme = paths.ROOT / "README.md"
-    titles = [line[2:].strip() for line in (readme.read_text(encoding="utf-8").splitlines()
-                                           if readme.is_file() else []) if line.startswith("# ")]
+    title = re.search(r"^# (.+)", (paths.ROOT / "README.md").read_text(encoding="utf-8"), re.M)
     env = jinja(TEMPLATES, h=html.escape, href=_href, stem=lambda name: Path(name).stem)
     return env.get_template("site-index.html.j2").render(
-        title=titles[0] if titles else "Notebooks and figures", pages=pages,
+        title=title[1].strip() if title else "Notebooks and figures", pages=pages,
         narrative=next((name for name in pages if name.startswith(NARRATIVE_PREFIX)), None),
         purposes={nb.name: nb.purpose for nb in pipeline.NOTEBOOKS},
         manifest_href=_href(figures_href, manifest.name),
@@ -186,7 +182,7 @@ def render_pages(notebooks_dir: Path | None = None, site_dir: Path | None = None
     present = [nb.name for nb in pipeline.NOTEBOOKS if (notebooks_dir / nb.name).is_file()]
     pages = {name: page_name(name) for name in present}
     contents = shared_css() if present else {}
-    contents.update({pages[name]: render_notebook(notebooks_dir / name, rendered=set(present))
+    contents.update({pages[name]: render_notebook(notebooks_dir / name, set(present))
                      for name in present})
     contents["index.html"] = render_index(pages, read_manifest(manifest, missing_ok=True),
                                    figures_href=figures_href, manifest=manifest, root=site_dir.parent)
