@@ -31,11 +31,11 @@ FLOOR_CODE = "import pandas, seaborn, matplotlib.pyplot"
 DONE_LINE = re.compile(r"done\s+(\S+\.ipynb)\s+([\d.]+) s")
 
 
-def _notebooks() -> list[str]:
+def _notebooks() -> tuple[str, ...]:
     sys.path.insert(0, str(ROOT / "src"))
     from dronediplomacy import pipeline
 
-    return pipeline.names()
+    return pipeline.NAMES
 
 
 def floor_once(folder: Path) -> float:

@@ -33,7 +33,7 @@ from dronediplomacy import paths
 from dronediplomacy import pipeline
 from dronediplomacy.reporting import site
 
-PRESENT = [n for n in pipeline.names() if (paths.NOTEBOOKS / n).is_file()]
+PRESENT = [n for n in pipeline.NAMES if (paths.NOTEBOOKS / n).is_file()]
 PAGES = ["index.html"] + [site.page_name(n) for n in PRESENT]
 NAVIGATION_TIMEOUT_MS = 15_000
 

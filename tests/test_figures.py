@@ -137,7 +137,7 @@ def test_manifest_is_generated_from_the_registry_and_complete():
     manifest = pd.read_csv(manifest_path, keep_default_na=False)
     assert list(manifest["stem"]) == sorted(figures.REGISTRY)
     for row in manifest.itertuples():
-        assert row.notebook in pipeline.names()
+        assert row.notebook in pipeline.NAMES
         assert row.data_csv == f"figures/{row.stem}.csv"
         for table in row.inputs.split(figures.INPUTS_SEPARATOR):
             assert (paths.ROOT / table).is_file(), f"{row.stem}: input {table} does not exist"

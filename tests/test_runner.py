@@ -21,7 +21,7 @@ def write_notebook(path, *sources):
 
 
 def test_order_is_numbered_and_complete():
-    names = pipeline.names()
+    names = pipeline.NAMES
     assert [n[:2] for n in names] == [f"{i:02d}" for i in range(len(names))]
     assert names[0].startswith("00-") and "06-tell-comparison.ipynb" in names
 

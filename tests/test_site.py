@@ -27,7 +27,7 @@ from dronediplomacy import pipeline
 from dronediplomacy.reporting import site
 from dronediplomacy.reporting.figures import MANIFEST_COLUMNS
 
-NAMES = pipeline.names()
+NAMES = pipeline.NAMES
 NARRATIVE = next(n for n in NAMES if n.startswith("06-"))
 #: A subset with a gap, so "every notebook that exists, in order" is tested, not assumed.
 PRESENT = [NAMES[0], NAMES[1], NAMES[3], NARRATIVE]

@@ -35,8 +35,4 @@ def read_pipeline(path: Path) -> tuple[Notebook, ...]:
 
 
 NOTEBOOKS: tuple[Notebook, ...] = read_pipeline(Path(__file__).with_name("pipeline.yaml"))
-
-
-def names() -> list[str]:
-    """The notebooks' file names, in order."""
-    return [nb.name for nb in NOTEBOOKS]
+NAMES: tuple[str, ...] = tuple(nb.name for nb in NOTEBOOKS)  # the file names, in order

@@ -69,9 +69,7 @@ def bootstrap_alpha(hand, rules, level: str, value_domain,
     counts = _counts(hand, rules, value_domain)  # once: a resample picks statements' rows
     values = np.array([_alpha(counts[rows], level, value_domain) for rows in resamples])
     defined = values[~np.isnan(values)]
-    if not defined.size:
-        return math.nan, math.nan, len(values)
-    low, high = np.percentile(defined, INTERVAL)
+    low, high = np.percentile(defined, INTERVAL) if defined.size else (math.nan, math.nan)
     return float(low), float(high), len(values) - defined.size
 
 

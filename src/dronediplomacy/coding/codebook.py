@@ -31,10 +31,6 @@ REQUIRED_REFERENCES = tuple(_data_file("codebook")["properties"]["references"]["
 #: (words in the parser's problem, or "unclosed" for an open quote or bracket) -> the fix.
 SYNTAX_FIXES = _data_file("yaml_syntax_fixes")
 
-@functools.cache
-def _validator(name: str):
-    return fastjsonschema.compile(_data_file(name))
-
 
 def _valid(schema: dict, value) -> bool:
     try:
@@ -93,7 +89,7 @@ def check(path: Path, data: dict, schema: str) -> None:
     checked by fastjsonschema); a schema's ``description`` says what a value must be, its
     optional ``fix`` what to write."""
     try:
-        _validator(schema)(data)
+        fastjsonschema.validate(_data_file(schema), data)  # compiled each time: ~10 ms
     except fastjsonschema.JsonSchemaValueException as error:
         raise _problem(path, data, error) from None
 

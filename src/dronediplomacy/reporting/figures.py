@@ -197,7 +197,7 @@ def register(stem: str, *, inputs: Sequence[str], notebook: str = DEFAULT_NOTEBO
         raise ValueError(f"{stem!r} is not a new figure stem of the form fig-NN-slug")
     if isinstance(inputs, str) or not inputs:
         raise ValueError(f"{stem}: inputs must be a non-empty sequence of table paths")
-    if notebook not in pipeline.names():
+    if notebook not in pipeline.NAMES:
         raise ValueError(f"{stem}: notebook {notebook!r} is not in pipeline.NOTEBOOKS")
 
     def decorate(builder):
