@@ -13,10 +13,7 @@ class InputError(Exception):
         from dronediplomacy.paths import relative
 
         self.file = relative(Path(file)) if isinstance(file, Path) else str(file)
-        self.row = row
-        self.column = column
-        self.problem = problem
-        self.fix = fix
+        self.row, self.column, self.problem, self.fix = row, column, problem, fix
         where = [self.file] + [f"{label} {value}" for label, value in (("row", row), ("column", column))
                                if value is not None]
         message = ", ".join(where) + f": {problem}"

@@ -18,6 +18,7 @@ from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from dronediplomacy import paths
 from dronediplomacy.coding.codebook import Codebook
@@ -73,6 +74,8 @@ class Model:
         return self.vectorizer.transform([normalise(t) for t in texts])
 
 
+# One BLAS thread: on models this small more threads only wait for each other (same results).
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def train(frame: pd.DataFrame, moves: tuple[str, ...]) -> Model:
     """Fit the model on a wide labelled frame (:func:`labelled`'s columns). Deterministic."""
     vectorizer = CountVectorizer(ngram_range=(1, 2), binary=True, token_pattern=r"(?u)\b\w+\b")
@@ -140,7 +143,6 @@ def report(hand: pd.DataFrame, coded: pd.DataFrame, moves: tuple[str, ...],
     alignment Krippendorff's alpha, ordinal), with the percentile bootstrap 95% interval over
     resampled statements (:func:`agreement.resample_indices`) and n, the statements it rests on.
     """
-    moves = list(moves)
     # columns as arrays, once: indexing the frames for every resample was most of notebook 07's time
     columns = [{name: frame[name].to_numpy() for name in [*moves, "named_agent", "alignment"]}
                for frame in (hand, coded)]
