@@ -19,7 +19,7 @@ def headline_label(headline: str, codebook: Codebook, form: str = "prose") -> st
     """A headline of notebook 05 ('accountability_move:credit_claiming') named as ``form``
     ('figure' or 'prose') says in templates/narrative/words.yaml (``headlines``)."""
     dimension, code = headline.split(":")
-    label = code_labels(codebook, dimension).get(code, "")
+    label = "" if dimension == "alignment" else code_labels(codebook, dimension)[code]  # KeyError: unknown
     label = label_in_sentence(label) if form == "prose" else label
     return WORDS["headlines"][form][dimension].format(label=label)
 

@@ -469,7 +469,8 @@ def figure_html(stem: str) -> str:
 
     row = next((r for r in read_manifest(MANIFEST_CSV) if r["stem"] == stem), None)
     if row is None:
-        raise InputError(MANIFEST_CSV, f"has no figure {stem!r}.", fix="run notebooks 04 and 05, which write the figures and their manifest.")
+        raise InputError(MANIFEST_CSV, f"has no figure {stem!r}.",
+                         fix="run notebooks 04 and 05, which write the figures and their manifest.")
     png, inches = screen_png(MANIFEST_CSV.parent / f"{stem}.png")
     return environment().get_template("figure.html.j2").render(
         row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
