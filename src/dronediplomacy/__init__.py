@@ -3,4 +3,4 @@
 The notebooks in ``notebooks/`` call this package; all logic lives here.
 """
 
-__version__ = "0.2.1"
+__version__ = "0.2.2"
