@@ -165,6 +165,19 @@ def test_windows_line_endings_and_bom_read_the_same(tmp_path):
                                   sipri.read_trade_register(windows))
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_an_export_saved_with_a_byte_order_mark_reads_the_same_with_its_preamble(tmp_path, encoding):
+    text = newer_export([row(70001, "Ukraine", "armed UAV", 5, "Yes", 2025)])
+    plain, saved = tmp_path / "plain.csv", tmp_path / "saved.csv"
+    plain.write_text(text, encoding="utf-8")
+    saved.write_text(text, encoding=encoding)
+    expected, read = sipri.read_trade_register(plain), sipri.read_trade_register(saved)
+    pd.testing.assert_frame_equal(read, expected)
+    assert read.attrs["generated"] and read.attrs["year_range"]  # the preamble was read
+    assert {k: v for k, v in read.attrs.items() if k != "source_file"} == \
+        {k: v for k, v in expected.attrs.items() if k != "source_file"}
+
+
 def test_the_real_export_with_windows_line_endings_reads_the_same(tmp_path, export):
     copy = tmp_path / "crlf.csv"
     copy.write_bytes(RAW.read_bytes().replace(b"\n", b"\r\n"))

@@ -10,7 +10,7 @@ from typing import Sequence
 import pandas as pd
 
 from dronediplomacy.inputs.bad_inputs import input_error
-from dronediplomacy.inputs.csvfile import read_records
+from dronediplomacy.inputs.csvfile import BOMS, read_records
 from dronediplomacy.inputs.schemas import RESOURCES
 
 HEADER_START = "SIPRI AT Database ID"
@@ -44,19 +44,19 @@ def _typed(path: Path, name: str, cells: list[str], lines: list[int]):
 
 
 def read_trade_register(path: Path | str) -> pd.DataFrame:
-    """A SIPRI trade-register export as a DataFrame: one row per delivery row, SIPRI's column
-    names, index ``line`` (1-based line in the file). Required integers int64, ``Order date``
-    Int64, Yes/No flags boolean (empty NA: "not marked"), TIV columns float64, the rest text.
-    ``attrs``: ``source_file``, ``generated`` (preamble's "Data generated" or None),
-    ``year_range`` (the query's (first, last), not the data's, or None). Accepts a BOM and
-    CRLF. Raises InputError naming file, line and column for anything it cannot read."""
+    """A SIPRI trade-register export (as ``csvfile.read_records`` reads it) as a DataFrame: a row
+    per delivery row, SIPRI's column names, index ``line`` (1-based). Required integers int64,
+    ``Order date`` Int64, Yes/No flags boolean (empty NA: "not marked"), TIV columns float64, the
+    rest text. ``attrs``: ``source_file``, ``generated`` (the preamble's "Data generated" or None),
+    ``year_range`` (the query's (first, last), not the data's, or None). Raises InputError."""
     path = Path(path)
     header, records = read_records(path, tuple(FIELDS), header_starts=HEADER_START, line_end=";")
     lines = [record.line for record in records]
     frame = pd.DataFrame({name: _typed(path, name, [r.values[name] for r in records], lines)
                           for name in header}, index=pd.Index(lines, name="line"))
-    # the preamble: the lines before the header (read_records has checked the file)
-    preamble = path.read_text(encoding="utf-8-sig", errors="replace").split(HEADER_START)[0]
+    raw = path.read_bytes()  # read_records has checked it; the preamble is what precedes the header
+    codec = next((codec for bom, (codec, _) in BOMS.items() if raw.startswith(bom)), "utf-8")
+    preamble = raw.decode(codec, "replace").split(HEADER_START)[0]
     generated = re.search(r"^Data generated:\s*(.+?);?\s*$", preamble, re.MULTILINE)
     years = re.search(r"year range '(\d{4})' to '(\d{4})'", preamble)
     frame.attrs.update(source_file=path.name, generated=generated and generated.group(1).strip(),
