@@ -28,6 +28,7 @@ from typing import Callable
 
 import pandas as pd
 import pytest
+import yaml
 
 from dronediplomacy.inputs import bad_inputs as catalogue
 from dronediplomacy.coding import codebook
@@ -420,6 +421,15 @@ def test_every_message_is_used_and_every_message_raised_is_in_the_catalogue():
     assert raised and raised <= set(catalogue.MESSAGES)
     assert set(catalogue.MESSAGES) <= constants
     assert all({"problem", "fix"} == set(message) for message in catalogue.MESSAGES.values())
+
+
+YAML_FILES = sorted(p for folder in ("src", "data") for p in (paths.ROOT / folder).rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=[p.name for p in YAML_FILES])
+def test_no_hand_written_yaml_file_repeats_a_key(path):
+    # yaml.safe_load keeps the last of two equal keys: a second message would silently win
+    yaml.load(path.read_text(encoding="utf-8"), Loader=codebook.StrictSafeLoader)  # noqa: S506
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

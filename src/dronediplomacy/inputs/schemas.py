@@ -213,7 +213,7 @@ def describe(value: object) -> str:
 
 #: pandera's own checks -> (rank: of a cell's failures the lowest is reported, message key).
 _BUILT_IN = {"multiple_fields_uniqueness": (1, "duplicate row"),
-             "field_uniqueness": (1, "duplicate value"), "not_nullable": (1, "empty cell")}
+             "field_uniqueness": (1, "duplicate value"), "not_nullable": (1, "required cell empty")}
 
 
 def _errors_from_failures(schema: pa.DataFrameSchema, failures: pd.DataFrame, file: Path,
