@@ -307,6 +307,21 @@ def test_one_statement_leaves_every_statistic_undefined_with_the_reason(codebook
     assert "alpha undefined: fewer than two statements" in note
 
 
+def test_reading_note_states_only_what_the_table_shows(codebook):
+    hand, _ = small_codings(codebook)
+    table = agreement.agreement_table(hand, hand.copy(), codebook, n_resamples=50)
+    rows = table[table["row_type"].isin(["pooled_moves", "dimension"])]
+    widest = (rows["alpha_ci_high"] - rows["alpha_ci_low"]).max()
+    note = agreement.reading_note(table)
+    assert ("most of the distance" in note) == (widest > 0.5)
+    # a move both codings give every statement is undefined too, but is not "never assigned"
+    everywhere = codebook.move_ids[0]
+    table = agreement.agreement_table(hand.assign(**{everywhere: 1}), hand.assign(**{everywhere: 1}),
+                                      codebook, n_resamples=50)
+    note = agreement.reading_note(table)
+    assert everywhere not in note.split("Alpha is undefined for")[-1].split(":")[0]
+
+
 def test_reading_note_without_variation_prints_no_nan(codebook):
     hand, _ = small_codings(codebook)
     hand = hand.assign(**{m: 0 for m in codebook.move_ids}, named_agent="unspecified", alignment=0)

@@ -203,7 +203,7 @@ def reading_note(table: pd.DataFrame) -> str:
     dimension with its interval (or why it is undefined), and the widest interval."""
     rows = table[table["row_type"].isin(["pooled_moves", "dimension"])]
     per_code = table[table["row_type"] == "binary_code"]
-    undefined = per_code["alpha"].isna() & per_code["alpha_note"].str.contains("no variation")
+    undefined = per_code["alpha"].isna() & per_code["hand_count"].eq(0) & per_code["rules_count"].eq(0)
     return prose("agreement_note", rows=rows, widths=rows["alpha_ci_high"] - rows["alpha_ci_low"],
                  undefined=per_code.loc[undefined, "code"].tolist(), seed=BOOTSTRAP_SEED)
 
