@@ -67,3 +67,16 @@ def test_leave_one_out_on_three_statements_gives_the_range_by_hand():
 def test_answer_names_the_notebook_when_its_tables_are_missing(tmp_path):
     with pytest.raises(InputError, match=r"inference\.csv: is missing\. Fix: run notebooks/05-test-the-arg"):
         answer.facts(tmp_path)
+
+
+def test_a_headline_is_labelled_from_the_codebook_and_an_unknown_code_is_an_error(tmp_path):
+    from coding_fixture import write
+    from dronediplomacy.coding.codebook import load_codebook
+
+    codebook = load_codebook(write(tmp_path)["codebook"])
+    move = codebook.move_ids[0]
+    label = next(c["label"] for c in codebook.dimension("accountability_move")["codes"] if c["id"] == move)
+    assert label in answer.headline_label(f"accountability_move:{move}", codebook, "figure")
+    assert answer.headline_label("alignment:mean", codebook)  # alignment needs no code
+    with pytest.raises(KeyError):
+        answer.headline_label("accountability_move:no_such_move", codebook)

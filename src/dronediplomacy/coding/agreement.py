@@ -54,10 +54,9 @@ def _alpha(counts: np.ndarray, level: str, value_domain) -> float:
 
 
 def alpha(hand, rules, level: str, value_domain) -> float:
-    """Krippendorff's alpha (``krippendorff.alpha``) of two codings of the same statements
-    (equal-length numeric codes; 2-D arrays, statements x variables, pool the variables, each
-    cell a unit); NaN with fewer than two statements or no variation; ValueError for a value
-    outside ``value_domain``."""
+    """Krippendorff's alpha (``krippendorff.alpha``) of two equal-length numeric codings (2-D:
+    statements x variables, pooled, each cell a unit); NaN with fewer than two statements or no
+    variation; ValueError for a value outside ``value_domain``."""
     return _alpha(_counts(hand, rules, value_domain), level, value_domain)
 
 

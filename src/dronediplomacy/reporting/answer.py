@@ -10,6 +10,7 @@ import pandas as pd
 from dronediplomacy import paths
 from dronediplomacy.analysis.summaries import TURKISH_SIDE, code_labels, conflict_short
 from dronediplomacy.coding.codebook import Codebook, load_codebook
+from dronediplomacy.inputs.tables import load_tables
 from dronediplomacy.reporting.narrative import WORDS, environment, label_in_sentence, read_derived
 
 ALPHA = 0.05
@@ -39,6 +40,7 @@ def tally(family: pd.DataFrame) -> dict:
 def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> dict:
     """What the template needs, from the tables in ``derived`` and the corpus's in ``input_dir``.
     InputError (naming notebook 05, which writes them) if a product is missing."""
+    tables = load_tables(input_dir)  # validated, as every reader of the inputs
     read = {name: read_derived(name, derived)
             for name in ("inference", "sensitivity", "article_vs_corpus", "corpus_comparison")}
     codebook = load_codebook(input_dir / "codebook.yaml")
@@ -61,10 +63,8 @@ def facts(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT
             "rules": family[("corpus", "rules")],
             "tally": {key: tally(rows) for key, rows in family.items()},
             "position": position, "contests": contests, "turkish": TURKISH_SIDE,
-            "statements": pd.read_csv(input_dir / "corpus_statements.csv", dtype=str),
-            "actors": pd.read_csv(input_dir / "actors.csv", dtype=str).set_index("actor_id")["name"],
-            "log": pd.read_csv(input_dir / "corpus_search_log.csv"),
-            "exclusions": pd.read_csv(input_dir / "corpus_exclusions.csv", dtype=str)}
+            "statements": tables.corpus_statements, "actors": tables.actors.set_index("actor_id")["name"],
+            "log": tables.corpus_search_log, "exclusions": tables.corpus_exclusions}
 
 
 def section(derived: Path = paths.DATA_DERIVED, input_dir: Path = paths.DATA_INPUT) -> str:

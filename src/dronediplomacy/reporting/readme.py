@@ -60,7 +60,8 @@ def generated_blocks() -> dict[str, str]:
     manifest = pd.read_csv(paths.FIGURES / "manifest.csv", dtype=str, keep_default_na=False)
     beyond = answer.section().replace("## ", "### ", 1)  # notebook 06's answer, one level down
     evaluation = paths.DATA_DERIVED / "coder_test_evaluation.csv"  # notebook 07's
-    return {"findings": narrative.point_by_point().rstrip("\n") + "\n\n" + beyond.rstrip("\n"),
+    facts = narrative.gather(agreement_table=narrative.read_derived("agreement"))  # 06 checked it
+    return {"findings": narrative.point_by_point(facts).rstrip("\n") + "\n\n" + beyond.rstrip("\n"),
             "notebooks": notebook_table(), "data-products": data_products(),
             "figures": _render("figures", manifest=manifest.itertuples()),
             "bad-inputs": _render("bad-inputs", cases=CASES, harmless=HARMLESS),
