@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from dronediplomacy import paths
-from dronediplomacy.coding.codebook import Codebook, check, fail, load_codebook, load_yaml_strictly
+from dronediplomacy.coding.codebook import Codebook, check, line_of, load_codebook, load_yaml_strictly
+from dronediplomacy.inputs.bad_inputs import input_error
 from dronediplomacy.text import normalise
 
 PATTERNS_PATH = paths.DATA_INPUT / "coder_patterns.yaml"
@@ -199,19 +200,15 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
     data = load_yaml_strictly(path)
     check(path, data, "coder_patterns")  # its shape: coding/schemas/coder_patterns.yaml
     if data["codebook_version"] != codebook.version:
-        raise fail(path, data, "codebook_version", f"written for codebook "
-                   f"{data['codebook_version']}, but the codebook is {codebook.version}.",
-                   "review the patterns of the codes that changed (python -m "
-                   "dronediplomacy.coding.revise lists them), then update codebook_version.")
+        raise input_error("dictionary other codebook", path, row=line_of(data, "codebook_version"),
+                          column="codebook_version", found=data["codebook_version"], version=codebook.version)
     moves = data["accountability_move"]
     if unknown := [code for code in moves if code not in codebook.move_ids]:
-        raise fail(path, moves, unknown[0], f"unknown accountability move {unknown[0]!r}; the "
-                   f"codebook's moves are: {', '.join(codebook.move_ids)}.",
-                   "use a move id of codebook.yaml (check the spelling).",
-                   f"accountability_move.{unknown[0]}")
+        raise input_error("dictionary unknown move", path, row=line_of(moves, unknown[0]), code=unknown[0],
+                          column=f"accountability_move.{unknown[0]}", moves=", ".join(codebook.move_ids))
     if missing := [code for code in codebook.move_ids if code not in moves]:
-        raise fail(path, data, "accountability_move", f"no patterns for the moves {missing}.",
-                   "give every move of the codebook an entry with 'patterns:'.")
+        raise input_error("dictionary move without patterns", path, row=line_of(data, "accountability_move"),
+                          column="accountability_move", missing=missing)
     for dimension in ("named_agent", "alignment"):
         known = codebook.code_ids(dimension)
         spec = data[dimension]
@@ -219,9 +216,8 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
                                       *((rule, "code", f"{dimension}.rules[{index}].code")
                                         for index, rule in enumerate(spec["rules"], 1))]:
             if container[key] not in known:
-                raise fail(path, container, key, f"{where}: unknown code {container[key]!r}; "
-                           f"known codes of {dimension}: {', '.join(known)}.",
-                           f"write a code id of {dimension} in codebook.yaml.", where)
+                raise input_error("dictionary unknown code", path, row=line_of(container, key), column=where,
+                                  code=container[key], dimension=dimension, known=", ".join(known))
 
     compiled: dict = {}  # every distinct pattern source -> its compiled expression
 
@@ -231,9 +227,8 @@ def load_dictionary(path: Path | str = PATTERNS_PATH, codebook: Codebook | None 
             try:
                 compiled.setdefault(source, re.compile(source))
             except re.error as error:
-                raise fail(path, spec[key], index, f"{where}.{key}[{index + 1}] is not a valid "
-                           f"regular expression: {error}.", "close every bracket and parenthesis; "
-                           "write \\( for a literal parenthesis.", f"{where}.{key}") from None
+                raise input_error("dictionary bad pattern", path, row=line_of(spec[key], index),
+                                  column=f"{where}.{key}", number=index + 1, error=error) from None
         return tuple(spec.get(key, ()))
 
     def rule(dimension: str, code: str, spec: dict, where: str) -> Rule:

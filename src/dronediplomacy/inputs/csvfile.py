@@ -20,6 +20,11 @@ BOMS = {codecs.BOM_UTF8: ("utf-8-sig", "UTF-8 with a byte order mark"),
         codecs.BOM_UTF16_LE: ("utf-16", "UTF-16"), codecs.BOM_UTF16_BE: ("utf-16", "UTF-16")}
 
 
+def encoding_of(data: bytes) -> tuple[str, str]:
+    """(codec, how messages describe it) of a file's bytes: from its byte order mark, else UTF-8."""
+    return next((BOMS[bom] for bom in BOMS if data.startswith(bom)), ("utf-8", "UTF-8"))
+
+
 def raise_all(errors: Sequence[InputError]) -> None:
     """Raise the first error, its message followed by the others one per line (at most
     MAX_REPORTED). Does nothing when there are none."""
@@ -60,8 +65,7 @@ def read_records(path: Path | str, required: tuple[str, ...], *,
     except OSError as error:
         key = "file not found" if isinstance(error, FileNotFoundError) else "file unreadable"
         raise input_error(key, path, row=1, column=required[0], reason=error.strerror) from None
-    encoding, described = next((BOMS[bom] for bom in BOMS if data.startswith(bom)),
-                               ("utf-8", "UTF-8"))
+    encoding, described = encoding_of(data)
     lines = [line.rstrip().removesuffix(line_end) if line_end else line
              for line in data.decode(encoding, "replace").splitlines()] or [""]
     skip = next((i for i, line in enumerate(lines) if line.startswith(header_starts)), None)

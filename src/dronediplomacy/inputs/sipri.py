@@ -10,7 +10,7 @@ from typing import Sequence
 import pandas as pd
 
 from dronediplomacy.inputs.bad_inputs import input_error
-from dronediplomacy.inputs.csvfile import BOMS, read_records
+from dronediplomacy.inputs.csvfile import encoding_of, read_records
 from dronediplomacy.inputs.schemas import RESOURCES
 
 HEADER_START = "SIPRI AT Database ID"
@@ -55,8 +55,7 @@ def read_trade_register(path: Path | str) -> pd.DataFrame:
     frame = pd.DataFrame({name: _typed(path, name, [r.values[name] for r in records], lines)
                           for name in header}, index=pd.Index(lines, name="line"))
     raw = path.read_bytes()  # read_records has checked it; the preamble is what precedes the header
-    codec = next((codec for bom, (codec, _) in BOMS.items() if raw.startswith(bom)), "utf-8")
-    preamble = raw.decode(codec, "replace").split(HEADER_START)[0]
+    preamble = raw.decode(encoding_of(raw)[0], "replace").split(HEADER_START)[0]
     generated = re.search(r"^Data generated:\s*(.+?);?\s*$", preamble, re.MULTILINE)
     years = re.search(r"year range '(\d{4})' to '(\d{4})'", preamble)
     frame.attrs.update(source_file=path.name, generated=generated and generated.group(1).strip(),

@@ -465,7 +465,8 @@ def document(source=None) -> str:
 def figure_html(stem: str) -> str:
     """A figure for the narrative page (templates/narrative/figure.html.j2): the screen PNG
     as a data URI, with the manifest's alt text and caption. InputError if its row is missing."""
-    from dronediplomacy.reporting.figures import read_manifest, screen_png  # imports matplotlib
+    from dronediplomacy.reporting import style  # imports matplotlib
+    from dronediplomacy.reporting.figures import read_manifest, screen_png
 
     row = next((r for r in read_manifest(MANIFEST_CSV) if r["stem"] == stem), None)
     if row is None:
@@ -474,7 +475,8 @@ def figure_html(stem: str) -> str:
     png, inches = screen_png(MANIFEST_CSV.parent / f"{stem}.png")
     return environment().get_template("figure.html.j2").render(
         row=row, data=base64.b64encode(png).decode("ascii"), number=int(stem[4:6]),
-        width=round(inches * CSS_PX_PER_INCH), caption_width=round(7.2 * CSS_PX_PER_INCH)).rstrip("\n")
+        width=round(inches * CSS_PX_PER_INCH),
+        caption_width=round(style.TWO_COLUMN * CSS_PX_PER_INCH)).rstrip("\n")  # the widest figure
 
 
 def comparison_styled():
