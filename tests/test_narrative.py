@@ -17,7 +17,7 @@ import pytest
 
 from dronediplomacy.reporting import narrative
 from dronediplomacy import paths
-from dronediplomacy.reporting.narrative import (capitalise, count, date_phrase, decimal, join, md,
+from dronediplomacy.reporting.narrative import (capitalise, count, date_phrase, decimal, listing, md,
                                                 number, plural, signed)
 
 NOTEBOOK = paths.NOTEBOOKS / "06-tell-comparison.ipynb"
@@ -44,11 +44,11 @@ def test_plural_and_count():
 
 
 def test_join():
-    assert join([]) == ""
-    assert join(["A"]) == "A"
-    assert join(["A", "B"]) == "A and B"
-    assert join(["A", "B", "C"]) == "A, B and C"
-    assert join(iter(["x", "y", "z"]), "or") == "x, y or z"
+    assert listing([]) == ""
+    assert listing(["A"]) == "A"
+    assert listing(["A", "B"]) == "A and B"
+    assert listing(["A", "B", "C"]) == "A, B and C"
+    assert listing(iter(["x", "y", "z"]), "or") == "x, y or z"
 
 
 def test_capitalise_signed_and_markdown_escaping():

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Sequence
 
-import jinja2
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -34,11 +33,11 @@ SCREEN_DPI, SCREEN_COLOURS, SCREEN_SHOWN_PX_PER_INCH = 150, 256, 100
 MANIFEST_COLUMNS: tuple[str, ...] = ("stem", "caption", "alt_text", "notebook", "inputs", "data_csv")
 MANIFEST_NAME, INPUTS_SEPARATOR = "manifest.csv", "; "
 DEFAULT_NOTEBOOK = "04-compare-conflicts.ipynb"
-#: Captions and alt texts: :func:`narrative.environment` (undefined is an error), its "A, B and C"
-#: join as ``listing`` (``join`` is Jinja2's), ``short`` and ``groups`` (``(key, rows)`` in order).
+#: Captions and alt texts: :func:`narrative.environment` (undefined is an error), with ``short``
+#: and ``groups`` (``(key, rows)`` in order).
 TEMPLATES = Path(__file__).parent / "templates" / "figures"
 TEXTS = narrative.environment(TEMPLATES)
-TEXTS.filters.update(join=jinja2.filters.do_join, listing=narrative.join, short=summaries.conflict_short,
+TEXTS.filters.update(short=summaries.conflict_short,
                      groups=lambda frame, by: list(frame.groupby(by, sort=False)))
 TEXTS.globals["TURKISH_SIDE"] = summaries.TURKISH_SIDE
 

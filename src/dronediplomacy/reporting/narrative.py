@@ -69,7 +69,7 @@ def amount(n: int) -> str:
     return "none" if int(n) == 0 else number(n)
 
 
-def join(items: Iterable, conjunction: str = "and") -> str:
+def listing(items: Iterable, conjunction: str = "and") -> str:
     """'A', 'A and B', 'A, B and C' (no comma before the conjunction); '' for none."""
     items = [str(i) for i in items]
     return "".join(items) if len(items) <= 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
@@ -138,10 +138,10 @@ def date_phrase(earliest, latest, precision: str) -> str:
 
 def ids(values: Iterable) -> str:
     """'st08, st09 and st10' (unique, in the order given)."""
-    return join(dict.fromkeys(str(v) for v in values))
+    return listing(dict.fromkeys(str(v) for v in values))
 
 
-FILTERS = {f.__name__: f for f in (number, plural, count, amount, join, capitalise, lower_first, day,
+FILTERS = {f.__name__: f for f in (number, plural, count, amount, listing, capitalise, lower_first, day,
                                    label_in_sentence, signed, decimal, md, quote, day_range, ids, present)}
 
 
@@ -242,18 +242,18 @@ class Facts:
         n = (frame[self.codebook.move_ids].sum() if dimension == "accountability_move" else
              frame[dimension].value_counts().reindex(self.codebook.code_ids(dimension), fill_value=0))
         n = {code: int(k) for code, k in n.items() if k}
-        return join(f"{self.label(dimension, c)} ({number(n[c])})" for c in sorted(n, key=lambda c: -n[c]))
+        return listing(f"{self.label(dimension, c)} ({number(n[c])})" for c in sorted(n, key=lambda c: -n[c]))
 
     def modes(self, frame: pd.DataFrame) -> str:
         """'three direct quotations and two reported statements' (schema order of modes)."""
         n = frame["mode"].value_counts()
-        return join(count(int(n[m]), *WORDS["modes"].get(m, (m.replace("_", " "),) * 2))
+        return listing(count(int(n[m]), *WORDS["modes"].get(m, (m.replace("_", " "),) * 2))
                     for m in MODES if m in n)
 
     def speakers(self, frame: pd.DataFrame, titled: bool = False) -> str:
         """'Recep Tayyip Erdoğan (two), Azerbaijan (one)', in order of first appearance."""
         n = frame.groupby("speaker_titled" if titled else "speaker_bare", sort=False).size()
-        return join(f"{md(name)} ({number(k)})" for name, k in n.items())
+        return listing(f"{md(name)} ({number(k)})" for name, k in n.items())
 
     def moves_of(self, statement_ids) -> list[str]:
         """The moves any of the statements makes, in codebook order."""
@@ -435,7 +435,7 @@ def sections(source=None) -> dict[str, tuple[str, object]]:
     names = [facts.short(w) for w in facts.wars()]
     return {"introduction": ("What the comparison rests on", introduction),
             **{f"war:{w}": (str(facts.conflict(w)["name"]), lambda f, w=w: war(f, w)) for w in facts.wars()},
-            "side_by_side": (f"{join(names, 'against')}, point by point", side_by_side),
+            "side_by_side": (f"{listing(names, 'against')}, point by point", side_by_side),
             "outside": (f"Outside the {'two ' if len(names) == 2 else ''}wars", outside_the_wars),
             "claims": ("The source's claims and what they rest on", claims_and_evidence),
             "limits": (LIMITS_TITLE, lambda f: "\n\n".join(limit(name, f) for name in LIMITS) + "\n")}
